@@ -1,0 +1,3 @@
+from kinerja_build.cli import main
+
+main()

@@ -1,0 +1,254 @@
+"""The `kinerja` command line: parse options, call one library function, map the result to an exit code.
+
+Exit codes: 0 clean, 1 findings at error severity (or a failed build), 2 usage or configuration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from kinerja_build import __version__, progress, report, rules, scaffold
+from kinerja_build.diagnostics import Diagnostic, Report
+from kinerja_build.errors import KinerjaError
+from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.validate import Result, validate
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+ROOT_HELP = "Akar repositori sekolah (berisi records/). Bawaan: folder saat ini."
+
+
+def _use_color() -> bool:
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def _root_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=False,
+        help=ROOT_HELP,
+    )(function)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="kinerja", message="%(prog)s %(version)s")
+def cli() -> None:
+    """kinerja — catatan Pengelolaan Kinerja Guru dan Kepala Sekolah (PKG) sebagai data di git.
+
+    Catatan YAML di records/ divalidasi terhadap skema dan aturan regulasi per tahun
+    (2024 semester; 2025 dan seterusnya tahunan), lalu diubah menjadi dokumen resmi, situs
+    kemajuan, dan berkas ekspor BKN.
+
+    \b
+    Mulai cepat:
+      kinerja init sekolah-saya     membuat repositori sekolah baru
+      kinerja validate              memeriksa semua catatan
+      kinerja build                 memeriksa lalu membangun keluaran di build/
+    """
+
+
+def _emit(result: Result, output_format: str) -> None:
+    if output_format == "text":
+        click.echo(report.format_text(result.report, color=_use_color()), color=_use_color())
+    else:
+        click.echo(report.FORMATTERS[output_format](result.report))
+
+
+def _exit_code(result: Result) -> int:
+    if result.usage_error:
+        return 2
+    return 0 if result.report.ok else 1
+
+
+@cli.command("validate", context_settings=CONTEXT)
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
+)
+def validate_command(root: Path, output_format: str) -> None:
+    """Periksa semua catatan: skema, lalu aturan alur kerja.
+
+    Keluar dengan kode 0 bila tidak ada galat, 1 bila ada galat, 2 bila perintah atau
+    kinerja.yml salah.
+    """
+    result = validate(root)
+    _emit(result, output_format)
+    sys.exit(_exit_code(result))
+
+
+@cli.command("build", context_settings=CONTEXT)
+@_root_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder keluaran. Bawaan: <root>/build.",
+)
+def build_command(root: Path, out: Path | None) -> None:
+    """Periksa catatan lalu bangun keluaran di build/.
+
+    Saat ini: validasi, ringkasan per periode dan tahapan, dan build/validasi.json.
+    Dokumen PDF, situs, dan ekspor BKN menyusul.
+    """
+    out_dir = check_output_dir(root, out if out is not None else root / "build")
+    result = validate(root)
+    if result.usage_error:
+        _emit(result, "text")
+        sys.exit(2)
+    if result.report.diagnostics:
+        click.echo(report.format_text(result.report, color=_use_color()), color=_use_color())
+    else:
+        click.echo(report.summary_line(result.report))
+    click.echo(_progress_summary(result))
+    write_atomic(out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8"))
+    click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
+    sys.exit(_exit_code(result))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _progress_summary(result: Result) -> str:
+    from kinerja_build import domain
+
+    lines = []
+    names = {
+        key: (record.data or {}).get("nama", key) for key, record in result.school.pegawai.items()
+    }
+    for periode_id, items in progress.school_progress(result.school).items():
+        try:
+            periode = domain.parse_periode(periode_id)
+            heading = f"Periode {periode_id} — {periode.label}, {periode.regime.nama}"
+        except domain.PeriodeError:
+            heading = f"Periode {periode_id} (tidak sah)"
+        counts = progress.stage_counts(items)
+        total = len(items)
+        lines.append("")
+        lines.append(f"{heading}: {total} pegawai")
+        for stage in ("perencanaan", "pelaksanaan", "penilaian"):
+            share = 100 * counts[stage] / total if total else 0
+            lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
+        for item in items:
+            mark = " [tidak valid]" if item.invalid else ""
+            lines.append(f"    - {names.get(item.pegawai, item.pegawai)}: {item.stage}, {item.status}{mark}")
+    return "\n".join(lines)
+
+
+@cli.command("init", context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--periode", default=None, help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.")
+def init_command(directory: Path, periode: str | None) -> None:
+    """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
+    periode_id = periode or scaffold.current_periode(dt.date.today())
+    written = scaffold.create(directory, periode_id)
+    click.echo(f"Repositori sekolah dibuat di {directory} ({len(written)} berkas).")
+    click.echo("Langkah berikutnya:")
+    click.echo(f"  cd {directory} && git init && kinerja validate")
+
+
+@cli.command("rules", context_settings=CONTEXT)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Bentuk daftar.")
+def rules_command(output_format: str) -> None:
+    """Daftar semua aturan: kode, tingkat, regulasi yang berlaku, dan uraian singkat."""
+    entries = rules.all_rules()
+    if output_format == "json":
+        payload = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "scope": r.scope,
+                "regimes": list(r.regimes),
+                "title": r.title,
+                "description": r.description,
+            }
+            for r in entries
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for r in entries:
+        regimes = "semua" if r.regimes == rules.ALL_REGIMES else ", ".join(r.regimes)
+        click.echo(f"{r.code}  {r.severity.label:<10} {r.name:<28} [{regimes}]  {r.title}")
+
+
+@cli.command("sidik-jari", context_settings=CONTEXT)
+@click.argument("rencana", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def fingerprint_command(rencana: Path) -> None:
+    """Cetak SHA-256 bentuk kanonik RENCANA (isi tanpa riwayat status).
+
+    Nilai ini dicatat di kolom `sha256` saat rencana disetujui dan disepakati; bila isi rencana
+    berubah sesudahnya, persetujuan menjadi kedaluwarsa.
+    """
+    from kinerja_build import domain
+    from kinerja_build.load import load_file
+
+    loaded = load_file(rencana, str(rencana))
+    if not loaded.ok:
+        click.echo(report.format_text(_single(loaded.diagnostics), color=_use_color()), color=_use_color())
+        sys.exit(1)
+    click.echo(domain.canonical_plan_hash(loaded.data))
+
+
+def _single(diagnostics: list[Diagnostic]) -> Report:
+    result = Report()
+    result.extend(diagnostics)
+    result.files_checked = 1
+    return result
+
+
+@cli.command("referensi", context_settings=CONTEXT)
+@_root_option
+def referensi_command(root: Path) -> None:
+    """Tampilkan ID indikator praktik kinerja dan tugas tambahan yang dapat dipakai."""
+    from kinerja_build.config import load_config
+
+    config, problems = load_config(root.resolve())
+    if problems:
+        raise KinerjaError("kinerja.yml tidak valid; jalankan `kinerja validate` untuk rinciannya.")
+    data = config.referensi
+    sections = (
+        ("Indikator praktik kinerja guru (D1)", "indikator_guru"),
+        ("Indikator praktik kinerja kepala sekolah (D3)", "indikator_kepala_sekolah"),
+        ("Tugas tambahan", "tugas_tambahan"),
+    )
+    for title, key in sections:
+        click.echo(title)
+        for entry in data[key]:
+            note = "" if entry.get("terkonfirmasi", True) else "  (belum terkonfirmasi)"
+            if entry.get("sekolah"):
+                note += "  (dari kinerja.yml)"
+            click.echo(f"  {entry['id']:<40} {entry['nama']}{note}")
+        click.echo("")
+
+
+def main() -> None:
+    """Console entry point: bad input never shows a traceback, internal bugs do (to be reported)."""
+    try:
+        cli(prog_name="kinerja")
+    except Exception:  # a bug in kinerja, not in the user's records
+        traceback.print_exc()
+        click.echo(
+            "\nIni kesalahan internal kinerja, bukan kesalahan catatan Anda. Mohon laporkan "
+            "dengan menyertakan pesan di atas.",
+            err=True,
+        )
+        sys.exit(3)

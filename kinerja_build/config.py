@@ -1,0 +1,59 @@
+"""The school's optional `kinerja.yml`: rule severities and additions to the reference data."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kinerja_build import resources, schema
+from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
+
+CONFIG_NAMES = ("kinerja.yml", "kinerja.yaml")
+
+
+@dataclass(slots=True)
+class Config:
+    """Effective settings for one run."""
+
+    severities: dict[str, str] = field(default_factory=dict)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    referensi: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+
+
+def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read kinerja.yml when present; bad configuration is reported, never half-applied."""
+    config = Config(referensi=copy.deepcopy(resources.referensi()))
+    present = [root / name for name in CONFIG_NAMES if (root / name).is_file()]
+    if not present:
+        return config, []
+    path = present[0]
+    rel = path.name
+    loaded = load_file(path, rel, DEFAULT_MAX_BYTES)
+    if not loaded.ok:
+        return config, loaded.diagnostics
+    problems = schema.check(schema.CONFIG_KIND, loaded.data)
+    if problems:
+        diagnostics = []
+        for problem in problems:
+            line, column = locate(path, problem.json_path, key=problem.at_key)
+            diagnostics.append(
+                Diagnostic(
+                    problem.code, Severity.ERROR, rel, problem.message, problem.hint,
+                    problem.json_path, line, column,
+                )
+            )
+        return config, diagnostics
+    data: dict[str, Any] = loaded.data
+    config.file = rel
+    config.severities = dict(data.get("aturan", {}))
+    config.max_bytes = int(data.get("batas_ukuran_berkas", DEFAULT_MAX_BYTES))
+    for key, entries in data.get("referensi", {}).items():
+        known = {entry["id"]: entry for entry in config.referensi[key]}
+        for entry in entries:
+            known[entry["id"]] = {**entry, "sekolah": True}
+        config.referensi[key] = list(known.values())
+    return config, []

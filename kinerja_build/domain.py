@@ -1,0 +1,242 @@
+"""Regulation facts as code: periods, regimes, the predikat matrix, angka kredit, NIP structure.
+
+The validator, the documents and the BKN export all use these functions, so a derived value
+is computed in exactly one place. Unconfirmed details (rounding, PPPK NIP code) come from the
+reference data, not from constants here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from kinerja_build import resources
+
+RATINGS = ("di_atas_ekspektasi", "sesuai_ekspektasi", "di_bawah_ekspektasi")
+RATING_LABELS = {
+    "di_atas_ekspektasi": "Di Atas Ekspektasi",
+    "sesuai_ekspektasi": "Sesuai Ekspektasi",
+    "di_bawah_ekspektasi": "Di Bawah Ekspektasi",
+}
+# SIASN code for hasilKinerjaNilai / perilakuKerjaNilai.
+RATING_CODES = {"di_atas_ekspektasi": 1, "sesuai_ekspektasi": 2, "di_bawah_ekspektasi": 3}
+
+PREDIKAT_LABELS = {
+    "sangat_baik": "Sangat Baik",
+    "baik": "Baik",
+    "butuh_perbaikan": "Butuh Perbaikan",
+    "kurang": "Kurang/Misconduct",
+    "sangat_kurang": "Sangat Kurang",
+}
+# SIASN kuadranKinerjaNilai.
+PREDIKAT_CODES = {"sangat_baik": 1, "baik": 2, "butuh_perbaikan": 3, "kurang": 4, "sangat_kurang": 5}
+
+# PermenPANRB 6/2022 kuadran kinerja pegawai: (rating hasil kerja, rating perilaku) → predikat.
+# Never max(): a low perilaku rating with a high hasil rating is "kurang", not "butuh_perbaikan".
+_MATRIX = {
+    ("di_atas_ekspektasi", "di_atas_ekspektasi"): "sangat_baik",
+    ("di_atas_ekspektasi", "sesuai_ekspektasi"): "baik",
+    ("di_atas_ekspektasi", "di_bawah_ekspektasi"): "kurang",
+    ("sesuai_ekspektasi", "di_atas_ekspektasi"): "baik",
+    ("sesuai_ekspektasi", "sesuai_ekspektasi"): "baik",
+    ("sesuai_ekspektasi", "di_bawah_ekspektasi"): "kurang",
+    ("di_bawah_ekspektasi", "di_atas_ekspektasi"): "butuh_perbaikan",
+    ("di_bawah_ekspektasi", "sesuai_ekspektasi"): "butuh_perbaikan",
+    ("di_bawah_ekspektasi", "di_bawah_ekspektasi"): "sangat_kurang",
+}
+
+# PermenPANRB 1/2023, PerBKN 3/2023: percentage of the yearly coefficient per predikat.
+PREDIKAT_PERCENT = {
+    "sangat_baik": Decimal(150),
+    "baik": Decimal(100),
+    "butuh_perbaikan": Decimal(75),
+    "kurang": Decimal(50),
+    "sangat_kurang": Decimal(25),
+}
+# Yearly angka kredit coefficient per jenjang, with the SIASN koefisienId.
+KOEFISIEN = {
+    "ahli_pertama": (Decimal("12.5"), 12),
+    "ahli_muda": (Decimal(25), 22),
+    "ahli_madya": (Decimal("37.5"), 32),
+    "ahli_utama": (Decimal(50), 42),
+}
+JENJANG_LABELS = {
+    "ahli_pertama": "Ahli Pertama",
+    "ahli_muda": "Ahli Muda",
+    "ahli_madya": "Ahli Madya",
+    "ahli_utama": "Ahli Utama",
+}
+
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+_PERIODE = re.compile(r"^(?P<year>\d{4})(?:-(?P<half>[12]))?$")
+
+
+def predikat(rating_hasil_kerja: str, rating_perilaku_kerja: str) -> str:
+    """The predikat the 3×3 matrix gives for two ratings."""
+    return _MATRIX[(rating_hasil_kerja, rating_perilaku_kerja)]
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    """A regulation regime and the periods it governs."""
+
+    id: str
+    nama: str
+    tahun_mulai: int
+    tahun_selesai: int | None
+    semester: bool
+    tahapan: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Periode:
+    """A performance period: a 2024 semester or a calendar year from 2025 on."""
+
+    id: str
+    year: int
+    half: int | None
+    regime: Regime
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 7 if self.half == 2 else 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 6, 30) if self.half == 1 else dt.date(self.year, 12, 31)
+
+    @property
+    def months(self) -> int:
+        return 6 if self.half else 12
+
+    @property
+    def label(self) -> str:
+        if self.half:
+            return f"Semester {'I' if self.half == 1 else 'II'} {self.year}"
+        return f"Tahun {self.year}"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def regimes() -> list[Regime]:
+    return [
+        Regime(
+            id=str(entry["id"]),
+            nama=str(entry["nama"]),
+            tahun_mulai=int(entry["tahun_mulai"]),
+            tahun_selesai=entry.get("tahun_selesai"),
+            semester=entry["periode"] == "semester",
+            tahapan=tuple(entry["tahapan"]),
+        )
+        for entry in resources.referensi()["rezim"]
+    ]
+
+
+class PeriodeError(ValueError):
+    """The text does not name a period any known regime governs."""
+
+
+def parse_periode(text: str) -> Periode:
+    """Parse "2024-1", "2024-2", "2025", … into a Periode, or raise PeriodeError (Indonesian)."""
+    match = _PERIODE.match(text)
+    if not match:
+        raise PeriodeError(f"`{text}` bukan periode yang sah")
+    year = int(match["year"])
+    half = int(match["half"]) if match["half"] else None
+    for regime in regimes():
+        if year < regime.tahun_mulai or (regime.tahun_selesai and year > regime.tahun_selesai):
+            continue
+        if regime.semester and half is None:
+            raise PeriodeError(
+                f"periode {year} memakai dua semester: tulis `{year}-1` (Januari–Juni) atau "
+                f"`{year}-2` (Juli–Desember)"
+            )
+        if not regime.semester and half is not None:
+            raise PeriodeError(f"sejak {regime.tahun_mulai} periode bersifat tahunan: tulis `{year}`")
+        return Periode(text, year, half, regime)
+    raise PeriodeError(f"tahun {year} tidak diatur oleh regulasi PKG yang dikenal (mulai 2024)")
+
+
+def angka_kredit(predikat_id: str, jenjang: str, months: int) -> Decimal:
+    """AK = months/12 × percentage × coefficient, exact (rounding is applied when comparing)."""
+    coefficient, _ = KOEFISIEN[jenjang]
+    return Decimal(months) / Decimal(12) * PREDIKAT_PERCENT[predikat_id] / Decimal(100) * coefficient
+
+
+def round_ak(value: Decimal) -> Decimal:
+    """Angka kredit rounded to the configured number of decimals (half up)."""
+    decimals = int(resources.referensi()["angka_kredit"]["desimal"])
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def ak_matches(stated: float | int, exact: Decimal) -> bool:
+    """A stated AK is right when it equals the exact value at the configured precision."""
+    decimals = int(resources.referensi()["angka_kredit"]["desimal"])
+    tolerance = Decimal(5).scaleb(-(decimals + 1))
+    return abs(Decimal(str(stated)) - exact) < tolerance + Decimal("1e-9")
+
+
+@dataclass(frozen=True, slots=True)
+class NipParts:
+    birth: dt.date
+    tmt_year: int
+    tmt_month: int | None
+    gender: str  # "L" or "P"
+    sequence: str
+
+
+def parse_nip(nip: str, *, pppk: bool = False) -> tuple[NipParts | None, str]:
+    """Split an 18-digit NIP, or explain in Indonesian what is wrong with it."""
+    if not re.fullmatch(r"\d{18}", nip):
+        return None, "NIP harus terdiri dari 18 digit angka"
+    try:
+        birth = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        return None, f"8 digit pertama ({nip[0:8]}) bukan tanggal lahir yang sah"
+    tmt_year, tmt_month_text = int(nip[8:12]), nip[12:14]
+    tmt_month: int | None = int(tmt_month_text)
+    if pppk and tmt_month_text == str(resources.referensi()["nip"]["kode_pppk"]):
+        tmt_month = None
+    elif not 1 <= int(tmt_month_text) <= 12:
+        return None, f"digit 13–14 ({tmt_month_text}) bukan bulan TMT yang sah"
+    if tmt_year < birth.year + 15 or tmt_year > 2100:
+        return None, f"tahun TMT {tmt_year} tidak masuk akal untuk kelahiran {birth.year}"
+    if nip[14] not in "12":
+        return None, f"digit ke-15 ({nip[14]}) harus 1 (laki-laki) atau 2 (perempuan)"
+    return NipParts(birth, tmt_year, tmt_month, "L" if nip[14] == "1" else "P", nip[15:]), ""
+
+
+def canonical_plan_hash(plan: dict[str, Any]) -> str:
+    """SHA-256 of the canonical form of a plan: everything except its status history.
+
+    Canonical form: JSON, keys sorted, no insignificant whitespace, UTF-8. Comments, key order
+    and quoting in the YAML file do not change the hash; any change of content does.
+    """
+    content = {key: value for key, value in plan.items() if key != "status"}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def tanggal_indonesia(day: dt.date) -> str:
+    """"22 November 2026"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def parse_date(text: Any) -> dt.date | None:
+    """A date from a schema-valid "YYYY-MM-DD" string, None for anything else."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None

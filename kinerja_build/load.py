@@ -1,0 +1,451 @@
+"""Load stage: YAML record files → plain data, refusing anything a record should never contain.
+
+Parsing uses libyaml through PyYAML's C composer (fast, and nodes keep line/column). The node
+tree is converted to plain data here instead of by PyYAML's constructor so that duplicate keys,
+tags, anchors/aliases and runaway nesting become diagnostics instead of surprises. Positions are
+not kept for every value (that would cost memory on large schools): `locate()` re-composes a
+file on demand when a diagnostic needs a line and column.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kinerja_build.diagnostics import Diagnostic, JsonPath, Severity
+
+try:  # libyaml ships in PyYAML's wheels; the pure-Python loader is a slow but correct fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 50_000
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR = SafeConstructor()
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The outcome of loading one file: data when it is usable, and what went wrong."""
+
+    path: str
+    data: Any = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    first_line: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def _diag(
+    code: str, path: str, message: str, hint: str, line: int = 0, column: int = 0
+) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, path, message, hint, (), line, column)
+
+
+def read_text(absolute: Path, rel: str, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
+    """Read a record file as UTF-8 text within the size limit, or explain why not."""
+    try:
+        size = absolute.stat().st_size
+        if size > max_bytes:
+            return None, [_too_big(rel, size, max_bytes)]
+        with absolute.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as error:
+        return None, [
+            _diag(
+                "KIN012",
+                rel,
+                f"Berkas tidak dapat dibaca: {error.strerror or error}.",
+                "Periksa izin berkas dan pastikan berkas benar-benar ada.",
+            )
+        ]
+    if len(raw) > max_bytes:  # the file grew while we looked at it
+        return None, [_too_big(rel, len(raw), max_bytes)]
+    if b"\x00" in raw:
+        line, column = _position_of_byte(raw, raw.index(b"\x00"))
+        return None, [
+            _diag(
+                "KIN006",
+                rel,
+                "Berkas ini biner, bukan teks YAML.",
+                "Catatan harus berupa teks UTF-8. Pindahkan berkas biner (PDF, gambar) ke luar "
+                "folder records/ atau rujuk sebagai bukti.",
+                line,
+                column,
+            )
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position_of_byte(raw, error.start)
+        return None, [
+            _diag(
+                "KIN006",
+                rel,
+                f"Berkas bukan teks UTF-8 (byte 0x{raw[error.start]:02x} tidak sah).",
+                "Simpan ulang berkas dengan pengodean UTF-8 (di editor: Save with Encoding → "
+                "UTF-8).",
+                line,
+                column,
+            )
+        ]
+    return text.removeprefix("\ufeff"), []
+
+
+def _too_big(rel: str, size: int, max_bytes: int) -> Diagnostic:
+    return _diag(
+        "KIN005",
+        rel,
+        f"Berkas terlalu besar ({size:,} byte; batas {max_bytes:,} byte).".replace(",", "."),
+        "Catatan kinerja biasanya hanya beberapa kilobyte. Periksa apakah berkas yang benar "
+        "tersimpan di sini; batas dapat diubah dengan `batas_ukuran_berkas` di kinerja.yml.",
+    )
+
+
+def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def load_file(absolute: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Load one record file; never raises for bad content."""
+    text, problems = read_text(absolute, rel, max_bytes)
+    if text is None:
+        return Loaded(rel, None, problems)
+    return load_text(text, rel)
+
+
+def load_text(text: str, rel: str) -> Loaded:
+    """Parse YAML text into plain data with all of the loader's safety checks."""
+    loaded = _load_text(text, rel)
+    loaded.first_line = text[: text.find("\n")] if "\n" in text else text
+    return loaded
+
+
+def _load_text(text: str, rel: str) -> Loaded:
+    too_deep = _nesting_problem(text, rel)
+    if too_deep:
+        return Loaded(rel, None, [too_deep])
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        return Loaded(rel, None, [_syntax_diagnostic(error, rel)])
+    except yaml.YAMLError as error:  # reader errors on characters YAML forbids
+        return Loaded(rel, None, [_reader_diagnostic(error, rel, text)])
+    if root is None:
+        return Loaded(
+            rel,
+            None,
+            [
+                _diag(
+                    "KIN008",
+                    rel,
+                    "Berkas kosong.",
+                    "Isi berkas dengan catatan, atau hapus berkas ini. Jalankan `kinerja init` "
+                    "untuk melihat contoh isi setiap jenis catatan.",
+                    1,
+                    1,
+                )
+            ],
+        )
+    converter = _Converter(rel)
+    data = converter.convert(root)
+    if converter.diagnostics:
+        return Loaded(rel, None, converter.diagnostics)
+    if not isinstance(data, dict):
+        line, column = _mark(root)
+        return Loaded(
+            rel,
+            None,
+            [
+                _diag(
+                    "KIN008",
+                    rel,
+                    "Isi berkas harus berupa pemetaan (pasangan `kunci: nilai`).",
+                    "Setiap catatan dimulai dengan kunci di kolom pertama, mis. `pegawai: \"…\"`.",
+                    line,
+                    column,
+                )
+            ],
+        )
+    return Loaded(rel, data, [])
+
+
+def _nesting_problem(text: str, rel: str) -> Diagnostic | None:
+    """Refuse deeply nested documents before libyaml's recursive composer sees them.
+
+    libyaml's composer recurses once per level and crashes the interpreter on very deep
+    input, so depth is bounded first: a cheap over-estimate from brackets and indentation,
+    then, only when that is high, an exact count from the (iterative) event stream.
+    """
+    brackets = text.count("[") + text.count("{")
+    indent = max((len(line) - len(line.lstrip(" -?:")) for line in text.splitlines()), default=0)
+    if brackets + indent <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, column = _mark(event)
+                    return _diag(
+                        "KIN007",
+                        rel,
+                        f"Struktur bersarang terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
+                        "Catatan kinerja hanya beberapa tingkat; periksa tanda kurung atau "
+                        "indentasi yang tidak tertutup.",
+                        line,
+                        column,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the composer reports the syntax error with a better message
+    return None
+
+
+def _mark(item: Node | yaml.Event) -> tuple[int, int]:
+    mark = item.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": (
+        "Ada titik dua di tempat yang tidak semestinya. Jika nilai teks mengandung `: `, "
+        "apit nilai itu dengan tanda kutip."
+    ),
+    "could not find expected ':'": (
+        "Setiap baris di dalam pemetaan harus berbentuk `kunci: nilai`. Periksa baris ini dan "
+        "indentasinya."
+    ),
+    "found character '\\t'": "YAML tidak boleh memakai tab untuk indentasi; ganti dengan spasi.",
+    "expected <block end>": (
+        "Indentasi tidak konsisten. Pastikan kunci yang setingkat berada di kolom yang sama."
+    ),
+    "found undefined tag handle": "Tag YAML khusus tidak didukung; hapus tanda `!` di depan nilai.",
+    "while scanning a quoted scalar": "Ada tanda kutip yang tidak ditutup.",
+    "found unexpected end of stream": "Ada tanda kutip atau kurung yang tidak ditutup.",
+}
+
+
+def _syntax_diagnostic(error: yaml.MarkedYAMLError, rel: str) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    problem = error.problem or ""
+    context = error.context or ""
+    if "expected a single document" in context or "expected a single document" in problem:
+        return _diag(
+            "KIN011",
+            rel,
+            "Berkas berisi lebih dari satu dokumen YAML (`---`).",
+            "Satu berkas hanya berisi satu catatan. Pisahkan dokumen lain ke berkasnya sendiri.",
+            line,
+            column,
+        )
+    hint = next(
+        (text for key, text in _SYNTAX_HINTS.items() if key in problem or key in context),
+        "Periksa tanda baca dan indentasi di sekitar posisi ini.",
+    )
+    detail = f"{context}: {problem}" if context else problem
+    return _diag("KIN001", rel, f"YAML tidak dapat dibaca ({detail}).", hint, line, column)
+
+
+def _reader_diagnostic(error: yaml.YAMLError, rel: str, text: str) -> Diagnostic:
+    position = getattr(error, "position", None)
+    line = column = 0
+    if isinstance(position, int):
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return _diag(
+        "KIN006",
+        rel,
+        "Berkas mengandung karakter kendali yang tidak boleh ada di YAML.",
+        "Hapus karakter tak terlihat itu (sering terbawa saat menyalin dari PDF atau pengolah "
+        "kata).",
+        line,
+        column,
+    )
+
+
+class _Converter:
+    """Node tree → plain data; collects diagnostics instead of raising."""
+
+    def __init__(self, rel: str) -> None:
+        self.rel = rel
+        self.diagnostics: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def _report(self, code: str, node: Node, message: str, hint: str) -> None:
+        line, column = _mark(node)
+        self.diagnostics.append(_diag(code, self.rel, message, hint, line, column))
+
+    def convert(self, node: Node, depth: int = 0) -> Any:
+        if id(node) in self.seen:
+            # The composer hands back the same node object for every alias of an anchor.
+            self._report(
+                "KIN004",
+                node,
+                "Anchor dan alias YAML (`&nama`, `*nama`) tidak diizinkan di catatan.",
+                "Tulis nilainya secara lengkap di setiap tempat; alias menyulitkan peninjauan "
+                "dan dapat dipakai untuk serangan 'billion laughs'.",
+            )
+            return None
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
+            if len(self.seen) == MAX_NODES + 1:
+                self._report(
+                    "KIN007",
+                    node,
+                    f"Berkas berisi terlalu banyak nilai (lebih dari {MAX_NODES}).",
+                    "Pecah data menjadi beberapa catatan atau periksa apakah berkas ini rusak.",
+                )
+            return None
+        if depth > MAX_DEPTH:
+            self._report(
+                "KIN007",
+                node,
+                f"Struktur bersarang terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
+                "Catatan kinerja hanya beberapa tingkat; periksa indentasi.",
+            )
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _TAG + "seq":
+                return self._bad_tag(node)
+            return [self.convert(child, depth + 1) for child in node.value]
+        if isinstance(node, MappingNode):
+            if node.tag != _TAG + "map":
+                return self._bad_tag(node)
+            return self._mapping(node, depth)
+        return self._bad_tag(node)  # pragma: no cover - composer yields only the three kinds
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, ScalarNode] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self._report(
+                    "KIN004",
+                    key_node,
+                    "Kunci gabung YAML (`<<`) tidak diizinkan di catatan.",
+                    "Tulis semua kunci secara langsung.",
+                )
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _TAG + "str":
+                self._report(
+                    "KIN008",
+                    key_node,
+                    "Kunci pemetaan harus berupa teks.",
+                    "Gunakan nama kunci seperti `periode`, bukan angka, daftar, atau nilai lain.",
+                )
+                continue
+            key = key_node.value
+            if key in first_seen:
+                earlier = first_seen[key].start_mark.line + 1
+                self._report(
+                    "KIN002",
+                    key_node,
+                    f"Kunci `{key}` ditulis dua kali (pertama di baris {earlier}).",
+                    "Hapus salah satunya; YAML diam-diam memakai yang terakhir, sehingga data "
+                    "bisa hilang tanpa disadari.",
+                )
+                continue
+            first_seen[key] = key_node
+            result[key] = self.convert(value_node, depth + 1)
+        return result
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _TAG + "str":
+            return node.value
+        if tag == _TAG + "timestamp":
+            # Dates stay text: the schema checks the format and the model parses it once.
+            return node.value
+        try:
+            if tag == _TAG + "int":
+                return _SCALAR.construct_yaml_int(node)
+            if tag == _TAG + "float":
+                return _SCALAR.construct_yaml_float(node)
+            if tag == _TAG + "bool":
+                return _SCALAR.construct_yaml_bool(node)
+            if tag == _TAG + "null":
+                return None
+        except (ValueError, ConstructorError):  # pragma: no cover - resolver regexes prevent it
+            return node.value
+        return self._bad_tag(node)
+
+    def _bad_tag(self, node: Node) -> None:
+        self._report(
+            "KIN003",
+            node,
+            f"Tag YAML `{node.tag}` tidak didukung.",
+            "Catatan hanya boleh berisi teks, angka, true/false, daftar, dan pemetaan biasa. "
+            "Hapus tag yang diawali `!`.",
+        )
+
+
+def locate(absolute: Path, json_path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+    """Line and column (1-based) of the value at `json_path`, or of the nearest existing parent.
+
+    With `key=True` the position of the mapping key itself is returned (for unknown fields).
+    Returns (0, 0) when the file cannot be read or parsed any more.
+    """
+    try:
+        text = absolute.read_text(encoding="utf-8").removeprefix("\ufeff")
+        if _nesting_problem(text, "") is not None:
+            return (0, 0)
+        node = yaml.compose(text, Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return (0, 0)
+    if node is None:
+        return (1, 1)
+    position = _mark(node)
+    for part in json_path:
+        child: Node | None = None
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == part:
+                    child = value_node
+                    if key and part == json_path[-1]:
+                        return _mark(key_node)
+                    break
+        elif isinstance(node, SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+        if child is None:
+            break
+        node = child
+        position = _mark(node)
+    return position
+
+
+def is_inside(root: Path, candidate: Path) -> bool:
+    """True when `candidate` (after resolving symlinks) lies inside `root`."""
+    try:
+        resolved = candidate.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return False
+    root_resolved = root.resolve()
+    return resolved == root_resolved or root_resolved in resolved.parents
+
+
+def relpath(root: Path, path: Path) -> str:
+    """A stable, forward-slash path relative to the repository root, for messages."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return os.path.relpath(path, root).replace(os.sep, "/")

@@ -1,0 +1,102 @@
+"""Reporters: the same diagnostics as compiler-style text, JSON, or GitHub workflow commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import click
+
+from kinerja_build.diagnostics import Diagnostic, Report, Severity
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _location(d: Diagnostic) -> str:
+    if not d.file:
+        return "(repositori)"
+    if d.line:
+        return f"{d.file}:{d.line}:{d.column}"
+    return d.file
+
+
+def format_text(report: Report, *, color: bool) -> str:
+    lines = []
+    for d in report:
+        severity = click.style(d.severity.label, fg=_COLORS[d.severity], bold=True) if color else d.severity.label
+        location = click.style(_location(d), bold=True) if color else _location(d)
+        lines.append(f"{location}: {severity} {d.code} {d.message}")
+        if d.hint:
+            lines.append(f"    saran: {d.hint}")
+    lines.append(summary_line(report))
+    return "\n".join(lines)
+
+
+def summary_line(report: Report) -> str:
+    errors, warnings, infos = len(report.errors), len(report.warnings), len(report.infos)
+    files = f"{report.files_checked} berkas diperiksa"
+    if not errors and not warnings:
+        extra = f" ({infos} info)" if infos else ""
+        return f"Bersih: {files}, tidak ada galat{extra}."
+    return f"{files}: {errors} galat, {warnings} peringatan, {infos} info."
+
+
+def format_json(report: Report) -> str:
+    payload = {
+        "versi_format": 1,
+        "ok": report.ok,
+        "berkas_diperiksa": report.files_checked,
+        "jumlah": {
+            "galat": len(report.errors),
+            "peringatan": len(report.warnings),
+            "info": len(report.infos),
+        },
+        "diagnostik": [
+            {
+                "code": d.code,
+                "severity": d.severity.value,
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "json_path": d.pointer,
+                "message": d.message,
+                "hint": d.hint,
+            }
+            for d in report
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def format_github(report: Report) -> str:
+    """GitHub Actions workflow commands: each diagnostic becomes an annotation on its line."""
+    lines = []
+    for d in report:
+        properties = []
+        if d.file:
+            properties.append(f"file={_escape_property(d.file)}")
+        if d.line:
+            properties.append(f"line={d.line}")
+            properties.append(f"col={d.column}")
+        properties.append(f"title={_escape_property(d.code)}")
+        body = d.message + (f"\nSaran: {d.hint}" if d.hint else "")
+        lines.append(f"::{_GITHUB_LEVEL[d.severity]} {','.join(properties)}::{_escape_data(body)}")
+    lines.append(summary_line(report))
+    return "\n".join(lines)
+
+
+FORMATTERS: dict[str, Callable[[Report], str]] = {
+    "json": format_json,
+    "github": format_github,
+}

@@ -1,0 +1,182 @@
+"""Validate stage: load every record, check it against its schema, then run the workflow rules.
+
+Gather first, judge second: every file is loaded and checked before any rule runs, and every
+rule runs, so one broken file never hides problems in another (STYLE.md, "gather, validate,
+then write").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kinerja_build import domain, rules, schema
+from kinerja_build.config import Config, load_config
+from kinerja_build.diagnostics import Diagnostic, Report, Severity
+from kinerja_build.load import load_file, locate
+from kinerja_build.model import PERIOD_KINDS, RecordFile, School
+from kinerja_build.project import Found, discover
+from kinerja_build.rules import Context, Finding, Rule
+
+_MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(?P<target>\S+)\s*$")
+
+
+@dataclass(slots=True)
+class Result:
+    """The outcome of validating one school repository."""
+
+    root: Path
+    report: Report
+    school: School
+    config: Config
+    config_problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def usage_error(self) -> bool:
+        """True when the run could not judge the records (bad kinerja.yml)."""
+        return bool(self.config_problems)
+
+
+def validate(root: Path) -> Result:
+    """Validate the school repository at `root`."""
+    root = root.resolve()
+    config, config_problems = load_config(root)
+    report = Report()
+    school = School(root)
+    if config_problems:
+        report.extend(config_problems)
+        return Result(root, report, school, config, config_problems)
+    found, layout_problems = discover(root)
+    report.extend(layout_problems)
+    for item in found:
+        report.extend(_load_record(item, school, config))
+    report.files_checked = len(found)
+    context = Context(school, config.referensi)
+    report.extend(_apply_severities(run_rules(context), config))
+    return Result(root, report, school, config)
+
+
+def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic]:
+    record = RecordFile(item.kind, item.rel, item.absolute, None, item.periode, item.owner)
+    _place(school, record)
+    loaded = load_file(item.absolute, item.rel, config.max_bytes)
+    if not loaded.ok:
+        return loaded.diagnostics
+    diagnostics = list(_modeline(item, loaded.first_line))
+    problems = schema.check(item.kind, loaded.data)
+    for problem in problems:
+        line, column = locate(item.absolute, problem.json_path, key=problem.at_key)
+        diagnostics.append(
+            Diagnostic(problem.code, Severity.ERROR, item.rel, problem.message, problem.hint,
+                       problem.json_path, line, column)
+        )
+    if not problems:
+        record.data = loaded.data
+    return diagnostics
+
+
+def _place(school: School, record: RecordFile) -> None:
+    if record.kind == "sekolah":
+        school.sekolah = record
+    elif record.kind == "pegawai":
+        assert record.owner is not None
+        school.pegawai[record.owner] = record
+    else:
+        assert record.periode is not None and record.owner is not None
+        people = school.periods.setdefault(record.periode, {})
+        people.setdefault(record.owner, {})[record.kind] = record
+
+
+def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
+    match = _MODELINE.match(first_line)
+    expected = f"{item.kind}.schema.json"
+    if match and match["target"].rsplit("/", 1)[-1] == expected:
+        return
+    depth = item.rel.count("/")
+    suggestion = "../" * depth + f"schemas/{expected}"
+    yield Diagnostic(
+        "KIN013", Severity.WARNING, item.rel,
+        "Baris pertama bukan modeline skema untuk editor." if not match
+        else f"Modeline merujuk skema yang salah (seharusnya {expected}).",
+        f"Jadikan baris pertama: `# yaml-language-server: $schema={suggestion}` agar editor "
+        "melengkapi dan memeriksa isian.",
+        (), 1, 1,
+    )
+
+
+def run_rules(context: Context) -> Iterator[Diagnostic]:
+    """Run every registered workflow rule over the school."""
+    school = context.school
+    periods = _parse_periods(school)
+    for entry in rules.all_rules():
+        if entry.check is None:
+            continue
+        for record, findings in _invoke(entry, context, periods):
+            for finding in findings:
+                yield _to_diagnostic(entry, school, record, finding)
+
+
+def _parse_periods(school: School) -> dict[str, domain.Periode]:
+    parsed = {}
+    for periode_id in school.periods:
+        try:
+            parsed[periode_id] = domain.parse_periode(periode_id)
+        except domain.PeriodeError:
+            continue  # KIN201 reports it
+    return parsed
+
+
+def _invoke(
+    entry: Rule, context: Context, periods: dict[str, domain.Periode]
+) -> Iterator[tuple[RecordFile | None, Iterator[Finding]]]:
+    school = context.school
+    assert entry.check is not None
+    if entry.scope == "school":
+        yield None, entry.check(context)
+    elif entry.scope == "sekolah":
+        if school.sekolah is not None and school.sekolah.valid:
+            yield school.sekolah, entry.check(context, school.sekolah)
+    elif entry.scope == "pegawai":
+        for record in school.pegawai.values():
+            if record.valid:
+                yield record, entry.check(context, record)
+    elif entry.scope == "folder":
+        for periode_id, people in school.periods.items():
+            periode = periods.get(periode_id)
+            if periode is None or periode.regime.id not in entry.regimes:
+                continue
+            for owner, records in people.items():
+                yield None, entry.check(context, periode, owner, records)
+    elif entry.scope in PERIOD_KINDS:
+        for periode_id, people in school.periods.items():
+            periode = periods.get(periode_id)
+            if periode is None or periode.regime.id not in entry.regimes:
+                continue
+            for owner, records in people.items():
+                record = records.get(entry.scope)
+                # Rules about a person's records need the person: KIN701 reports a missing one.
+                if record is not None and record.valid and owner in school.pegawai:
+                    yield record, entry.check(context, record, periode)
+
+
+def _to_diagnostic(entry: Rule, school: School, record: RecordFile | None, finding: Finding) -> Diagnostic:
+    rel = finding.file or (record.rel if record else "")
+    absolute = school.root / rel if rel else None
+    line, column = locate(absolute, finding.json_path, key=finding.at_key) if absolute else (0, 0)
+    return Diagnostic(entry.code, entry.severity, rel, finding.message, finding.hint,
+                      finding.json_path, line, column)
+
+
+def _apply_severities(diagnostics: Iterator[Diagnostic], config: Config) -> Iterator[Diagnostic]:
+    for diagnostic in diagnostics:
+        override = config.severities.get(diagnostic.code)
+        if override == "mati":
+            continue
+        if override:
+            yield Diagnostic(diagnostic.code, Severity.from_label(override), diagnostic.file,
+                             diagnostic.message, diagnostic.hint, diagnostic.json_path,
+                             diagnostic.line, diagnostic.column)
+        else:
+            yield diagnostic
