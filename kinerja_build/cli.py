@@ -40,7 +40,9 @@ def _root_option(function: click.decorators.FC) -> click.decorators.FC:
 
 
 @click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="kinerja", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="kinerja", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """kinerja — catatan Pengelolaan Kinerja Guru dan Kepala Sekolah (PKG) sebagai data di git.
 
@@ -114,7 +116,9 @@ def build_command(root: Path, out: Path | None) -> None:
     else:
         click.echo(report.summary_line(result.report))
     click.echo(_progress_summary(result))
-    write_atomic(out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8"))
+    write_atomic(
+        out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8")
+    )
     click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
     sys.exit(_exit_code(result))
 
@@ -148,13 +152,19 @@ def _progress_summary(result: Result) -> str:
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
         for item in items:
             mark = " [tidak valid]" if item.invalid else ""
-            lines.append(f"    - {names.get(item.pegawai, item.pegawai)}: {item.stage}, {item.status}{mark}")
+            lines.append(
+                f"    - {names.get(item.pegawai, item.pegawai)}: {item.stage}, {item.status}{mark}"
+            )
     return "\n".join(lines)
 
 
 @cli.command("init", context_settings=CONTEXT)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--periode", default=None, help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.")
+@click.option(
+    "--periode",
+    default=None,
+    help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.",
+)
 def init_command(directory: Path, periode: str | None) -> None:
     """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
     periode_id = periode or scaffold.current_periode(dt.date.today())
@@ -165,8 +175,14 @@ def init_command(directory: Path, periode: str | None) -> None:
 
 
 @cli.command("rules", context_settings=CONTEXT)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Bentuk daftar.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Bentuk daftar.",
+)
 def rules_command(output_format: str) -> None:
     """Daftar semua aturan: kode, tingkat, regulasi yang berlaku, dan uraian singkat."""
     entries = rules.all_rules()
@@ -203,7 +219,9 @@ def fingerprint_command(rencana: Path) -> None:
 
     loaded = load_file(rencana, str(rencana))
     if not loaded.ok:
-        click.echo(report.format_text(_single(loaded.diagnostics), color=_use_color()), color=_use_color())
+        click.echo(
+            report.format_text(_single(loaded.diagnostics), color=_use_color()), color=_use_color()
+        )
         sys.exit(1)
     click.echo(domain.canonical_plan_hash(loaded.data))
 

@@ -42,8 +42,14 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
             line, column = locate(path, problem.json_path, key=problem.at_key)
             diagnostics.append(
                 Diagnostic(
-                    problem.code, Severity.ERROR, rel, problem.message, problem.hint,
-                    problem.json_path, line, column,
+                    problem.code,
+                    Severity.ERROR,
+                    rel,
+                    problem.message,
+                    problem.hint,
+                    problem.json_path,
+                    line,
+                    column,
                 )
             )
         return config, diagnostics

@@ -34,7 +34,13 @@ PREDIKAT_LABELS = {
     "sangat_kurang": "Sangat Kurang",
 }
 # SIASN kuadranKinerjaNilai.
-PREDIKAT_CODES = {"sangat_baik": 1, "baik": 2, "butuh_perbaikan": 3, "kurang": 4, "sangat_kurang": 5}
+PREDIKAT_CODES = {
+    "sangat_baik": 1,
+    "baik": 2,
+    "butuh_perbaikan": 3,
+    "kurang": 4,
+    "sangat_kurang": 5,
+}
 
 # PermenPANRB 6/2022 kuadran kinerja pegawai: (rating hasil kerja, rating perilaku) → predikat.
 # Never max(): a low perilaku rating with a high hasil rating is "kurang", not "butuh_perbaikan".
@@ -162,7 +168,9 @@ def parse_periode(text: str) -> Periode:
                 f"`{year}-2` (Juli–Desember)"
             )
         if not regime.semester and half is not None:
-            raise PeriodeError(f"sejak {regime.tahun_mulai} periode bersifat tahunan: tulis `{year}`")
+            raise PeriodeError(
+                f"sejak {regime.tahun_mulai} periode bersifat tahunan: tulis `{year}`"
+            )
         return Periode(text, year, half, regime)
     raise PeriodeError(f"tahun {year} tidak diatur oleh regulasi PKG yang dikenal (mulai 2024)")
 
@@ -170,7 +178,9 @@ def parse_periode(text: str) -> Periode:
 def angka_kredit(predikat_id: str, jenjang: str, months: int) -> Decimal:
     """AK = months/12 × percentage × coefficient, exact (rounding is applied when comparing)."""
     coefficient, _ = KOEFISIEN[jenjang]
-    return Decimal(months) / Decimal(12) * PREDIKAT_PERCENT[predikat_id] / Decimal(100) * coefficient
+    return (
+        Decimal(months) / Decimal(12) * PREDIKAT_PERCENT[predikat_id] / Decimal(100) * coefficient
+    )
 
 
 def round_ak(value: Decimal) -> Decimal:
@@ -228,7 +238,7 @@ def canonical_plan_hash(plan: dict[str, Any]) -> str:
 
 
 def tanggal_indonesia(day: dt.date) -> str:
-    """"22 November 2026"."""
+    """ "22 November 2026"."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 

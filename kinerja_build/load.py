@@ -174,7 +174,7 @@ def _load_text(text: str, rel: str) -> Loaded:
                     "KIN008",
                     rel,
                     "Isi berkas harus berupa pemetaan (pasangan `kunci: nilai`).",
-                    "Setiap catatan dimulai dengan kunci di kolom pertama, mis. `pegawai: \"…\"`.",
+                    'Setiap catatan dimulai dengan kunci di kolom pertama, mis. `pegawai: "…"`.',
                     line,
                     column,
                 )
@@ -423,9 +423,8 @@ def locate(absolute: Path, json_path: JsonPath, *, key: bool = False) -> tuple[i
                     if key and part == json_path[-1]:
                         return _mark(key_node)
                     break
-        elif isinstance(node, SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
         if child is None:
             break
         node = child

@@ -14,9 +14,13 @@ def check_output_dir(root: Path, out: Path) -> Path:
     root, out = root.resolve(), out.resolve()
     records = root / "records"
     if out == root or out in root.parents:
-        raise UsageProblem(f"Folder keluaran {out} adalah repositori itu sendiri atau induknya; pilih folder lain, mis. build/.")
+        raise UsageProblem(
+            f"Folder keluaran {out} adalah repositori itu sendiri atau induknya; pilih folder lain, mis. build/."
+        )
     if out == records or records in out.parents:
-        raise UsageProblem(f"Folder keluaran {out} berada di dalam records/; catatan tidak boleh tertimpa.")
+        raise UsageProblem(
+            f"Folder keluaran {out} berada di dalam records/; catatan tidak boleh tertimpa."
+        )
     return out
 
 
@@ -26,7 +30,9 @@ def write_atomic(out_dir: Path, relative: str, content: bytes) -> Path:
     if out_dir.resolve() not in target.parents:
         raise UsageProblem(f"Menolak menulis di luar folder keluaran: {relative}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)

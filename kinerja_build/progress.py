@@ -59,7 +59,9 @@ def progress_of(school: School, periode: str, pegawai_id: str) -> Progress:
         last = rencana["status"][-1]["status"]
         if last == "disepakati":
             return Progress(pegawai_id, periode, "pelaksanaan", "rencana disepakati", None, invalid)
-        return Progress(pegawai_id, periode, "perencanaan", f"rencana {STATUS_LABELS[last]}", None, invalid)
+        return Progress(
+            pegawai_id, periode, "perencanaan", f"rencana {STATUS_LABELS[last]}", None, invalid
+        )
     status = "catatan tidak valid" if invalid else "belum ada rencana"
     return Progress(pegawai_id, periode, "perencanaan", status, None, invalid)
 

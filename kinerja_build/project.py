@@ -91,7 +91,12 @@ def _walk(root: Path, directory: Path, problems: list[Diagnostic]) -> Iterator[P
         except OSError as error:
             rel = Path(current).relative_to(root).as_posix()
             problems.append(
-                _error("KIN012", rel, f"Folder tidak dapat dibaca: {error.strerror}.", "Periksa izin folder.")
+                _error(
+                    "KIN012",
+                    rel,
+                    f"Folder tidak dapat dibaca: {error.strerror}.",
+                    "Periksa izin folder.",
+                )
             )
             continue
         for entry in entries:
@@ -148,9 +153,13 @@ def _place(absolute: Path, rel: str) -> Found | Diagnostic:
         if not _PERIODE_DIR.match(periode):
             return _unknown(rel, "Folder periode bernama `2024-1`, `2024-2`, `2025`, `2026`, ….")
         if not _ID.match(owner):
-            return _unknown(rel, "Folder orang bernama NIP atau ID non-ASN yang sama dengan records/pegawai/.")
+            return _unknown(
+                rel, "Folder orang bernama NIP atau ID non-ASN yang sama dengan records/pegawai/."
+            )
         if stem not in PERIOD_KINDS:
-            return _unknown(rel, f"Nama berkas yang dikenal: {', '.join(k + '.yaml' for k in PERIOD_KINDS)}.")
+            return _unknown(
+                rel, f"Nama berkas yang dikenal: {', '.join(k + '.yaml' for k in PERIOD_KINDS)}."
+            )
         return Found(stem, absolute, rel, periode=periode, owner=owner)
     return _unknown(
         rel,

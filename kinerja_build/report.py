@@ -23,7 +23,11 @@ def _location(d: Diagnostic) -> str:
 def format_text(report: Report, *, color: bool) -> str:
     lines = []
     for d in report:
-        severity = click.style(d.severity.label, fg=_COLORS[d.severity], bold=True) if color else d.severity.label
+        severity = (
+            click.style(d.severity.label, fg=_COLORS[d.severity], bold=True)
+            if color
+            else d.severity.label
+        )
         location = click.style(_location(d), bold=True) if color else _location(d)
         lines.append(f"{location}: {severity} {d.code} {d.message}")
         if d.hint:

@@ -30,9 +30,13 @@ def create(directory: Path, periode_id: str) -> list[Path]:
     except domain.PeriodeError as error:
         raise UsageProblem(f"Periode tidak sah: {error}.") from error
     if (directory / "records").exists() or (directory.exists() and any(directory.iterdir())):
-        raise UsageProblem(f"{directory} sudah berisi berkas; `kinerja init` hanya mengisi folder baru atau kosong.")
+        raise UsageProblem(
+            f"{directory} sudah berisi berkas; `kinerja init` hanya mengisi folder baru atau kosong."
+        )
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
     )
     values = {
         "npsn": "20100001",
@@ -64,6 +68,9 @@ def create(directory: Path, periode_id: str) -> list[Path]:
         written.append(schemas / source.name)
     (directory / "site").mkdir()
     index = directory / "site" / "index.md"
-    index.write_text("# Kinerja SD Negeri Contoh\n\nHalaman ini diganti oleh `kinerja build`.\n", encoding="utf-8")
+    index.write_text(
+        "# Kinerja SD Negeri Contoh\n\nHalaman ini diganti oleh `kinerja build`.\n",
+        encoding="utf-8",
+    )
     written.append(index)
     return written

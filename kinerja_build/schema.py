@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +51,14 @@ class SchemaProblem:
 
 
 @functools.cache
-def registry() -> Registry:  # type: ignore[type-arg]
+def registry() -> Registry[Any]:
     """All schemas, registered under their file names so relative `$ref`s resolve offline."""
     names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND)] + list(SUPPORT_SCHEMAS)
     resources_ = [
-        (name, Resource.from_contents(resources.load_schema(name), default_specification=DRAFT202012))
+        (
+            name,
+            Resource.from_contents(resources.load_schema(name), default_specification=DRAFT202012),
+        )
         for name in names
     ]
     return Registry().with_resources(resources_)
@@ -112,14 +115,15 @@ def _field(path: JsonPath) -> str:
 
 def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
     path: JsonPath = tuple(error.absolute_path)
-    keyword = error.validator
-    value = error.validator_value
-    instance = error.instance
+    keyword = str(error.validator)
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    subschema: dict[str, Any] = dict(error.schema) if isinstance(error.schema, Mapping) else {}
     where = _field(path)
     if keyword == "required":
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         for name in missing:
-            title = _property_title(error.schema, name)
+            title = _property_title(subschema, name)
             yield SchemaProblem(
                 "KIN101",
                 path,
@@ -127,8 +131,8 @@ def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
                 f"Tambahkan `{name}: …` di tingkat ini. Lihat skema untuk contoh isian.",
             )
     elif keyword in ("additionalProperties", "unevaluatedProperties"):
-        allowed = sorted(error.schema.get("properties", {}))
-        extras = [name for name in instance if name not in error.schema.get("properties", {})]
+        allowed = sorted(subschema.get("properties", {}))
+        extras = [name for name in instance if name not in subschema.get("properties", {})]
         for name in extras:
             suggestion = _closest(name, allowed)
             hint = (
@@ -143,10 +147,14 @@ def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
             )
     elif keyword == "type":
         expected = value if isinstance(value, list) else [value]
-        names = " atau ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        names = " atau ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
         hint = f"Ganti nilainya dengan {names}."
-        if "string" in expected and isinstance(instance, int | float) and not isinstance(instance, bool):
-            hint = "Apit nilai dengan tanda kutip, mis. \"198703152010012004\", agar dibaca sebagai teks."
+        if (
+            "string" in expected
+            and isinstance(instance, int | float)
+            and not isinstance(instance, bool)
+        ):
+            hint = 'Apit nilai dengan tanda kutip, mis. "198703152010012004", agar dibaca sebagai teks.'
         elif "string" in expected and isinstance(instance, bool):
             hint = "YAML membaca yes/no/on/off sebagai true/false; apit nilai dengan tanda kutip."
         yield SchemaProblem(
@@ -162,20 +170,32 @@ def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
             "KIN104", path, f"Nilai {_value(instance)} tidak ada dalam daftar untuk {where}.", hint
         )
     elif keyword in ("pattern", "format"):
-        description = _description_of(error.schema)
-        if keyword == "format" or error.schema.get("format") == "date":
+        description = _description_of(subschema)
+        if keyword == "format" or subschema.get("format") == "date":
             message = f"{where}: {_value(instance)} bukan tanggal yang sah."
             hint = "Tulis tanggal sebagai TTTT-BB-HH, mis. 2025-01-08, dan pastikan tanggalnya ada."
-        elif error.schema.get("pattern") == "\\S":
+        elif subschema.get("pattern") == "\\S":
             message = f"{where} tidak boleh hanya berisi spasi."
             hint = "Isi dengan teks, atau hapus kolom ini bila opsional."
         else:
             message = f"{where}: bentuk {_value(instance)} tidak sesuai."
             hint = description or f"Bentuk yang diharapkan (regex): {value}"
         yield SchemaProblem("KIN105", path, message, hint)
-    elif keyword in ("minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum",
-                     "exclusiveMinimum", "exclusiveMaximum", "uniqueItems", "minProperties"):
-        yield SchemaProblem("KIN106", path, _range_message(keyword, value, where), _range_hint(keyword))
+    elif keyword in (
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "uniqueItems",
+        "minProperties",
+    ):
+        yield SchemaProblem(
+            "KIN106", path, _range_message(keyword, value, where), _range_hint(keyword)
+        )
     else:
         yield SchemaProblem(
             "KIN107",

@@ -69,8 +69,16 @@ def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic
     for problem in problems:
         line, column = locate(item.absolute, problem.json_path, key=problem.at_key)
         diagnostics.append(
-            Diagnostic(problem.code, Severity.ERROR, item.rel, problem.message, problem.hint,
-                       problem.json_path, line, column)
+            Diagnostic(
+                problem.code,
+                Severity.ERROR,
+                item.rel,
+                problem.message,
+                problem.hint,
+                problem.json_path,
+                line,
+                column,
+            )
         )
     if not problems:
         record.data = loaded.data
@@ -97,12 +105,17 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
     depth = item.rel.count("/")
     suggestion = "../" * depth + f"schemas/{expected}"
     yield Diagnostic(
-        "KIN013", Severity.WARNING, item.rel,
-        "Baris pertama bukan modeline skema untuk editor." if not match
+        "KIN013",
+        Severity.WARNING,
+        item.rel,
+        "Baris pertama bukan modeline skema untuk editor."
+        if not match
         else f"Modeline merujuk skema yang salah (seharusnya {expected}).",
         f"Jadikan baris pertama: `# yaml-language-server: $schema={suggestion}` agar editor "
         "melengkapi dan memeriksa isian.",
-        (), 1, 1,
+        (),
+        1,
+        1,
     )
 
 
@@ -161,12 +174,22 @@ def _invoke(
                     yield record, entry.check(context, record, periode)
 
 
-def _to_diagnostic(entry: Rule, school: School, record: RecordFile | None, finding: Finding) -> Diagnostic:
+def _to_diagnostic(
+    entry: Rule, school: School, record: RecordFile | None, finding: Finding
+) -> Diagnostic:
     rel = finding.file or (record.rel if record else "")
     absolute = school.root / rel if rel else None
     line, column = locate(absolute, finding.json_path, key=finding.at_key) if absolute else (0, 0)
-    return Diagnostic(entry.code, entry.severity, rel, finding.message, finding.hint,
-                      finding.json_path, line, column)
+    return Diagnostic(
+        entry.code,
+        entry.severity,
+        rel,
+        finding.message,
+        finding.hint,
+        finding.json_path,
+        line,
+        column,
+    )
 
 
 def _apply_severities(diagnostics: Iterator[Diagnostic], config: Config) -> Iterator[Diagnostic]:
@@ -175,8 +198,15 @@ def _apply_severities(diagnostics: Iterator[Diagnostic], config: Config) -> Iter
         if override == "mati":
             continue
         if override:
-            yield Diagnostic(diagnostic.code, Severity.from_label(override), diagnostic.file,
-                             diagnostic.message, diagnostic.hint, diagnostic.json_path,
-                             diagnostic.line, diagnostic.column)
+            yield Diagnostic(
+                diagnostic.code,
+                Severity.from_label(override),
+                diagnostic.file,
+                diagnostic.message,
+                diagnostic.hint,
+                diagnostic.json_path,
+                diagnostic.line,
+                diagnostic.column,
+            )
         else:
             yield diagnostic

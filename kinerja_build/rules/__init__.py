@@ -75,7 +75,9 @@ def rule(
     return register
 
 
-def declare(code: str, name: str, title: str, *, scope: str, severity: Severity = Severity.ERROR) -> None:
+def declare(
+    code: str, name: str, title: str, *, scope: str, severity: Severity = Severity.ERROR
+) -> None:
     """Register a code that the load or schema stage emits (no check function)."""
     _add(Rule(code, name, severity, scope, ALL_REGIMES, title))
 

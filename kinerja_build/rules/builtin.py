@@ -6,17 +6,37 @@ from kinerja_build.diagnostics import Severity
 from kinerja_build.rules import declare
 
 declare("KIN001", "yaml-sintaks", "YAML tidak dapat dibaca (kesalahan sintaks).", scope="load")
-declare("KIN002", "kunci-ganda", "Kunci yang sama ditulis dua kali dalam satu pemetaan.", scope="load")
-declare("KIN003", "tag-khusus", "Tag YAML khusus (`!tag`, `!!binary`, …) tidak didukung.", scope="load")
+declare(
+    "KIN002", "kunci-ganda", "Kunci yang sama ditulis dua kali dalam satu pemetaan.", scope="load"
+)
+declare(
+    "KIN003", "tag-khusus", "Tag YAML khusus (`!tag`, `!!binary`, …) tidak didukung.", scope="load"
+)
 declare("KIN004", "alias", "Anchor, alias, dan kunci gabung YAML tidak diizinkan.", scope="load")
 declare("KIN005", "terlalu-besar", "Berkas atau jumlah berkas melebihi batas.", scope="load")
-declare("KIN006", "bukan-teks", "Berkas bukan teks UTF-8 (biner atau pengodean lain).", scope="load")
-declare("KIN007", "terlalu-dalam", "Struktur terlalu dalam atau terlalu banyak nilai.", scope="load")
-declare("KIN008", "bukan-pemetaan", "Berkas kosong, bukan pemetaan, atau kuncinya bukan teks.", scope="load")
+declare(
+    "KIN006", "bukan-teks", "Berkas bukan teks UTF-8 (biner atau pengodean lain).", scope="load"
+)
+declare(
+    "KIN007", "terlalu-dalam", "Struktur terlalu dalam atau terlalu banyak nilai.", scope="load"
+)
+declare(
+    "KIN008",
+    "bukan-pemetaan",
+    "Berkas kosong, bukan pemetaan, atau kuncinya bukan teks.",
+    scope="load",
+)
 declare("KIN009", "di-luar-akar", "Jalur menunjuk ke luar repositori sekolah.", scope="load")
 declare("KIN010", "berkas-tak-dikenal", "Berkas YAML di luar tata letak records/.", scope="load")
-declare("KIN011", "banyak-dokumen", "Satu berkas berisi lebih dari satu dokumen YAML.", scope="load")
-declare("KIN012", "berkas-hilang", "Berkas atau folder wajib tidak ada atau tidak terbaca.", scope="load")
+declare(
+    "KIN011", "banyak-dokumen", "Satu berkas berisi lebih dari satu dokumen YAML.", scope="load"
+)
+declare(
+    "KIN012",
+    "berkas-hilang",
+    "Berkas atau folder wajib tidak ada atau tidak terbaca.",
+    scope="load",
+)
 declare(
     "KIN013",
     "modeline",
@@ -25,9 +45,16 @@ declare(
     severity=Severity.WARNING,
 )
 declare("KIN101", "kolom-wajib", "Kolom wajib belum diisi.", scope="schema")
-declare("KIN102", "kolom-tak-dikenal", "Kolom tidak dikenal (salah ketik atau tidak didukung).", scope="schema")
+declare(
+    "KIN102",
+    "kolom-tak-dikenal",
+    "Kolom tidak dikenal (salah ketik atau tidak didukung).",
+    scope="schema",
+)
 declare("KIN103", "tipe-salah", "Jenis nilai salah (teks, angka, daftar, …).", scope="schema")
 declare("KIN104", "nilai-tak-dikenal", "Nilai tidak ada dalam daftar pilihan.", scope="schema")
 declare("KIN105", "bentuk-salah", "Bentuk nilai salah (tanggal, NIP, NPSN, pola).", scope="schema")
-declare("KIN106", "di-luar-batas", "Nilai, panjang, atau jumlah butir di luar batas.", scope="schema")
+declare(
+    "KIN106", "di-luar-batas", "Nilai, panjang, atau jumlah butir di luar batas.", scope="schema"
+)
 declare("KIN107", "skema-lain", "Pelanggaran skema lainnya.", scope="schema")

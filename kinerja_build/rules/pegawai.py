@@ -10,12 +10,17 @@ from kinerja_build.diagnostics import Severity
 from kinerja_build.model import RecordFile
 from kinerja_build.rules import Context, Finding, rule
 
-GOLONGAN_PNS = {
-    f"{roman}/{letter}" for roman in ("I", "II", "III", "IV") for letter in "abcd"
-} | {"IV/e"}
+GOLONGAN_PNS = {f"{roman}/{letter}" for roman in ("I", "II", "III", "IV") for letter in "abcd"} | {
+    "IV/e"
+}
 
 
-@rule("KIN301", "nip-struktur", "NIP harus 18 digit dengan tanggal lahir, TMT, dan kode jenis kelamin yang sah.", scope="pegawai")
+@rule(
+    "KIN301",
+    "nip-struktur",
+    "NIP harus 18 digit dengan tanggal lahir, TMT, dan kode jenis kelamin yang sah.",
+    scope="pegawai",
+)
 def nip_struktur(ctx: Context, record: RecordFile) -> Iterator[Finding]:
     """NIP = tanggal lahir (8 digit) + TMT tahun-bulan (6) + jenis kelamin (1 = laki-laki,
     2 = perempuan) + nomor urut (3). Pada NIP PPPK, digit 13–14 berisi kode PPPK (lihat data
@@ -28,7 +33,11 @@ def nip_struktur(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         return
     parts, problem = domain.parse_nip(nip, pppk=data["status_kepegawaian"] == "pppk")
     if parts is None:
-        yield Finding(("nip",), f"NIP {nip} tidak sah: {problem}.", "Salin NIP persis dari SK atau Verval PTK.")
+        yield Finding(
+            ("nip",),
+            f"NIP {nip} tidak sah: {problem}.",
+            "Salin NIP persis dari SK atau Verval PTK.",
+        )
         return
     born = domain.parse_date(data.get("tanggal_lahir"))
     if born is not None and born != parts.birth:
@@ -57,11 +66,20 @@ def nip_ganda(ctx: Context) -> Iterator[Finding]:
         if len(records) > 1:
             names = ", ".join(r.rel for r in records)
             for record in records:
-                yield Finding(("nip",), f"NIP {nip} dipakai di lebih dari satu berkas: {names}.",
-                              "Setiap pegawai punya NIP sendiri; periksa berkas yang tersalin.", file=record.rel)
+                yield Finding(
+                    ("nip",),
+                    f"NIP {nip} dipakai di lebih dari satu berkas: {names}.",
+                    "Setiap pegawai punya NIP sendiri; periksa berkas yang tersalin.",
+                    file=record.rel,
+                )
 
 
-@rule("KIN303", "status-kepegawaian", "Data kepegawaian harus sesuai statusnya (PNS, PPPK, non-ASN).", scope="pegawai")
+@rule(
+    "KIN303",
+    "status-kepegawaian",
+    "Data kepegawaian harus sesuai statusnya (PNS, PPPK, non-ASN).",
+    scope="pegawai",
+)
 def status_kepegawaian(ctx: Context, record: RecordFile) -> Iterator[Finding]:
     """PNS dan PPPK wajib punya NIP dan pangkat/golongan (PNS: I/a–IV/e; PPPK: I–XVII);
     PNS guru wajib punya jenjang jabatan (dasar koefisien angka kredit). Non-ASN tidak punya
@@ -72,25 +90,47 @@ def status_kepegawaian(ctx: Context, record: RecordFile) -> Iterator[Finding]:
     golongan = data.get("pangkat_golongan")
     if status in ("pns", "pppk"):
         if not data.get("nip"):
-            yield Finding((), f"Pegawai berstatus {status.upper()} wajib punya NIP.", "Tambahkan `nip: \"…\"` (18 digit).")
+            yield Finding(
+                (),
+                f"Pegawai berstatus {status.upper()} wajib punya NIP.",
+                'Tambahkan `nip: "…"` (18 digit).',
+            )
         if not golongan:
-            yield Finding((), f"Pegawai berstatus {status.upper()} wajib punya pangkat_golongan.",
-                          "Tambahkan `pangkat_golongan`, mis. `III/b` (PNS) atau `IX` (PPPK).")
+            yield Finding(
+                (),
+                f"Pegawai berstatus {status.upper()} wajib punya pangkat_golongan.",
+                "Tambahkan `pangkat_golongan`, mis. `III/b` (PNS) atau `IX` (PPPK).",
+            )
         elif (status == "pns") != (golongan in GOLONGAN_PNS):
             expected = "I/a sampai IV/e" if status == "pns" else "I sampai XVII"
-            yield Finding(("pangkat_golongan",), f"Golongan {golongan} tidak berlaku untuk {status.upper()}.",
-                          f"Golongan {status.upper()} adalah {expected}.")
+            yield Finding(
+                ("pangkat_golongan",),
+                f"Golongan {golongan} tidak berlaku untuk {status.upper()}.",
+                f"Golongan {status.upper()} adalah {expected}.",
+            )
         if status == "pns" and data["peran"] == "guru" and not data.get("jenjang_jabatan"):
-            yield Finding((), "Guru PNS wajib punya jenjang_jabatan.",
-                          "Tambahkan `jenjang_jabatan: ahli_pertama` (atau ahli_muda, ahli_madya, ahli_utama).")
+            yield Finding(
+                (),
+                "Guru PNS wajib punya jenjang_jabatan.",
+                "Tambahkan `jenjang_jabatan: ahli_pertama` (atau ahli_muda, ahli_madya, ahli_utama).",
+            )
     else:
         for field in ("nip", "pangkat_golongan", "jenjang_jabatan"):
             if field in data:
-                yield Finding((field,), f"Pegawai non-ASN tidak punya {field}.",
-                              "Hapus kolom ini, atau ubah status_kepegawaian bila orang ini ASN.", at_key=True)
+                yield Finding(
+                    (field,),
+                    f"Pegawai non-ASN tidak punya {field}.",
+                    "Hapus kolom ini, atau ubah status_kepegawaian bila orang ini ASN.",
+                    at_key=True,
+                )
 
 
-@rule("KIN304", "jenis-ptk-berhak", "Hanya jenis PTK yang berhak yang ikut pengelolaan kinerja.", scope="pegawai")
+@rule(
+    "KIN304",
+    "jenis-ptk-berhak",
+    "Hanya jenis PTK yang berhak yang ikut pengelolaan kinerja.",
+    scope="pegawai",
+)
 def jenis_ptk_berhak(ctx: Context, record: RecordFile) -> Iterator[Finding]:
     """Fitur pengelolaan kinerja hanya untuk guru dan kepala sekolah dengan jenis PTK tertentu
     di Dapodik (guru mapel, guru kelas, guru BK, …). Tenaga kependidikan tidak didukung.
@@ -109,19 +149,34 @@ def jenis_ptk_berhak(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         )
 
 
-@rule("KIN305", "non-asn-opsional", "Pengelolaan kinerja non-ASN bersifat anjuran dan tidak diekspor ke BKN.",
-      scope="pegawai", severity=Severity.INFO)
+@rule(
+    "KIN305",
+    "non-asn-opsional",
+    "Pengelolaan kinerja non-ASN bersifat anjuran dan tidak diekspor ke BKN.",
+    scope="pegawai",
+    severity=Severity.INFO,
+)
 def non_asn_opsional(ctx: Context, record: RecordFile) -> Iterator[Finding]:
     """Guru non-ASN dianjurkan, tidak diwajibkan, mengikuti pengelolaan kinerja. Catatannya
     divalidasi dan dicetak seperti biasa, tetapi tidak masuk ekspor BKN."""
     data = record.data
     assert data is not None and record.owner is not None
-    if data["status_kepegawaian"] == "non_asn" and any(record.owner in p for p in ctx.school.periods.values()):
-        yield Finding(("status_kepegawaian",), "Pegawai non-ASN: pengelolaan kinerja bersifat anjuran; "
-                      "tidak diekspor ke BKN.", "Tidak perlu tindakan.")
+    if data["status_kepegawaian"] == "non_asn" and any(
+        record.owner in p for p in ctx.school.periods.values()
+    ):
+        yield Finding(
+            ("status_kepegawaian",),
+            "Pegawai non-ASN: pengelolaan kinerja bersifat anjuran; tidak diekspor ke BKN.",
+            "Tidak perlu tindakan.",
+        )
 
 
-@rule("KIN306", "peran-jenis-ptk", "Peran kepala_sekolah harus sejalan dengan jenis PTK kepala_sekolah.", scope="pegawai")
+@rule(
+    "KIN306",
+    "peran-jenis-ptk",
+    "Peran kepala_sekolah harus sejalan dengan jenis PTK kepala_sekolah.",
+    scope="pegawai",
+)
 def peran_jenis_ptk(ctx: Context, record: RecordFile) -> Iterator[Finding]:
     """Peran menentukan daftar indikator (D1 guru, D3 kepala sekolah) dan pejabat penilai, jadi
     harus sama dengan jenis PTK di Dapodik."""
@@ -136,8 +191,12 @@ def peran_jenis_ptk(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         )
 
 
-@rule("KIN702", "kepala-sekolah", "Riwayat kepala sekolah harus merujuk pegawai yang benar dan tidak tumpang-tindih.",
-      scope="sekolah")
+@rule(
+    "KIN702",
+    "kepala-sekolah",
+    "Riwayat kepala sekolah harus merujuk pegawai yang benar dan tidak tumpang-tindih.",
+    scope="sekolah",
+)
 def kepala_sekolah(ctx: Context, record: RecordFile) -> Iterator[Finding]:
     """Setiap entri definitif/plt menyebut pegawai dengan peran kepala_sekolah (Plt boleh guru);
     entri kosong tidak menyebut pegawai; masa jabatan berurutan dan tidak tumpang-tindih. Dari
@@ -150,28 +209,54 @@ def kepala_sekolah(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         ks_id = entry.get("pegawai")
         if entry["status"] == "kosong":
             if ks_id:
-                yield Finding((*path, "pegawai"), "Entri berstatus kosong tidak boleh menyebut pegawai.",
-                              "Hapus `pegawai`, atau ubah status menjadi definitif/plt.")
+                yield Finding(
+                    (*path, "pegawai"),
+                    "Entri berstatus kosong tidak boleh menyebut pegawai.",
+                    "Hapus `pegawai`, atau ubah status menjadi definitif/plt.",
+                )
         elif not ks_id:
-            yield Finding(path, f"Entri kepala sekolah {entry['status']} wajib menyebut pegawai.",
-                          "Tambahkan `pegawai: \"<NIP>\"` kepala sekolah atau Plt.")
+            yield Finding(
+                path,
+                f"Entri kepala sekolah {entry['status']} wajib menyebut pegawai.",
+                'Tambahkan `pegawai: "<NIP>"` kepala sekolah atau Plt.',
+            )
         else:
             person = ctx.school.person(ks_id)
             if ks_id not in ctx.school.pegawai:
-                yield Finding((*path, "pegawai"), f"Pegawai `{ks_id}` tidak ada di records/pegawai/.",
-                              "Tambahkan data pegawainya atau perbaiki NIP.")
-            elif person is not None and entry["status"] == "definitif" and person["peran"] != "kepala_sekolah":
-                yield Finding((*path, "pegawai"), f"`{ks_id}` tercatat sebagai kepala sekolah definitif, "
-                              "tetapi perannya bukan kepala_sekolah.",
-                              "Ubah `peran` di data pegawainya, atau catat sebagai plt.")
+                yield Finding(
+                    (*path, "pegawai"),
+                    f"Pegawai `{ks_id}` tidak ada di records/pegawai/.",
+                    "Tambahkan data pegawainya atau perbaiki NIP.",
+                )
+            elif (
+                person is not None
+                and entry["status"] == "definitif"
+                and person["peran"] != "kepala_sekolah"
+            ):
+                yield Finding(
+                    (*path, "pegawai"),
+                    f"`{ks_id}` tercatat sebagai kepala sekolah definitif, "
+                    "tetapi perannya bukan kepala_sekolah.",
+                    "Ubah `peran` di data pegawainya, atau catat sebagai plt.",
+                )
         start = domain.parse_date(entry["mulai"])
         end = domain.parse_date(entry.get("selesai"))
         if start and end and end < start:
-            yield Finding((*path, "selesai"), "Tanggal selesai lebih awal dari tanggal mulai.", "Periksa tanggalnya.")
+            yield Finding(
+                (*path, "selesai"),
+                "Tanggal selesai lebih awal dari tanggal mulai.",
+                "Periksa tanggalnya.",
+            )
         if start and previous_end is not None and start <= previous_end:
-            yield Finding((*path, "mulai"), "Masa jabatan ini tumpang-tindih dengan entri sebelumnya.",
-                          "Urutkan entri dari yang terlama dan isi `selesai` pada entri sebelumnya.")
+            yield Finding(
+                (*path, "mulai"),
+                "Masa jabatan ini tumpang-tindih dengan entri sebelumnya.",
+                "Urutkan entri dari yang terlama dan isi `selesai` pada entri sebelumnya.",
+            )
         if start and index < len(data["kepala_sekolah"]) - 1 and end is None:
-            yield Finding(path, "Hanya entri terakhir yang boleh tanpa tanggal selesai.",
-                          "Isi `selesai` pada entri ini.")
+            yield Finding(
+                path,
+                "Hanya entri terakhir yang boleh tanpa tanggal selesai.",
+                "Isi `selesai` pada entri ini.",
+            )
         previous_end = end

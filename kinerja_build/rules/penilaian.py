@@ -9,8 +9,15 @@ from kinerja_build.model import RecordFile
 from kinerja_build.rules import Context, Finding, rule
 
 
-@rule("KIN601", "predikat-matriks", "Predikat harus sama dengan matriks 3×3 dari kedua rating.", scope="penilaian")
-def predikat_matriks(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN601",
+    "predikat-matriks",
+    "Predikat harus sama dengan matriks 3×3 dari kedua rating.",
+    scope="penilaian",
+)
+def predikat_matriks(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Predikat kinerja pegawai ditentukan oleh kuadran rating hasil kerja × rating perilaku
     kerja (PermenPANRB 6/2022), bukan nilai terbesar atau rata-rata. Mis. hasil kerja di atas
     ekspektasi dengan perilaku di bawah ekspektasi = Kurang/Misconduct."""
@@ -19,16 +26,25 @@ def predikat_matriks(ctx: Context, record: RecordFile, periode: domain.Periode) 
     expected = domain.predikat(data["rating_hasil_kerja"], data["rating_perilaku_kerja"])
     stated = data.get("predikat")
     if stated is not None and stated != expected:
-        yield Finding(("predikat",), f"Predikat tertulis {domain.PREDIKAT_LABELS[stated]}, tetapi matriks "
-                      f"memberi {domain.PREDIKAT_LABELS[expected]} untuk hasil kerja "
-                      f"{domain.RATING_LABELS[data['rating_hasil_kerja']]} dan perilaku "
-                      f"{domain.RATING_LABELS[data['rating_perilaku_kerja']]}.",
-                      f"Ubah menjadi `predikat: {expected}`, atau hapus kolom ini agar dihitung otomatis.")
+        yield Finding(
+            ("predikat",),
+            f"Predikat tertulis {domain.PREDIKAT_LABELS[stated]}, tetapi matriks "
+            f"memberi {domain.PREDIKAT_LABELS[expected]} untuk hasil kerja "
+            f"{domain.RATING_LABELS[data['rating_hasil_kerja']]} dan perilaku "
+            f"{domain.RATING_LABELS[data['rating_perilaku_kerja']]}.",
+            f"Ubah menjadi `predikat: {expected}`, atau hapus kolom ini agar dihitung otomatis.",
+        )
 
 
-@rule("KIN602", "angka-kredit-hitung", "Angka kredit = bulan/12 × persentase predikat × koefisien jenjang.",
-      scope="penilaian")
-def angka_kredit_hitung(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN602",
+    "angka-kredit-hitung",
+    "Angka kredit = bulan/12 × persentase predikat × koefisien jenjang.",
+    scope="penilaian",
+)
+def angka_kredit_hitung(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """PermenPANRB 1/2023 dan PerBKN 3/2023: persentase Sangat Baik 150%, Baik 100%, Butuh
     Perbaikan 75%, Kurang 50%, Sangat Kurang 25%; koefisien per tahun Ahli Pertama 12,5, Ahli
     Muda 25, Ahli Madya 37,5, Ahli Utama 50. Bulan bawaan: 6 untuk semester 2024, 12 untuk
@@ -44,47 +60,76 @@ def angka_kredit_hitung(ctx: Context, record: RecordFile, periode: domain.Period
         return  # KIN604 reports it
     months = int(stated.get("bulan", periode.months))
     if months > periode.months:
-        yield Finding(("angka_kredit", "bulan"), f"{months} bulan melebihi lama periode ({periode.months} bulan).",
-                      f"Isi paling banyak {periode.months}.")
+        yield Finding(
+            ("angka_kredit", "bulan"),
+            f"{months} bulan melebihi lama periode ({periode.months} bulan).",
+            f"Isi paling banyak {periode.months}.",
+        )
         return
     predikat = domain.predikat(data["rating_hasil_kerja"], data["rating_perilaku_kerja"])
     exact = domain.angka_kredit(predikat, jenjang, months)
     if not domain.ak_matches(stated["nilai"], exact):
         percent = domain.PREDIKAT_PERCENT[predikat]
         coefficient = domain.KOEFISIEN[jenjang][0]
-        yield Finding(("angka_kredit", "nilai"),
-                      f"Angka kredit tertulis {stated['nilai']}, hasil hitung {domain.round_ak(exact)} "
-                      f"({months}/12 × {percent}% × {coefficient}).",
-                      f"Ubah menjadi `nilai: {domain.round_ak(exact)}`, atau hapus `angka_kredit` agar dihitung.")
+        yield Finding(
+            ("angka_kredit", "nilai"),
+            f"Angka kredit tertulis {stated['nilai']}, hasil hitung {domain.round_ak(exact)} "
+            f"({months}/12 × {percent}% × {coefficient}).",
+            f"Ubah menjadi `nilai: {domain.round_ak(exact)}`, atau hapus `angka_kredit` agar dihitung.",
+        )
 
 
 @rule("KIN603", "angka-kredit-non-pns", "Angka kredit hanya untuk PNS.", scope="penilaian")
-def angka_kredit_non_pns(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def angka_kredit_non_pns(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Konversi predikat ke angka kredit berlaku bagi PNS jabatan fungsional guru; PPPK dan
     non-ASN tidak memperoleh angka kredit."""
     data = record.data
     assert data is not None
     person = ctx.school.person(data["pegawai"])
     if "angka_kredit" in data and person is not None and person["status_kepegawaian"] != "pns":
-        yield Finding(("angka_kredit",), f"Pegawai berstatus {person['status_kepegawaian'].upper()} "
-                      "tidak memperoleh angka kredit.", "Hapus `angka_kredit`.", at_key=True)
+        yield Finding(
+            ("angka_kredit",),
+            f"Pegawai berstatus {person['status_kepegawaian'].upper()} "
+            "tidak memperoleh angka kredit.",
+            "Hapus `angka_kredit`.",
+            at_key=True,
+        )
 
 
-@rule("KIN604", "jenjang-tanpa-koefisien", "Angka kredit memerlukan jenjang jabatan dengan koefisien.",
-      scope="penilaian")
-def jenjang_tanpa_koefisien(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN604",
+    "jenjang-tanpa-koefisien",
+    "Angka kredit memerlukan jenjang jabatan dengan koefisien.",
+    scope="penilaian",
+)
+def jenjang_tanpa_koefisien(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Tanpa jenjang jabatan (Ahli Pertama–Utama) koefisien angka kredit tidak diketahui."""
     data = record.data
     assert data is not None
     person = ctx.school.person(data["pegawai"])
-    if "angka_kredit" in data and person is not None and person["status_kepegawaian"] == "pns" \
-            and person.get("jenjang_jabatan") not in domain.KOEFISIEN:
-        yield Finding(("angka_kredit",), "Angka kredit tidak dapat dihitung: jenjang jabatan pegawai belum diisi.",
-                      "Isi `jenjang_jabatan` di data pegawai.")
+    if (
+        "angka_kredit" in data
+        and person is not None
+        and person["status_kepegawaian"] == "pns"
+        and person.get("jenjang_jabatan") not in domain.KOEFISIEN
+    ):
+        yield Finding(
+            ("angka_kredit",),
+            "Angka kredit tidak dapat dihitung: jenjang jabatan pegawai belum diisi.",
+            "Isi `jenjang_jabatan` di data pegawai.",
+        )
 
 
-@rule("KIN315", "penilai-bukan-atasan", "Penilai adalah atasan pada tanggal penilaian (kepala sekolah; Kepala Dinas untuk kepala sekolah).",
-      scope="penilaian")
+@rule(
+    "KIN315",
+    "penilai-bukan-atasan",
+    "Penilai adalah atasan pada tanggal penilaian (kepala sekolah; Kepala Dinas untuk kepala sekolah).",
+    scope="penilaian",
+)
 def penilai_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Pejabat penilai kinerja guru adalah kepala sekolahnya (definitif atau Plt); pejabat
     penilai kepala sekolah adalah Kepala Dinas Pendidikan. Tanpa atasan, penilaian tidak sah."""
@@ -95,8 +140,15 @@ def penilai_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) ->
     if atasan is None:
         return
     if atasan.status == "kosong":
-        yield Finding(("penilai",), "Data atasan tidak ditemukan pada tanggal penilaian.",
-                      "Catat kepala sekolah definitif atau Plt di records/sekolah.yaml.")
+        yield Finding(
+            ("penilai",),
+            "Data atasan tidak ditemukan pada tanggal penilaian.",
+            "Catat kepala sekolah definitif atau Plt di records/sekolah.yaml.",
+        )
     elif data["penilai"] != atasan.id:
-        yield Finding(("penilai",), f"Penilai {data['penilai']} bukan atasan pegawai; yang berwenang: "
-                      f"{atasan.nama} ({atasan.id}).", f"Isi `penilai: \"{atasan.id}\"`.")
+        yield Finding(
+            ("penilai",),
+            f"Penilai {data['penilai']} bukan atasan pegawai; yang berwenang: "
+            f"{atasan.nama} ({atasan.id}).",
+            f'Isi `penilai: "{atasan.id}"`.',
+        )

@@ -12,6 +12,7 @@ from kinerja_build.diagnostics import JsonPath
 from kinerja_build.model import RecordFile
 from kinerja_build.rules import Context, Finding, rule
 
+
 @rule(
     "KIN201",
     "periode-tidak-sah",
@@ -42,16 +43,18 @@ def periode_sah(ctx: Context) -> Iterator[Finding]:
     "Kolom `periode` sebuah catatan harus sama dengan folder periodenya.",
     scope="folder",
 )
-def periode_cocok(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+def periode_cocok(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Catatan di records/kinerja/2025/… harus menulis `periode: "2025"`; selisih biasanya
     terjadi saat menyalin berkas dari periode sebelumnya."""
     for record in records.values():
         if record.data is not None and record.data["periode"] != periode.id:
             yield Finding(
                 ("periode",),
-                f"Kolom periode berisi \"{record.data['periode']}\", tetapi berkas ada di folder "
+                f'Kolom periode berisi "{record.data["periode"]}", tetapi berkas ada di folder '
                 f"periode {periode.id}.",
-                f"Ubah menjadi `periode: \"{periode.id}\"` atau pindahkan berkas ke folder yang benar.",
+                f'Ubah menjadi `periode: "{periode.id}"` atau pindahkan berkas ke folder yang benar.',
                 file=record.rel,
             )
 
@@ -82,9 +85,9 @@ def pegawai_cocok(ctx: Context) -> Iterator[Finding]:
                 if record.data is not None and record.data["pegawai"] != owner:
                     yield Finding(
                         ("pegawai",),
-                        f"Kolom pegawai berisi \"{record.data['pegawai']}\", tetapi berkas ada di "
+                        f'Kolom pegawai berisi "{record.data["pegawai"]}", tetapi berkas ada di '
                         f"folder {owner}.",
-                        f"Ubah menjadi `pegawai: \"{owner}\"` atau pindahkan berkas ke folder orang "
+                        f'Ubah menjadi `pegawai: "{owner}"` atau pindahkan berkas ke folder orang '
                         "yang benar.",
                         file=record.rel,
                     )
@@ -123,7 +126,9 @@ def window(kind: str, periode: domain.Periode) -> tuple[dt.date, dt.date]:
     "Setiap tanggal catatan harus berada di dalam periodenya.",
     scope="folder",
 )
-def tanggal_dalam_periode(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+def tanggal_dalam_periode(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Langkah siklus dan kegiatan pengembangan kompetensi harus bertanggal di dalam periode.
     Riwayat status rencana boleh dimulai sebulan sebelum periode (perencanaan), dan penilaian
     boleh sampai sebulan sesudah akhir periode (evaluasi tahunan paling lambat akhir Januari)."""
@@ -177,7 +182,9 @@ def satu_per_jenis(ctx: Context) -> Iterator[Finding]:
     "Setiap orang yang dirujuk harus punya berkas records/pegawai/<id>.yaml.",
     scope="folder",
 )
-def pegawai_ada(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+def pegawai_ada(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Catatan kinerja seseorang tanpa data pegawainya tidak dapat diperiksa (peran, status
     kepegawaian, atasan) dan tidak dapat dicetak."""
     if owner in ctx.school.pegawai:
@@ -189,4 +196,3 @@ def pegawai_ada(ctx: Context, periode: domain.Periode, owner: str, records: dict
             "Tambahkan berkas data pegawai itu, atau perbaiki nama folder.",
             file=record.rel,
         )
-

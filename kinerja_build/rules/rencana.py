@@ -43,9 +43,15 @@ def _entries(plan: dict[str, Any], *statuses: str) -> Iterator[tuple[int, dict[s
             yield index, entry
 
 
-@rule("KIN401", "indikator-praktik", "Praktik kinerja memakai tepat satu indikator dari daftar untuk peran orang itu.",
-      scope="rencana")
-def indikator_praktik(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN401",
+    "indikator-praktik",
+    "Praktik kinerja memakai tepat satu indikator dari daftar untuk peran orang itu.",
+    scope="rencana",
+)
+def indikator_praktik(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Guru memilih satu sub-indikator D1 Rapor Pendidikan; kepala sekolah satu indikator D3
     kepemimpinan pembelajaran. Daftar ada di data referensi (`kinerja referensi`) dan dapat
     ditambah sekolah lewat kinerja.yml bila PMM memuat indikator yang belum terdaftar."""
@@ -62,16 +68,25 @@ def indikator_praktik(ctx: Context, record: RecordFile, periode: domain.Periode)
         hint = f"Pilihan: {', '.join(sorted(indicators))}."
         if chosen in other:
             hint = f"`{chosen}` adalah indikator untuk peran lain. " + hint
-        yield Finding(("praktik_kinerja", "indikator"),
-                      f"Indikator `{chosen}` tidak ada dalam daftar {list_name}.", hint)
+        yield Finding(
+            ("praktik_kinerja", "indikator"),
+            f"Indikator `{chosen}` tidak ada dalam daftar {list_name}.",
+            hint,
+        )
 
 
 def _points(data: dict[str, Any]) -> int:
     return sum(int(entry.get("poin", 0)) for entry in data["pengembangan_kompetensi"])
 
 
-@rule("KIN402", "poin-kurang", "2024: poin pengembangan kompetensi kurang dari 32 per semester.",
-      scope="rencana", severity=Severity.WARNING, regimes=REGIME_2024)
+@rule(
+    "KIN402",
+    "poin-kurang",
+    "2024: poin pengembangan kompetensi kurang dari 32 per semester.",
+    scope="rencana",
+    severity=Severity.WARNING,
+    regimes=REGIME_2024,
+)
 def poin_kurang(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Perdirjen GTK 7607/2023: rencana pengembangan kompetensi berjumlah 32–128 poin per
     semester. Di bawah 32 poin adalah peringatan: rencana belum memenuhi target minimum."""
@@ -82,13 +97,21 @@ def poin_kurang(ctx: Context, record: RecordFile, periode: domain.Periode) -> It
     if total < minimum:
         missing = sum(1 for e in data["pengembangan_kompetensi"] if "poin" not in e)
         extra = f" ({missing} kegiatan tanpa `poin`)" if missing else ""
-        yield Finding(("pengembangan_kompetensi",), f"Jumlah poin pengembangan kompetensi {total}{extra}, "
-                      f"kurang dari minimum {minimum} per semester.",
-                      "Tambahkan kegiatan atau lengkapi `poin` setiap kegiatan sesuai menu RHK di PMM.")
+        yield Finding(
+            ("pengembangan_kompetensi",),
+            f"Jumlah poin pengembangan kompetensi {total}{extra}, "
+            f"kurang dari minimum {minimum} per semester.",
+            "Tambahkan kegiatan atau lengkapi `poin` setiap kegiatan sesuai menu RHK di PMM.",
+        )
 
 
-@rule("KIN403", "poin-lebih", "2024: poin pengembangan kompetensi lebih dari 128 per semester.",
-      scope="rencana", regimes=REGIME_2024)
+@rule(
+    "KIN403",
+    "poin-lebih",
+    "2024: poin pengembangan kompetensi lebih dari 128 per semester.",
+    scope="rencana",
+    regimes=REGIME_2024,
+)
 def poin_lebih(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Perdirjen GTK 7607/2023: paling banyak 128 poin per semester."""
     data = record.data
@@ -96,83 +119,147 @@ def poin_lebih(ctx: Context, record: RecordFile, periode: domain.Periode) -> Ite
     maximum = int(ctx.referensi["pengembangan_kompetensi_2024"]["poin_maksimum"])
     total = _points(data)
     if total > maximum:
-        yield Finding(("pengembangan_kompetensi",), f"Jumlah poin pengembangan kompetensi {total}, "
-                      f"lebih dari maksimum {maximum} per semester.", "Kurangi kegiatan yang direncanakan.")
+        yield Finding(
+            ("pengembangan_kompetensi",),
+            f"Jumlah poin pengembangan kompetensi {total}, "
+            f"lebih dari maksimum {maximum} per semester.",
+            "Kurangi kegiatan yang direncanakan.",
+        )
 
 
-@rule("KIN404", "indikator-kompetensi", "2025+: rencana menyebut minimal satu indikator kompetensi.",
-      scope="rencana", regimes=REGIME_2025_ON)
-def indikator_kompetensi(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN404",
+    "indikator-kompetensi",
+    "2025+: rencana menyebut minimal satu indikator kompetensi.",
+    scope="rencana",
+    regimes=REGIME_2025_ON,
+)
+def indikator_kompetensi(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Sejak 2025 pengembangan kompetensi tidak lagi berbasis poin: guru memilih indikator
     kompetensi yang akan dikembangkan, dan jenis/jumlah kegiatan disepakati dengan atasan."""
     data = record.data
     assert data is not None
     if not any(entry.get("indikator_kompetensi") for entry in data["pengembangan_kompetensi"]):
-        yield Finding(("pengembangan_kompetensi",), "Belum ada indikator kompetensi yang dipilih.",
-                      "Tambahkan `indikator_kompetensi: …` pada minimal satu kegiatan.")
+        yield Finding(
+            ("pengembangan_kompetensi",),
+            "Belum ada indikator kompetensi yang dipilih.",
+            "Tambahkan `indikator_kompetensi: …` pada minimal satu kegiatan.",
+        )
 
 
-@rule("KIN405", "poin-tidak-berlaku", "2025+: poin pengembangan kompetensi tidak dipakai lagi.",
-      scope="rencana", severity=Severity.WARNING, regimes=REGIME_2025_ON)
-def poin_tidak_berlaku(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN405",
+    "poin-tidak-berlaku",
+    "2025+: poin pengembangan kompetensi tidak dipakai lagi.",
+    scope="rencana",
+    severity=Severity.WARNING,
+    regimes=REGIME_2025_ON,
+)
+def poin_tidak_berlaku(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Sejak 2025 tidak ada target poin; poin yang tertulis tidak dihitung dan dapat
     membingungkan pembaca dokumen."""
     data = record.data
     assert data is not None
     for index, entry in enumerate(data["pengembangan_kompetensi"]):
         if "poin" in entry:
-            yield Finding(("pengembangan_kompetensi", index, "poin"), "Poin tidak berlaku sejak 2025.",
-                          "Hapus kolom `poin`.", at_key=True)
+            yield Finding(
+                ("pengembangan_kompetensi", index, "poin"),
+                "Poin tidak berlaku sejak 2025.",
+                "Hapus kolom `poin`.",
+                at_key=True,
+            )
 
 
 def _tugas_tambahan_findings(ctx: Context, data: dict[str, Any]) -> Iterator[Finding]:
     known = ctx.tugas_tambahan()
-    jenjang = ctx.school.sekolah.data["jenjang"] if ctx.school.sekolah and ctx.school.sekolah.data else None
+    jenjang = (
+        ctx.school.sekolah.data["jenjang"]
+        if ctx.school.sekolah and ctx.school.sekolah.data
+        else None
+    )
     for index, entry in enumerate(data.get("tugas_tambahan", [])):
         item = known.get(entry["jenis"])
         path = ("tugas_tambahan", index, "jenis")
         if item is None:
-            yield Finding(path, f"Jenis tugas tambahan `{entry['jenis']}` tidak dikenal.",
-                          f"Pilihan: {', '.join(sorted(known))}. Sekolah dapat menambah jenis lewat kinerja.yml.")
+            yield Finding(
+                path,
+                f"Jenis tugas tambahan `{entry['jenis']}` tidak dikenal.",
+                f"Pilihan: {', '.join(sorted(known))}. Sekolah dapat menambah jenis lewat kinerja.yml.",
+            )
         elif jenjang and item.get("jenjang") and jenjang not in item["jenjang"]:
-            yield Finding(path, f"Tugas tambahan `{entry['jenis']}` tidak berlaku untuk jenjang {jenjang.upper()}.",
-                          f"Berlaku untuk: {', '.join(j.upper() for j in item['jenjang'])}.")
+            yield Finding(
+                path,
+                f"Tugas tambahan `{entry['jenis']}` tidak berlaku untuk jenjang {jenjang.upper()}.",
+                f"Berlaku untuk: {', '.join(j.upper() for j in item['jenjang'])}.",
+            )
 
 
-def _with_tugas_tambahan(records: dict[str, RecordFile]) -> Iterator[tuple[RecordFile, dict[str, Any]]]:
+def _with_tugas_tambahan(
+    records: dict[str, RecordFile],
+) -> Iterator[tuple[RecordFile, dict[str, Any]]]:
     for kind in ("rencana", "tugas"):
         record = records.get(kind)
         if record is not None and record.data is not None and record.data.get("tugas_tambahan"):
             yield record, record.data
 
 
-@rule("KIN408", "sk-tugas-tambahan", "Setiap tugas tambahan harus didukung SK atau surat tugas.", scope="folder")
-def sk_tugas_tambahan(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+@rule(
+    "KIN408",
+    "sk-tugas-tambahan",
+    "Setiap tugas tambahan harus didukung SK atau surat tugas.",
+    scope="folder",
+)
+def sk_tugas_tambahan(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Tugas tambahan (di rencana maupun di laporan tugas) diakui hanya bila ada SK/Surat Tugas
     dari atasan (2024: diunggah; sejak 2025 cukup dirujuk). Tulis nomornya di `sk.nomor`."""
     for record, data in _with_tugas_tambahan(records):
         for index, entry in enumerate(data["tugas_tambahan"]):
             if "sk" not in entry:
-                yield Finding(("tugas_tambahan", index), f"Tugas tambahan `{entry['jenis']}` belum menyebut SK/surat tugas.",
-                              "Tambahkan `sk: {nomor: \"…\", tanggal: TTTT-BB-HH}`.", file=record.rel)
+                yield Finding(
+                    ("tugas_tambahan", index),
+                    f"Tugas tambahan `{entry['jenis']}` belum menyebut SK/surat tugas.",
+                    'Tambahkan `sk: {nomor: "…", tanggal: TTTT-BB-HH}`.',
+                    file=record.rel,
+                )
 
 
-@rule("KIN409", "jenis-tugas-tambahan", "Tugas tambahan harus dari daftar dan berlaku untuk jenjang sekolah; hanya untuk guru.",
-      scope="folder")
-def jenis_tugas_tambahan(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+@rule(
+    "KIN409",
+    "jenis-tugas-tambahan",
+    "Tugas tambahan harus dari daftar dan berlaku untuk jenjang sekolah; hanya untuk guru.",
+    scope="folder",
+)
+def jenis_tugas_tambahan(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Pilihan tugas tambahan bergantung pada jenjang sekolah (mis. Ketua Program Keahlian hanya
     SMK) dan hanya tersedia bagi guru, bukan kepala sekolah."""
     for record, data in _with_tugas_tambahan(records):
         if ctx.school.role(owner) == "kepala_sekolah":
-            yield Finding(("tugas_tambahan",), "Kepala sekolah tidak memilih tugas tambahan di rencana kinerja.",
-                          "Hapus `tugas_tambahan` dari catatan kepala sekolah.", file=record.rel, at_key=True)
+            yield Finding(
+                ("tugas_tambahan",),
+                "Kepala sekolah tidak memilih tugas tambahan di rencana kinerja.",
+                "Hapus `tugas_tambahan` dari catatan kepala sekolah.",
+                file=record.rel,
+                at_key=True,
+            )
             continue
         for finding in _tugas_tambahan_findings(ctx, data):
             yield Finding(finding.json_path, finding.message, finding.hint, file=record.rel)
 
 
-@rule("KIN410", "urutan-status", "Riwayat status mengikuti draf → diajukan → (ditinjau_ulang → diajukan)* → disetujui → disepakati.",
-      scope="rencana")
+@rule(
+    "KIN410",
+    "urutan-status",
+    "Riwayat status mengikuti draf → diajukan → (ditinjau_ulang → diajukan)* → disetujui → disepakati.",
+    scope="rencana",
+)
 def urutan_status(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Rencana diajukan pegawai, lalu disetujui atau dikembalikan (ditinjau_ulang) oleh atasan;
     setelah diperbaiki diajukan lagi. Setelah disetujui, rencana disepakati dan baru dapat
@@ -185,13 +272,18 @@ def urutan_status(ctx: Context, record: RecordFile, periode: domain.Periode) -> 
         if status not in _NEXT[previous]:
             allowed = " atau ".join(_NEXT[previous]) or "tidak ada (riwayat sudah selesai)"
             after = f"setelah `{previous}`" if previous else "sebagai status pertama"
-            yield Finding(("status", index, "status"), f"Status `{status}` tidak boleh {after}.",
-                          f"Yang boleh: {allowed}.")
+            yield Finding(
+                ("status", index, "status"),
+                f"Status `{status}` tidak boleh {after}.",
+                f"Yang boleh: {allowed}.",
+            )
             return
         previous = status
 
 
-@rule("KIN411", "tanggal-status-mundur", "Tanggal riwayat status tidak boleh mundur.", scope="rencana")
+@rule(
+    "KIN411", "tanggal-status-mundur", "Tanggal riwayat status tidak boleh mundur.", scope="rencana"
+)
 def tanggal_status(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Setiap langkah persetujuan terjadi pada atau sesudah langkah sebelumnya."""
     data = record.data
@@ -200,14 +292,24 @@ def tanggal_status(ctx: Context, record: RecordFile, periode: domain.Periode) ->
     for index, entry in enumerate(data["status"]):
         day = domain.parse_date(entry["tanggal"])
         if day is not None and previous is not None and day < previous:
-            yield Finding(("status", index, "tanggal"), f"Tanggal {day.isoformat()} lebih awal dari status "
-                          f"sebelumnya ({previous.isoformat()}).", "Periksa urutan dan tanggal riwayat status.")
+            yield Finding(
+                ("status", index, "tanggal"),
+                f"Tanggal {day.isoformat()} lebih awal dari status "
+                f"sebelumnya ({previous.isoformat()}).",
+                "Periksa urutan dan tanggal riwayat status.",
+            )
         previous = day or previous
 
 
-@rule("KIN412", "persetujuan-kedaluwarsa", "Persetujuan terikat pada isi rencana (SHA-256); rencana yang diubah sesudahnya harus disetujui ulang.",
-      scope="rencana")
-def persetujuan_kedaluwarsa(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN412",
+    "persetujuan-kedaluwarsa",
+    "Persetujuan terikat pada isi rencana (SHA-256); rencana yang diubah sesudahnya harus disetujui ulang.",
+    scope="rencana",
+)
+def persetujuan_kedaluwarsa(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Status disetujui dan disepakati mencatat SHA-256 bentuk kanonik rencana (semua kolom
     kecuali `status`, JSON dengan kunci terurut). Bila isi rencana berubah setelah itu,
     persetujuan tidak lagi berlaku: ajukan ulang dan minta persetujuan baru."""
@@ -217,19 +319,30 @@ def persetujuan_kedaluwarsa(ctx: Context, record: RecordFile, periode: domain.Pe
     for index, entry in _entries(data, "disetujui", "disepakati"):
         stated = entry.get("sha256")
         if stated is None:
-            yield Finding(("status", index), f"Status {entry['status']} tidak mencatat sidik jari `sha256` rencana.",
-                          f"Tambahkan `sha256: {current}` bila isi ini yang memang disetujui.")
+            yield Finding(
+                ("status", index),
+                f"Status {entry['status']} tidak mencatat sidik jari `sha256` rencana.",
+                f"Tambahkan `sha256: {current}` bila isi ini yang memang disetujui.",
+            )
         elif stated != current:
-            yield Finding(("status", index, "sha256"),
-                          f"Persetujuan kedaluwarsa: rencana diubah setelah {entry['status']} "
-                          f"(tercatat {stated[:12]}…, isi sekarang {current[:12]}…).",
-                          "Kembalikan isi rencana seperti saat disetujui, atau ajukan ulang "
-                          f"(status diajukan) dan minta persetujuan baru atas isi sekarang ({current}).")
+            yield Finding(
+                ("status", index, "sha256"),
+                f"Persetujuan kedaluwarsa: rencana diubah setelah {entry['status']} "
+                f"(tercatat {stated[:12]}…, isi sekarang {current[:12]}…).",
+                "Kembalikan isi rencana seperti saat disetujui, atau ajukan ulang "
+                f"(status diajukan) dan minta persetujuan baru atas isi sekarang ({current}).",
+            )
 
 
-@rule("KIN310", "atasan-tidak-ditemukan", "Tanpa kepala sekolah definitif maupun Plt, rencana guru tidak dapat disetujui.",
-      scope="rencana")
-def atasan_tidak_ditemukan(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN310",
+    "atasan-tidak-ditemukan",
+    "Tanpa kepala sekolah definitif maupun Plt, rencana guru tidak dapat disetujui.",
+    scope="rencana",
+)
+def atasan_tidak_ditemukan(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Di PMM guru melihat "Data atasan Anda tidak ditemukan" bila sekolah tidak punya kepala
     sekolah definitif maupun Plt; pelaksanaan terhenti sampai Operator Sekolah atau Dinas
     Pendidikan memperbaiki Dapodik. Di sini: riwayat kepala sekolah di sekolah.yaml kosong
@@ -239,15 +352,24 @@ def atasan_tidak_ditemukan(ctx: Context, record: RecordFile, periode: domain.Per
     day = domain.parse_date(data["status"][-1]["tanggal"]) or periode.end
     atasan = ctx.school.atasan(data["pegawai"], day)
     if atasan is not None and atasan.status == "kosong":
-        yield Finding(("status",), f"Data atasan tidak ditemukan: pada {domain.tanggal_indonesia(day)} sekolah "
-                      "tidak punya kepala sekolah definitif maupun Plt.",
-                      "Operator Sekolah atau Dinas Pendidikan memperbaiki data kepala sekolah di Dapodik, "
-                      "lalu catat di records/sekolah.yaml (kepala_sekolah).")
+        yield Finding(
+            ("status",),
+            f"Data atasan tidak ditemukan: pada {domain.tanggal_indonesia(day)} sekolah "
+            "tidak punya kepala sekolah definitif maupun Plt.",
+            "Operator Sekolah atau Dinas Pendidikan memperbaiki data kepala sekolah di Dapodik, "
+            "lalu catat di records/sekolah.yaml (kepala_sekolah).",
+        )
 
 
-@rule("KIN311", "cara-persetujuan", "Plt: rencana disetujui otomatis; kepala sekolah definitif: disetujui manual.",
-      scope="rencana")
-def cara_persetujuan(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN311",
+    "cara-persetujuan",
+    "Plt: rencana disetujui otomatis; kepala sekolah definitif: disetujui manual.",
+    scope="rencana",
+)
+def cara_persetujuan(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Bila sekolah dipimpin Plt, sistem menyetujui rencana guru secara otomatis (tanpa
     peninjauan manual): catat `otomatis: true` tanpa `oleh`. Bila ada kepala sekolah
     definitif, persetujuan dilakukan manual olehnya. Rencana kepala sekolah disetujui Kepala Dinas."""
@@ -260,18 +382,31 @@ def cara_persetujuan(ctx: Context, record: RecordFile, periode: domain.Periode) 
             continue
         automatic = entry.get("otomatis", False)
         if atasan.status == "plt" and not automatic:
-            yield Finding(("status", index), "Sekolah dipimpin Plt: persetujuan rencana guru terjadi otomatis.",
-                          "Tulis `otomatis: true` dan hapus `oleh` pada entri disetujui.")
+            yield Finding(
+                ("status", index),
+                "Sekolah dipimpin Plt: persetujuan rencana guru terjadi otomatis.",
+                "Tulis `otomatis: true` dan hapus `oleh` pada entri disetujui.",
+            )
         elif atasan.status != "plt" and automatic:
             who = "Kepala Dinas" if atasan.status == "dinas" else "kepala sekolah definitif"
-            yield Finding(("status", index, "otomatis"), f"Persetujuan otomatis hanya untuk sekolah yang dipimpin Plt; "
-                          f"rencana ini harus disetujui manual oleh {who}.",
-                          "Hapus `otomatis` dan isi `oleh` dengan ID atasan.", at_key=True)
+            yield Finding(
+                ("status", index, "otomatis"),
+                f"Persetujuan otomatis hanya untuk sekolah yang dipimpin Plt; "
+                f"rencana ini harus disetujui manual oleh {who}.",
+                "Hapus `otomatis` dan isi `oleh` dengan ID atasan.",
+                at_key=True,
+            )
 
 
-@rule("KIN312", "penyetuju-bukan-atasan", "Yang menyetujui atau mengembalikan rencana adalah atasan pegawai itu.",
-      scope="rencana")
-def penyetuju_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+@rule(
+    "KIN312",
+    "penyetuju-bukan-atasan",
+    "Yang menyetujui atau mengembalikan rencana adalah atasan pegawai itu.",
+    scope="rencana",
+)
+def penyetuju_atasan(
+    ctx: Context, record: RecordFile, periode: domain.Periode
+) -> Iterator[Finding]:
     """Atasan guru adalah kepala sekolah definitif pada tanggal itu; atasan kepala sekolah adalah
     Kepala Dinas Pendidikan (NIP-nya di sekolah.yaml). Pengawas hanya memberi rekomendasi."""
     data = record.data
@@ -286,13 +421,22 @@ def penyetuju_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) 
         actor = entry.get("oleh")
         if actor != atasan.id:
             expected = f"{atasan.nama} ({atasan.id})" if atasan.id else str(atasan.nama)
-            yield Finding(("status", index, "oleh") if actor else ("status", index),
-                          f"Status {entry['status']} harus dilakukan oleh atasan, yaitu {expected}"
-                          + (f", bukan {actor}." if actor else "; kolom `oleh` kosong."),
-                          f"Isi `oleh: \"{atasan.id}\"`." if atasan.id else "Lengkapi NIP Kepala Dinas di sekolah.yaml.")
+            yield Finding(
+                ("status", index, "oleh") if actor else ("status", index),
+                f"Status {entry['status']} harus dilakukan oleh atasan, yaitu {expected}"
+                + (f", bukan {actor}." if actor else "; kolom `oleh` kosong."),
+                f'Isi `oleh: "{atasan.id}"`.'
+                if atasan.id
+                else "Lengkapi NIP Kepala Dinas di sekolah.yaml.",
+            )
 
 
-@rule("KIN313", "pengaju-bukan-pegawai", "Rencana diajukan dan disepakati oleh pegawai pemiliknya.", scope="rencana")
+@rule(
+    "KIN313",
+    "pengaju-bukan-pegawai",
+    "Rencana diajukan dan disepakati oleh pegawai pemiliknya.",
+    scope="rencana",
+)
 def pengaju_pegawai(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Hanya pegawai yang bersangkutan yang menyusun, mengajukan, dan menyepakati rencananya."""
     data = record.data
@@ -300,5 +444,9 @@ def pengaju_pegawai(ctx: Context, record: RecordFile, periode: domain.Periode) -
     for index, entry in _entries(data, "draf", "diajukan", "disepakati"):
         actor = entry.get("oleh")
         if actor is not None and actor != data["pegawai"]:
-            yield Finding(("status", index, "oleh"), f"Status {entry['status']} dilakukan oleh {actor}, "
-                          f"bukan oleh pegawai {data['pegawai']}.", f"Isi `oleh: \"{data['pegawai']}\"`.")
+            yield Finding(
+                ("status", index, "oleh"),
+                f"Status {entry['status']} dilakukan oleh {actor}, "
+                f"bukan oleh pegawai {data['pegawai']}.",
+                f'Isi `oleh: "{data["pegawai"]}"`.',
+            )

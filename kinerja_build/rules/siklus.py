@@ -23,7 +23,12 @@ STEPS = (
 EXECUTION_KINDS = ("siklus", "pengembangan-kompetensi", "tugas", "penilaian")
 
 
-@rule("KIN501", "urutan-langkah", "Langkah siklus A–E diisi berurutan, tanpa melompati langkah.", scope="siklus")
+@rule(
+    "KIN501",
+    "urutan-langkah",
+    "Langkah siklus A–E diisi berurutan, tanpa melompati langkah.",
+    scope="siklus",
+)
 def urutan_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Siklus peningkatan kinerja: A diskusi persiapan → B observasi → C diskusi tindak lanjut →
     D upaya tindak lanjut → E refleksi tindak lanjut. Langkah yang belum terjadi dihilangkan,
@@ -35,11 +40,20 @@ def urutan_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) ->
         if key not in data:
             missing = missing or label
         elif missing:
-            yield Finding((key,), f"Langkah {label} sudah diisi, padahal {missing} belum ada.",
-                          f"Lengkapi {missing} terlebih dahulu.", at_key=True)
+            yield Finding(
+                (key,),
+                f"Langkah {label} sudah diisi, padahal {missing} belum ada.",
+                f"Lengkapi {missing} terlebih dahulu.",
+                at_key=True,
+            )
 
 
-@rule("KIN502", "tanggal-langkah", "Tanggal langkah siklus tidak boleh mundur (A ≤ B ≤ C ≤ D ≤ E).", scope="siklus")
+@rule(
+    "KIN502",
+    "tanggal-langkah",
+    "Tanggal langkah siklus tidak boleh mundur (A ≤ B ≤ C ≤ D ≤ E).",
+    scope="siklus",
+)
 def tanggal_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Setiap langkah terjadi pada atau sesudah langkah sebelumnya."""
     data = record.data
@@ -52,13 +66,24 @@ def tanggal_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) -
         if day is None:
             continue
         if previous is not None and day < previous[0]:
-            yield Finding((key, "tanggal"), f"{label} bertanggal {day.isoformat()}, lebih awal dari "
-                          f"{previous[1]} ({previous[0].isoformat()}).", "Periksa tanggal langkah-langkah siklus.")
+            yield Finding(
+                (key, "tanggal"),
+                f"{label} bertanggal {day.isoformat()}, lebih awal dari "
+                f"{previous[1]} ({previous[0].isoformat()}).",
+                "Periksa tanggal langkah-langkah siklus.",
+            )
         previous = (day, label)
 
 
-@rule("KIN503", "fokus-perilaku", "Fokus perilaku observasi harus milik indikator praktik kinerja di rencana.", scope="folder")
-def fokus_perilaku(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+@rule(
+    "KIN503",
+    "fokus-perilaku",
+    "Fokus perilaku observasi harus milik indikator praktik kinerja di rencana.",
+    scope="folder",
+)
+def fokus_perilaku(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Setiap indikator punya beberapa fokus perilaku (dengan perilaku yang dianjurkan dan
     dihindari). Bila data referensi memuat daftar fokus untuk indikator yang dipilih, hasil
     observasi hanya boleh memakai fokus dari daftar itu (ID atau namanya)."""
@@ -78,14 +103,23 @@ def fokus_perilaku(ctx: Context, periode: domain.Periode, owner: str, records: d
     for index, result in enumerate(observation["hasil"]):
         focus = result["fokus_perilaku"]
         if focus not in accepted and focus.casefold() not in accepted:
-            yield Finding(("b_observasi", "hasil", index, "fokus_perilaku"),
-                          f"Fokus perilaku \"{focus}\" bukan bagian dari indikator `{indicator_id}`.",
-                          f"Pilihan: {', '.join(f['id'] for f in focuses)}.", file=siklus.rel)
+            yield Finding(
+                ("b_observasi", "hasil", index, "fokus_perilaku"),
+                f'Fokus perilaku "{focus}" bukan bagian dari indikator `{indicator_id}`.',
+                f"Pilihan: {', '.join(f['id'] for f in focuses)}.",
+                file=siklus.rel,
+            )
 
 
-@rule("KIN504", "refleksi-sebelum-penilaian", "Penilaian baru boleh setelah langkah E (refleksi tindak lanjut).",
-      scope="folder")
-def refleksi_sebelum_penilaian(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+@rule(
+    "KIN504",
+    "refleksi-sebelum-penilaian",
+    "Penilaian baru boleh setelah langkah E (refleksi tindak lanjut).",
+    scope="folder",
+)
+def refleksi_sebelum_penilaian(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Rating hasil kerja dinilai dari upaya refleksi (C dan E), upaya mempelajari (D, E) dan
     perubahan praktik (E). Karena itu penilaian memerlukan refleksi tindak lanjut yang sudah
     terjadi pada atau sebelum tanggal penilaian."""
@@ -95,19 +129,34 @@ def refleksi_sebelum_penilaian(ctx: Context, periode: domain.Periode, owner: str
     siklus = records.get("siklus")
     step_e = siklus.data.get("e_refleksi_tindak_lanjut") if siklus and siklus.data else None
     if step_e is None:
-        yield Finding(("tanggal",), "Penilaian ditulis sebelum siklus selesai: langkah E (refleksi tindak lanjut) belum ada.",
-                      "Lengkapi siklus.yaml sampai e_refleksi_tindak_lanjut, atau tunda penilaian.", file=penilaian.rel)
+        yield Finding(
+            ("tanggal",),
+            "Penilaian ditulis sebelum siklus selesai: langkah E (refleksi tindak lanjut) belum ada.",
+            "Lengkapi siklus.yaml sampai e_refleksi_tindak_lanjut, atau tunda penilaian.",
+            file=penilaian.rel,
+        )
         return
     assessed = domain.parse_date(penilaian.data["tanggal"])
     reflected = domain.parse_date(step_e["tanggal"])
     if assessed and reflected and assessed < reflected:
-        yield Finding(("tanggal",), f"Tanggal penilaian {assessed.isoformat()} lebih awal dari refleksi tindak lanjut "
-                      f"({reflected.isoformat()}).", "Penilaian dilakukan sesudah langkah E.", file=penilaian.rel)
+        yield Finding(
+            ("tanggal",),
+            f"Tanggal penilaian {assessed.isoformat()} lebih awal dari refleksi tindak lanjut "
+            f"({reflected.isoformat()}).",
+            "Penilaian dilakukan sesudah langkah E.",
+            file=penilaian.rel,
+        )
 
 
-@rule("KIN505", "pelaksanaan-sebelum-sepakat", "Pelaksanaan dan penilaian hanya setelah rencana disepakati.",
-      scope="folder")
-def pelaksanaan_setelah_sepakat(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+@rule(
+    "KIN505",
+    "pelaksanaan-sebelum-sepakat",
+    "Pelaksanaan dan penilaian hanya setelah rencana disepakati.",
+    scope="folder",
+)
+def pelaksanaan_setelah_sepakat(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Rencana yang belum berstatus disepakati belum dapat dilaksanakan, dinilai, maupun
     disinkronkan ke e-Kinerja. Langkah A siklus juga tidak boleh mendahului tanggal disepakati."""
     rencana = records.get("rencana")
@@ -120,17 +169,30 @@ def pelaksanaan_setelah_sepakat(ctx: Context, periode: domain.Periode, owner: st
             continue
         if agreed is None:
             reason = "belum ada rencana" if rencana is None else "rencana belum disepakati"
-            yield Finding((), f"Catatan {kind} ada, tetapi {reason}.",
-                          "Selesaikan perencanaan (sampai disepakati) sebelum pelaksanaan.", file=record.rel)
+            yield Finding(
+                (),
+                f"Catatan {kind} ada, tetapi {reason}.",
+                "Selesaikan perencanaan (sampai disepakati) sebelum pelaksanaan.",
+                file=record.rel,
+            )
         elif kind == "siklus" and "a_diskusi_persiapan" in record.data:
             day = domain.parse_date(record.data["a_diskusi_persiapan"]["tanggal"])
             if day is not None and day < agreed:
-                yield Finding(("a_diskusi_persiapan", "tanggal"), f"Diskusi persiapan ({day.isoformat()}) "
-                              f"mendahului tanggal rencana disepakati ({agreed.isoformat()}).",
-                              "Periksa tanggalnya.", file=record.rel)
+                yield Finding(
+                    ("a_diskusi_persiapan", "tanggal"),
+                    f"Diskusi persiapan ({day.isoformat()}) "
+                    f"mendahului tanggal rencana disepakati ({agreed.isoformat()}).",
+                    "Periksa tanggalnya.",
+                    file=record.rel,
+                )
 
 
-@rule("KIN314", "pengamat-bukan-atasan", "Observasi guru dilakukan oleh kepala sekolahnya (atau Plt).", scope="siklus")
+@rule(
+    "KIN314",
+    "pengamat-bukan-atasan",
+    "Observasi guru dilakukan oleh kepala sekolahnya (atau Plt).",
+    scope="siklus",
+)
 def pengamat_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Kepala sekolah (definitif atau Plt) mengobservasi guru. Observasi kepala sekolah
     dilakukan Kepala Dinas atau pengawas sebagai tim kerja (NIP di sekolah.yaml)."""
@@ -148,12 +210,20 @@ def pengamat_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -
         pengawas = ctx.school.sekolah.data["dinas"].get("pengawas") or {}
         allowed.add(pengawas.get("nip"))
     if observation["pengamat"] not in allowed:
-        yield Finding(("b_observasi", "pengamat"), f"Pengamat {observation['pengamat']} bukan atasan pegawai "
-                      "pada tanggal observasi.", f"Isi `pengamat: \"{atasan.id}\"`.")
+        yield Finding(
+            ("b_observasi", "pengamat"),
+            f"Pengamat {observation['pengamat']} bukan atasan pegawai pada tanggal observasi.",
+            f'Isi `pengamat: "{atasan.id}"`.',
+        )
 
 
-@rule("KIN406", "refleksi-wajib", "2025+: setiap kegiatan pengembangan kompetensi punya refleksi tertulis.",
-      scope="pengembangan-kompetensi", regimes=REGIME_2025_ON)
+@rule(
+    "KIN406",
+    "refleksi-wajib",
+    "2025+: setiap kegiatan pengembangan kompetensi punya refleksi tertulis.",
+    scope="pengembangan-kompetensi",
+    regimes=REGIME_2025_ON,
+)
 def refleksi_wajib(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Sejak 2025 bukti tidak diunggah; sebagai gantinya setiap kegiatan wajib punya refleksi
     tertulis (bebas format) tentang apa yang dipelajari dan diterapkan."""
@@ -161,12 +231,20 @@ def refleksi_wajib(ctx: Context, record: RecordFile, periode: domain.Periode) ->
     assert data is not None
     for index, entry in enumerate(data["kegiatan"]):
         if not str(entry.get("refleksi", "")).strip():
-            yield Finding(("kegiatan", index), f"Kegiatan \"{entry['judul']}\" belum punya refleksi tertulis.",
-                          "Tambahkan `refleksi: …` berisi apa yang dipelajari dan bagaimana diterapkan.")
+            yield Finding(
+                ("kegiatan", index),
+                f'Kegiatan "{entry["judul"]}" belum punya refleksi tertulis.',
+                "Tambahkan `refleksi: …` berisi apa yang dipelajari dan bagaimana diterapkan.",
+            )
 
 
-@rule("KIN407", "bukti-2024", "2024: setiap kegiatan pengembangan kompetensi punya bukti dukung.",
-      scope="pengembangan-kompetensi", regimes=REGIME_2024)
+@rule(
+    "KIN407",
+    "bukti-2024",
+    "2024: setiap kegiatan pengembangan kompetensi punya bukti dukung.",
+    scope="pengembangan-kompetensi",
+    regimes=REGIME_2024,
+)
 def bukti_2024(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
     """Perdirjen 7607/2023: setiap rencana hasil kerja pengembangan kompetensi dibuktikan dengan
     bukti dukung (sertifikat, laporan, …) yang diunggah. Sejak 2025 tidak ada unggahan."""
@@ -174,12 +252,19 @@ def bukti_2024(ctx: Context, record: RecordFile, periode: domain.Periode) -> Ite
     assert data is not None
     for index, entry in enumerate(data["kegiatan"]):
         if not entry.get("bukti"):
-            yield Finding(("kegiatan", index), f"Kegiatan \"{entry['judul']}\" belum punya bukti dukung.",
-                          "Tambahkan `bukti: [{jenis: sertifikat, berkas: bukti/…}]` atau tautan https.")
+            yield Finding(
+                ("kegiatan", index),
+                f'Kegiatan "{entry["judul"]}" belum punya bukti dukung.',
+                "Tambahkan `bukti: [{jenis: sertifikat, berkas: bukti/…}]` atau tautan https.",
+            )
 
 
 def _evidence(data: dict[str, Any], kind: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    groups = data.get("kegiatan", []) if kind == "pengembangan-kompetensi" else data.get("tugas_tambahan", [])
+    groups = (
+        data.get("kegiatan", [])
+        if kind == "pengembangan-kompetensi"
+        else data.get("tugas_tambahan", [])
+    )
     key = "kegiatan" if kind == "pengembangan-kompetensi" else "tugas_tambahan"
     for index, entry in enumerate(groups):
         for number, proof in enumerate(entry.get("bukti", [])):
@@ -187,8 +272,12 @@ def _evidence(data: dict[str, Any], kind: str) -> Iterator[tuple[tuple[str | int
                 yield (key, index, "bukti", number, "berkas"), proof["berkas"]
 
 
-@rule("KIN415", "berkas-bukti", "Berkas bukti harus ada di dalam repositori sekolah.", scope="folder")
-def berkas_bukti(ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]) -> Iterator[Finding]:
+@rule(
+    "KIN415", "berkas-bukti", "Berkas bukti harus ada di dalam repositori sekolah.", scope="folder"
+)
+def berkas_bukti(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
     """Jalur `berkas` dibaca relatif dari akar repositori. Jalur absolut, jalur yang keluar
     dari repositori (`../`), atau berkas yang tidak ada ditolak: dokumen resmi tidak boleh
     merujuk berkas yang tidak ikut tersimpan di git."""
@@ -199,10 +288,23 @@ def berkas_bukti(ctx: Context, periode: domain.Periode, owner: str, records: dic
             continue
         for path, text in _evidence(record.data, kind):
             pure = PurePosixPath(text.replace("\\", "/"))
-            if pure.is_absolute() or ".." in pure.parts or ":" in text or not is_inside(root, root / pure):
-                yield Finding(path, f"Jalur bukti `{text}` menunjuk ke luar repositori.",
-                              "Simpan bukti di dalam repositori (mis. bukti/2024-1/…) dan tulis jalurnya "
-                              "relatif dari akar repositori.", file=record.rel)
+            if (
+                pure.is_absolute()
+                or ".." in pure.parts
+                or ":" in text
+                or not is_inside(root, root / pure)
+            ):
+                yield Finding(
+                    path,
+                    f"Jalur bukti `{text}` menunjuk ke luar repositori.",
+                    "Simpan bukti di dalam repositori (mis. bukti/2024-1/…) dan tulis jalurnya "
+                    "relatif dari akar repositori.",
+                    file=record.rel,
+                )
             elif not (root / pure).is_file():
-                yield Finding(path, f"Berkas bukti `{text}` tidak ditemukan.",
-                              "Periksa ejaan jalur dan pastikan berkasnya sudah di-commit.", file=record.rel)
+                yield Finding(
+                    path,
+                    f"Berkas bukti `{text}` tidak ditemukan.",
+                    "Periksa ejaan jalur dan pastikan berkasnya sudah di-commit.",
+                    file=record.rel,
+                )
