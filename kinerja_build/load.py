@@ -212,9 +212,27 @@ def _nesting_problem(text: str, rel: str) -> Diagnostic | None:
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return None  # the composer reports the syntax error with a better message
+    except yaml.MarkedYAMLError as error:
+        # Never hand a document that failed here to the recursive composer.
+        if "nesting depth" in str(error.problem):
+            line, column = _mark_of(error)
+            return _diag(
+                "KIN007",
+                rel,
+                f"Struktur bersarang terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
+                "Catatan kinerja hanya beberapa tingkat; periksa tanda kurung yang tidak tertutup.",
+                line,
+                column,
+            )
+        return _syntax_diagnostic(error, rel)
+    except yaml.YAMLError as error:
+        return _reader_diagnostic(error, rel, text)
     return None
+
+
+def _mark_of(error: yaml.MarkedYAMLError) -> tuple[int, int]:
+    mark = error.problem_mark or error.context_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
 
 def _mark(item: Node | yaml.Event) -> tuple[int, int]:
@@ -242,8 +260,7 @@ _SYNTAX_HINTS = {
 
 
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, rel: str) -> Diagnostic:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    line, column = _mark_of(error)
     problem = error.problem or ""
     context = error.context or ""
     if "expected a single document" in context or "expected a single document" in problem:
