@@ -1,0 +1,219 @@
+"""The command line as users and other tools rely on it: exit codes, formats, files written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from kinerja_build import __version__, rules
+
+Run = Callable[..., Result]
+
+
+def _break(school: Path) -> Path:
+    """Give the school one schema error (unknown field) and one workflow error."""
+    plan = next((school / "records" / "kinerja" / "2025").glob("*/rencana.yaml"))
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text + "catatn: salah ketik\n", encoding="utf-8")
+    return plan
+
+
+def test_version(run_cli: Run) -> None:
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"kinerja {__version__}"
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "init", "rules", "referensi", "sidik-jari"])
+def test_every_command_has_indonesian_help(run_cli: Run, command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    first_line = result.output.split("\n\n")[1].strip()
+    assert first_line and not first_line.startswith("Show")
+
+
+def test_validate_clean_school(run_cli: Run, school: Path) -> None:
+    result = run_cli("validate", "--root", str(school))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Bersih:")
+
+
+def test_validate_errors_exit_1_with_compiler_style_lines(run_cli: Run, school: Path) -> None:
+    plan = _break(school)
+    result = run_cli("validate", "--root", str(school))
+    assert result.exit_code == 1
+    rel = plan.relative_to(school).as_posix()
+    line = len(plan.read_text(encoding="utf-8").splitlines())
+    assert f"{rel}:{line}:1: galat KIN102 Kolom `catatn` tidak dikenal." in result.output
+    assert "    saran: Mungkin maksudnya `catatan`?" not in result.output  # no such field in rencana
+    assert "\x1b[" not in result.output  # NO_COLOR is honoured
+
+
+def test_validate_json_format(run_cli: Run, school: Path) -> None:
+    _break(school)
+    result = run_cli("validate", "--root", str(school), "--format", "json")
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert payload["ok"] is False
+    assert payload["jumlah"]["galat"] == 1
+    (item,) = payload["diagnostik"]
+    assert item["code"] == "KIN102"
+    assert item["json_path"] == "/catatn"
+    assert item["severity"] == "error"
+    assert item["line"] > 0 and item["column"] == 1
+
+
+def test_validate_github_format(run_cli: Run, school: Path) -> None:
+    plan = _break(school)
+    result = run_cli("validate", "--root", str(school), "--format", "github")
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    rel = plan.relative_to(school).as_posix()
+    assert first.startswith(f"::error file={rel},line=")
+    assert ",col=1,title=KIN102::Kolom `catatn` tidak dikenal.%0ASaran: " in first
+
+
+def test_usage_errors_exit_2(run_cli: Run, tmp_path: Path) -> None:
+    assert run_cli("validate", "--root", str(tmp_path / "tidak-ada")).exit_code == 2
+    assert run_cli("validate", "--format", "xml").exit_code == 2
+    assert run_cli("perintah-asing").exit_code == 2
+
+
+def test_bad_config_exits_2(run_cli: Run, school: Path) -> None:
+    (school / "kinerja.yml").write_text("aturan:\n  KIN402: keras\n", encoding="utf-8")
+    result = run_cli("validate", "--root", str(school))
+    assert result.exit_code == 2
+    assert "kinerja.yml:2:11: galat KIN104" in result.output
+
+
+def test_config_changes_severity(run_cli: Run, school: Path) -> None:
+    _break(school)
+    (school / "kinerja.yml").write_text("aturan:\n  KIN102: peringatan\n", encoding="utf-8")
+    result = run_cli("validate", "--root", str(school))
+    assert result.exit_code == 0
+    assert "peringatan KIN102" in result.output
+
+
+def test_missing_records_directory(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("validate", "--root", str(tmp_path))
+    assert result.exit_code == 1
+    assert "KIN012" in result.output and "kinerja init" in result.output
+
+
+def test_build_writes_report_and_summary(run_cli: Run, school: Path) -> None:
+    result = run_cli("build", "--root", str(school))
+    assert result.exit_code == 0, result.output
+    assert "Periode 2025" in result.output and "Penilaian" in result.output
+    report = json.loads((school / "build" / "validasi.json").read_text(encoding="utf-8"))
+    assert report["ok"] is True
+    assert not list((school / "build").glob(".*.tmp"))
+
+
+def test_build_with_errors_exits_1_but_reports(run_cli: Run, school: Path, tmp_path: Path) -> None:
+    _break(school)
+    out = tmp_path / "keluaran"
+    result = run_cli("build", "--root", str(school), "--out", str(out))
+    assert result.exit_code == 1
+    assert json.loads((out / "validasi.json").read_text(encoding="utf-8"))["ok"] is False
+
+
+@pytest.mark.parametrize("out", ["records", "records/x", ".", ".."])
+def test_build_refuses_dangerous_output_dirs(run_cli: Run, school: Path, out: str) -> None:
+    before = sorted(p.relative_to(school) for p in school.rglob("*"))
+    result = run_cli("build", "--root", str(school), "--out", str(school / out))
+    assert result.exit_code == 2
+    assert sorted(p.relative_to(school) for p in school.rglob("*")) == before
+
+
+@pytest.mark.parametrize("periode", ["2024-1", "2025", "2026"])
+def test_init_creates_a_school_that_validates_clean(run_cli: Run, tmp_path: Path, periode: str) -> None:
+    target = tmp_path / "sekolah-baru"
+    result = run_cli("init", str(target), "--periode", periode)
+    assert result.exit_code == 0, result.output
+    for expected in ("records/sekolah.yaml", ".gitignore", "mkdocs.yml", "README.md", "schemas/rencana.schema.json"):
+        assert (target / expected).is_file()
+    assert len(list((target / "records" / "pegawai").glob("*.yaml"))) == 2
+    check = run_cli("validate", "--root", str(target))
+    assert check.exit_code == 0, check.output
+    assert check.output.startswith("Bersih:")
+
+
+def test_init_refuses_existing_directory(run_cli: Run, school: Path) -> None:
+    before = (school / "records" / "sekolah.yaml").read_bytes()
+    result = run_cli("init", str(school))
+    assert result.exit_code == 2
+    assert (school / "records" / "sekolah.yaml").read_bytes() == before
+
+
+def test_init_refuses_invalid_periode(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("init", str(tmp_path / "x"), "--periode", "2024")
+    assert result.exit_code == 2
+    assert not (tmp_path / "x").exists()
+
+
+def test_rules_lists_every_code(run_cli: Run) -> None:
+    result = run_cli("rules")
+    assert result.exit_code == 0
+    for entry in rules.all_rules():
+        assert entry.code in result.output
+    payload = json.loads(run_cli("rules", "--format", "json").output)
+    assert {item["code"] for item in payload} == {r.code for r in rules.all_rules()}
+    kin402 = next(item for item in payload if item["code"] == "KIN402")
+    assert kin402["regimes"] == ["7607-2023"] and kin402["severity"] == "warning"
+
+
+def test_every_rule_is_documented() -> None:
+    for entry in rules.all_rules():
+        assert entry.title and entry.name
+        if entry.check is not None:
+            assert entry.check.__doc__, f"{entry.code} needs a docstring: it becomes its documentation"
+
+
+def test_referensi_lists_ids(run_cli: Run, school: Path) -> None:
+    result = run_cli("referensi", "--root", str(school))
+    assert result.exit_code == 0
+    assert "disiplin-positif" in result.output and "wali-kelas" in result.output
+
+
+def test_sidik_jari(run_cli: Run, school: Path) -> None:
+    from kinerja_build import domain
+    from kinerja_build.load import load_file
+
+    plan = next((school / "records" / "kinerja" / "2025").glob("*/rencana.yaml"))
+    result = run_cli("sidik-jari", str(plan))
+    assert result.exit_code == 0
+    data = load_file(plan, "x").data
+    assert result.output.strip() == domain.canonical_plan_hash(data)
+    broken = plan.parent / "rusak.yaml"
+    broken.write_text("a: [\n", encoding="utf-8")
+    assert run_cli("sidik-jari", str(broken)).exit_code == 1
+
+
+def test_internal_errors_show_a_traceback_and_ask_for_a_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], school: Path
+) -> None:
+    from kinerja_build import cli
+
+    def explode(root: Path) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(cli, "validate", explode)
+    monkeypatch.setattr("sys.argv", ["kinerja", "validate", "--root", str(school)])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 3
+    err = capsys.readouterr().err
+    assert "RuntimeError: bug" in err and "kesalahan internal" in err
+
+
+def test_copied_school_keeps_working_outside_cwd(run_cli: Run, school: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    moved = tmp_path / "lain" / "tempat"
+    shutil.copytree(school, moved)
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("validate", "--root", str(moved)).exit_code == 0
