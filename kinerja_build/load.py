@@ -9,6 +9,7 @@ file on demand when a diagnostic needs a line and column.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -422,11 +423,9 @@ def locate(absolute: Path, json_path: JsonPath, *, key: bool = False) -> tuple[i
     Returns (0, 0) when the file cannot be read or parsed any more.
     """
     try:
-        text = absolute.read_text(encoding="utf-8").removeprefix("\ufeff")
-        if _nesting_problem(text, "") is not None:
-            return (0, 0)
-        node = yaml.compose(text, Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        stat = absolute.stat()
+        node = _tree(str(absolute), stat.st_mtime_ns, stat.st_size)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
         return (0, 0)
     if node is None:
         return (1, 1)
@@ -440,13 +439,28 @@ def locate(absolute: Path, json_path: JsonPath, *, key: bool = False) -> tuple[i
                     if key and part == json_path[-1]:
                         return _mark(key_node)
                     break
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        elif (
+            isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value)
+        ):
             child = node.value[part]
         if child is None:
             break
         node = child
         position = _mark(node)
     return position
+
+
+@functools.lru_cache(maxsize=32)
+def _tree(path: str, mtime_ns: int, size: int) -> Node | None:
+    """The composed node tree of a file, cached while the file is unchanged (many diagnostics
+    in one file need only one parse)."""
+    if size > 16 * DEFAULT_MAX_BYTES:
+        raise ValueError("too large to locate")
+    text = Path(path).read_text(encoding="utf-8").removeprefix("\ufeff")
+    if _nesting_problem(text, "") is not None:
+        raise ValueError("too deep to locate")
+    tree: Node | None = yaml.compose(text, Loader=_Loader)
+    return tree
 
 
 def is_inside(root: Path, candidate: Path) -> bool:

@@ -103,6 +103,16 @@ def _walk(root: Path, directory: Path, problems: list[Diagnostic]) -> Iterator[P
             path = Path(entry.path)
             if entry.name.startswith("."):
                 continue
+            if not entry.name.isprintable():  # control characters or undecodable bytes
+                problems.append(
+                    _error(
+                        "KIN010",
+                        path.relative_to(root).as_posix(),
+                        "Nama berkas atau folder mengandung karakter yang tidak sah; isinya tidak dibaca.",
+                        "Ganti nama berkas dengan huruf, angka, dan tanda hubung saja.",
+                    )
+                )
+                continue
             if entry.is_symlink() and not is_inside(root, path):
                 problems.append(
                     _error(

@@ -10,14 +10,28 @@ import click
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+# Record text may carry control characters (YAML's "\e" escape, for one); never let them reach a
+# terminal, where they could rewrite the screen or fake a line of output.
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)])
+
+
+def safe_text(text: str) -> str:
+    """Text fit for a terminal: control characters and stray surrogates made visible."""
+    if text.isprintable():
+        return text
+    cleaned = "".join(
+        repr(char)[1:-1] if ord(char) in _CONTROL or 0xD800 <= ord(char) <= 0xDFFF else char
+        for char in text
+    )
+    return cleaned
 
 
 def _location(d: Diagnostic) -> str:
     if not d.file:
         return "(repositori)"
     if d.line:
-        return f"{d.file}:{d.line}:{d.column}"
-    return d.file
+        return f"{safe_text(d.file)}:{d.line}:{d.column}"
+    return safe_text(d.file)
 
 
 def format_text(report: Report, *, color: bool) -> str:
@@ -29,9 +43,9 @@ def format_text(report: Report, *, color: bool) -> str:
             else d.severity.label
         )
         location = click.style(_location(d), bold=True) if color else _location(d)
-        lines.append(f"{location}: {severity} {d.code} {d.message}")
+        lines.append(f"{location}: {severity} {d.code} {safe_text(d.message)}")
         if d.hint:
-            lines.append(f"    saran: {d.hint}")
+            lines.append(f"    saran: {safe_text(d.hint)}")
     lines.append(summary_line(report))
     return "\n".join(lines)
 
@@ -69,10 +83,16 @@ def format_json(report: Report) -> str:
             for d in report
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    # backslashreplace: a file name that is not valid UTF-8 must not crash the report.
+    return (
+        json.dumps(payload, ensure_ascii=False, indent=2)
+        .encode("utf-8", "backslashreplace")
+        .decode("utf-8")
+    )
 
 
 def _escape_data(text: str) -> str:
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +30,9 @@ def test_version(run_cli: Run) -> None:
     assert result.output.strip() == f"kinerja {__version__}"
 
 
-@pytest.mark.parametrize("command", ["validate", "build", "init", "rules", "referensi", "sidik-jari"])
+@pytest.mark.parametrize(
+    "command", ["validate", "build", "init", "rules", "referensi", "sidik-jari"]
+)
 def test_every_command_has_indonesian_help(run_cli: Run, command: str) -> None:
     result = run_cli(command, "--help")
     assert result.exit_code == 0
@@ -51,7 +54,9 @@ def test_validate_errors_exit_1_with_compiler_style_lines(run_cli: Run, school: 
     rel = plan.relative_to(school).as_posix()
     line = len(plan.read_text(encoding="utf-8").splitlines())
     assert f"{rel}:{line}:1: galat KIN102 Kolom `catatn` tidak dikenal." in result.output
-    assert "    saran: Mungkin maksudnya `catatan`?" not in result.output  # no such field in rencana
+    assert (
+        "    saran: Mungkin maksudnya `catatan`?" not in result.output
+    )  # no such field in rencana
     assert "\x1b[" not in result.output  # NO_COLOR is honoured
 
 
@@ -132,11 +137,19 @@ def test_build_refuses_dangerous_output_dirs(run_cli: Run, school: Path, out: st
 
 
 @pytest.mark.parametrize("periode", ["2024-1", "2025", "2026"])
-def test_init_creates_a_school_that_validates_clean(run_cli: Run, tmp_path: Path, periode: str) -> None:
+def test_init_creates_a_school_that_validates_clean(
+    run_cli: Run, tmp_path: Path, periode: str
+) -> None:
     target = tmp_path / "sekolah-baru"
     result = run_cli("init", str(target), "--periode", periode)
     assert result.exit_code == 0, result.output
-    for expected in ("records/sekolah.yaml", ".gitignore", "mkdocs.yml", "README.md", "schemas/rencana.schema.json"):
+    for expected in (
+        "records/sekolah.yaml",
+        ".gitignore",
+        "mkdocs.yml",
+        "README.md",
+        "schemas/rencana.schema.json",
+    ):
         assert (target / expected).is_file()
     assert len(list((target / "records" / "pegawai").glob("*.yaml"))) == 2
     check = run_cli("validate", "--root", str(target))
@@ -172,7 +185,9 @@ def test_every_rule_is_documented() -> None:
     for entry in rules.all_rules():
         assert entry.title and entry.name
         if entry.check is not None:
-            assert entry.check.__doc__, f"{entry.code} needs a docstring: it becomes its documentation"
+            assert entry.check.__doc__, (
+                f"{entry.code} needs a docstring: it becomes its documentation"
+            )
 
 
 def test_referensi_lists_ids(run_cli: Run, school: Path) -> None:
@@ -212,8 +227,38 @@ def test_internal_errors_show_a_traceback_and_ask_for_a_report(
     assert "RuntimeError: bug" in err and "kesalahan internal" in err
 
 
-def test_copied_school_keeps_working_outside_cwd(run_cli: Run, school: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_copied_school_keeps_working_outside_cwd(
+    run_cli: Run, school: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     moved = tmp_path / "lain" / "tempat"
     shutil.copytree(school, moved)
     monkeypatch.chdir(tmp_path)
     assert run_cli("validate", "--root", str(moved)).exit_code == 0
+
+
+def test_control_characters_from_records_never_reach_the_terminal(
+    run_cli: Run, school: Path
+) -> None:
+    plan = next((school / "records" / "kinerja" / "2025").glob("*/rencana.yaml"))
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace("praktik_kinerja:", 'praktik_kinerja:\n  "\\e[2J\\e[31m": x', 1),
+        encoding="utf-8",
+    )
+    result = run_cli("validate", "--root", str(school))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert "\\x1b[2J" in result.output
+
+
+def test_undecodable_file_names_are_reported_not_crashed_on(run_cli: Run, school: Path) -> None:
+    directory = os.fsencode(school / "records" / "pegawai")
+    with open(directory + b"/\xff\nx.yaml", "w", encoding="utf-8") as handle:
+        handle.write("nama: x\n")
+    for output_format in ("text", "json", "github"):
+        result = run_cli("validate", "--root", str(school), "--format", output_format)
+        assert result.exit_code == 1
+        assert "KIN010" in result.output
+        assert (
+            "\n::error" not in result.output.split("KIN010")[0][-200:] or output_format != "github"
+        )

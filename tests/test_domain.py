@@ -69,7 +69,11 @@ def test_ak_comparison_tolerates_only_rounding() -> None:
 def test_periods(text: str, regime: str, start: str, end: str, months: int) -> None:
     periode = domain.parse_periode(text)
     assert periode.regime.id == regime
-    assert (periode.start.isoformat(), periode.end.isoformat(), periode.months) == (start, end, months)
+    assert (periode.start.isoformat(), periode.end.isoformat(), periode.months) == (
+        start,
+        end,
+        months,
+    )
 
 
 @pytest.mark.parametrize("text", ["2024", "2025-1", "2023", "2023-2", "24", "2024-3", "abcd"])
@@ -102,11 +106,21 @@ def test_nip_structure(nip: str, pppk: bool, problem: str) -> None:
 def test_nip_parts() -> None:
     parts, _ = domain.parse_nip("198703152010012004")
     assert parts is not None
-    assert (parts.birth.isoformat(), parts.tmt_year, parts.tmt_month, parts.gender) == ("1987-03-15", 2010, 1, "P")
+    assert (parts.birth.isoformat(), parts.tmt_year, parts.tmt_month, parts.gender) == (
+        "1987-03-15",
+        2010,
+        1,
+        "P",
+    )
 
 
 def test_canonical_hash_ignores_order_and_status_but_not_content() -> None:
-    plan = {"pegawai": "x", "periode": "2025", "perilaku_kerja": ["adaptif"], "status": [{"status": "diajukan"}]}
+    plan = {
+        "pegawai": "x",
+        "periode": "2025",
+        "perilaku_kerja": ["adaptif"],
+        "status": [{"status": "diajukan"}],
+    }
     reordered = {"status": [], "perilaku_kerja": ["adaptif"], "periode": "2025", "pegawai": "x"}
     assert domain.canonical_plan_hash(plan) == domain.canonical_plan_hash(reordered)
     changed = {**plan, "perilaku_kerja": ["adaptif", "loyal"]}

@@ -16,7 +16,9 @@ def codes(text: str) -> list[tuple[str, int, int]]:
 
 
 def test_plain_mapping_loads_with_typed_scalars() -> None:
-    loaded = load_text("a: teks\nb: 12\nc: 1.5\nd: true\ne: null\nf: 2025-01-08\ng: [1, 2]\n", "x.yaml")
+    loaded = load_text(
+        "a: teks\nb: 12\nc: 1.5\nd: true\ne: null\nf: 2025-01-08\ng: [1, 2]\n", "x.yaml"
+    )
     assert loaded.ok
     assert loaded.data == {
         "a": "teks",
@@ -74,7 +76,9 @@ def test_deep_nesting_is_refused_before_libyaml_recurses(depth: int) -> None:
 
 def test_compact_sequence_nesting_is_refused() -> None:
     # "- - - - x" nests one level per two characters on a single line.
-    assert [d.code for d in load_text("a:\n  " + "- " * 200_000 + "x\n", "x.yaml").diagnostics] == ["KIN007"]
+    assert [d.code for d in load_text("a:\n  " + "- " * 200_000 + "x\n", "x.yaml").diagnostics] == [
+        "KIN007"
+    ]
 
 
 def test_deep_block_nesting_is_refused() -> None:
@@ -98,10 +102,14 @@ def test_size_limit(tmp_path: Path) -> None:
 def test_binary_and_latin1(tmp_path: Path) -> None:
     binary = tmp_path / "b.yaml"
     binary.write_bytes(b"a: 1\n\x00\x01\x02")
-    assert [(d.code, d.line, d.column) for d in load_file(binary, "b.yaml").diagnostics] == [("KIN006", 2, 1)]
+    assert [(d.code, d.line, d.column) for d in load_file(binary, "b.yaml").diagnostics] == [
+        ("KIN006", 2, 1)
+    ]
     latin = tmp_path / "l.yaml"
     latin.write_bytes("nama: Bu Sri\nkota: Caf\xe9\n".encode("latin-1"))
-    assert [(d.code, d.line, d.column) for d in load_file(latin, "l.yaml").diagnostics] == [("KIN006", 2, 10)]
+    assert [(d.code, d.line, d.column) for d in load_file(latin, "l.yaml").diagnostics] == [
+        ("KIN006", 2, 10)
+    ]
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
@@ -134,7 +142,9 @@ def test_symlink_out_of_the_repository_is_not_read(school: Path, tmp_path: Path)
     link.symlink_to(secret)
     outside_dir = tmp_path / "luar"
     outside_dir.mkdir()
-    (school / "records" / "kinerja" / "2025" / "tautan").symlink_to(outside_dir, target_is_directory=True)
+    (school / "records" / "kinerja" / "2025" / "tautan").symlink_to(
+        outside_dir, target_is_directory=True
+    )
     report = validate(school).report
     found = {(d.code, d.file) for d in report}
     assert ("KIN009", "records/pegawai/199001012015011001.yaml") in found

@@ -18,9 +18,10 @@ MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<target>\S+)$")
 
 
 def test_schema_files_are_the_ones_the_package_loads() -> None:
-    assert resources.schemas_dir().resolve() == (REPO / "schemas").resolve() or (
-        resources.schemas_dir() / "rencana.schema.json"
-    ).is_file()
+    assert (
+        resources.schemas_dir().resolve() == (REPO / "schemas").resolve()
+        or (resources.schemas_dir() / "rencana.schema.json").is_file()
+    )
     names = {p.name for p in SCHEMA_FILES}
     assert {schema.schema_file(kind) for kind in schema.KINDS} <= names
 
@@ -50,7 +51,9 @@ def _objects(node: Any) -> list[dict[str, Any]]:
 def test_unknown_fields_are_errors_everywhere(path: Path) -> None:
     document = json.loads(path.read_text(encoding="utf-8"))
     for node in _objects(document):
-        assert node.get("additionalProperties") is not None, f"{path.name}: object without additionalProperties"
+        assert node.get("additionalProperties") is not None, (
+            f"{path.name}: object without additionalProperties"
+        )
 
 
 def test_every_reference_resolves() -> None:
@@ -75,7 +78,9 @@ def test_vocabularies_match_the_domain_module() -> None:
 
 
 def _record_files() -> list[Path]:
-    return sorted((REPO / "records").rglob("*.yaml")) + sorted((REPO / "tests" / "cases" / "base").rglob("*.yaml"))
+    return sorted((REPO / "records").rglob("*.yaml")) + sorted(
+        (REPO / "tests" / "cases" / "base").rglob("*.yaml")
+    )
 
 
 @pytest.mark.parametrize("path", _record_files(), ids=lambda p: p.relative_to(REPO).as_posix())
@@ -84,4 +89,6 @@ def test_every_record_carries_a_working_modeline(path: Path) -> None:
     match = MODELINE.match(first)
     assert match, f"{path}: first line must be the yaml-language-server modeline"
     if "tests/cases" not in path.as_posix():
-        assert (path.parent / match["target"]).resolve().is_file(), f"{path}: modeline points nowhere"
+        assert (path.parent / match["target"]).resolve().is_file(), (
+            f"{path}: modeline points nowhere"
+        )
