@@ -53,8 +53,12 @@ def floor(schemas_dir: Path, roots: list[Path]) -> dict[str, Any]:
     def validator(kind: str) -> Draft202012Validator:
         found = validators.get(kind)
         if found is None:
+            # The same schema document kinerja validates with ($refs inlined once at start-up,
+            # see kinerja_build.schema.compiled_schema), so both sides do the same schema work.
+            from kinerja_build.schema import compiled_schema
+
             found = validators[kind] = Draft202012Validator(
-                contents[f"{kind}.schema.json"], registry=registry, format_checker=checker
+                compiled_schema(kind), registry=registry, format_checker=checker
             )
         return found
 
