@@ -100,17 +100,23 @@ def _place(school: School, record: RecordFile) -> None:
 def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
     match = _MODELINE.match(first_line)
     expected = f"{item.kind}.schema.json"
-    if match and match["target"].rsplit("/", 1)[-1] == expected:
+    target = match["target"] if match else ""
+    if not match:
+        message = "Baris pertama bukan modeline skema untuk editor."
+    elif target.rsplit("/", 1)[-1] != expected:
+        message = f"Modeline merujuk skema yang salah (seharusnya {expected})."
+    elif "://" not in target and not (item.absolute.parent / target).is_file():
+        message = (
+            f"Modeline merujuk berkas yang tidak ada ({target}); editor tidak dapat memakainya."
+        )
+    else:
         return
-    depth = item.rel.count("/")
-    suggestion = "../" * depth + f"schemas/{expected}"
+    suggestion = "../" * item.rel.count("/") + f"schemas/{expected}"
     yield Diagnostic(
         "KIN013",
         Severity.WARNING,
         item.rel,
-        "Baris pertama bukan modeline skema untuk editor."
-        if not match
-        else f"Modeline merujuk skema yang salah (seharusnya {expected}).",
+        message,
         f"Jadikan baris pertama: `# yaml-language-server: $schema={suggestion}` agar editor "
         "melengkapi dan memeriksa isian.",
         (),

@@ -32,4 +32,5 @@ def school(tmp_path: Path) -> Path:
     """A copy of the small valid base school in a temporary directory."""
     target = tmp_path / "sekolah"
     shutil.copytree(BASE, target)
+    shutil.copytree(REPO / "schemas", target / "schemas")
     return target

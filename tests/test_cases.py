@@ -28,6 +28,7 @@ from kinerja_build import rules
 from kinerja_build.validate import validate
 
 CASES = Path(__file__).resolve().parent / "cases"
+REPO = CASES.parent.parent
 BASE = CASES / "base"
 
 
@@ -67,6 +68,7 @@ def materialise(case: Path, target: Path) -> dict[str, Any]:
     """Base school + case overlay in `target`; returns the case spec."""
     spec = _spec(case)
     shutil.copytree(BASE, target)
+    shutil.copytree(REPO / "schemas", target / "schemas")  # as `kinerja init` does
     for relative in spec.get("hapus", []):
         (target / relative).unlink()
     for source in sorted(case.rglob("*")):
@@ -130,6 +132,7 @@ def test_valid_case(case: Path, tmp_path: Path) -> None:
 
 def test_base_school_is_clean(tmp_path: Path) -> None:
     shutil.copytree(BASE, tmp_path / "repo")
+    shutil.copytree(REPO / "schemas", tmp_path / "repo" / "schemas")
     assert _actual(tmp_path / "repo") == []
 
 
