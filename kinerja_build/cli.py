@@ -150,11 +150,11 @@ def _progress_summary(result: Result) -> str:
         for stage in ("perencanaan", "pelaksanaan", "penilaian"):
             share = 100 * counts[stage] / total if total else 0
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
-        for item in items:
+        for item in sorted(items, key=lambda entry: names.get(entry.pegawai, entry.pegawai)):
             mark = " [tidak valid]" if item.invalid else ""
-            lines.append(
-                f"    - {names.get(item.pegawai, item.pegawai)}: {item.stage}, {item.status}{mark}"
-            )
+            predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
+            name = names.get(item.pegawai, item.pegawai)
+            lines.append(f"    - {name}: {item.stage}, {item.status}{predikat}{mark}")
     return "\n".join(lines)
 
 

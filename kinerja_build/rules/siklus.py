@@ -308,3 +308,32 @@ def berkas_bukti(
                     "Periksa ejaan jalur dan pastikan berkasnya sudah di-commit.",
                     file=record.rel,
                 )
+
+
+@rule(
+    "KIN416",
+    "rujukan-rencana",
+    "Kegiatan pengembangan kompetensi yang merujuk rencana harus merujuk ID yang ada di rencana.",
+    scope="folder",
+)
+def rujukan_rencana(
+    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+) -> Iterator[Finding]:
+    """Kolom `rencana` pada kegiatan di pengembangan-kompetensi.yaml menghubungkan realisasi
+    dengan rencana (`id` kegiatan di rencana.yaml), sehingga laporan dapat menunjukkan kegiatan
+    mana yang sudah terlaksana. Rujukan ke ID yang tidak ada adalah salah ketik."""
+    laporan = records.get("pengembangan-kompetensi")
+    rencana = records.get("rencana")
+    if laporan is None or laporan.data is None or rencana is None or rencana.data is None:
+        return
+    planned = {e["id"] for e in rencana.data["pengembangan_kompetensi"] if "id" in e}
+    for index, entry in enumerate(laporan.data["kegiatan"]):
+        ref = entry.get("rencana")
+        if ref is not None and ref not in planned:
+            choices = ", ".join(sorted(planned)) or "(rencana belum memberi `id` pada kegiatannya)"
+            yield Finding(
+                ("kegiatan", index, "rencana"),
+                f"Kegiatan merujuk `{ref}`, yang tidak ada di rencana.",
+                f"ID kegiatan di rencana: {choices}.",
+                file=laporan.rel,
+            )
