@@ -305,6 +305,7 @@ class _Converter:
         self.rel = rel
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[int] = set()
+        self.alias_reported = False
 
     def _report(self, code: str, node: Node, message: str, hint: str) -> None:
         line, column = _mark(node)
@@ -313,6 +314,10 @@ class _Converter:
     def convert(self, node: Node, depth: int = 0) -> Any:
         if id(node) in self.seen:
             # The composer hands back the same node object for every alias of an anchor.
+            # One report per file is enough: an alias bomb would otherwise flood the output.
+            if self.alias_reported:
+                return None
+            self.alias_reported = True
             self._report(
                 "KIN004",
                 node,

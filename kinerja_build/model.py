@@ -91,3 +91,10 @@ class School:
         ks_id = entry.get("pegawai")
         ks = self.person(ks_id) if ks_id else None
         return Atasan(entry["status"], ks_id, ks["nama"] if ks else None)
+
+
+def describe(atasan: Atasan) -> str:
+    """ "Nama (NIP)" for messages; just the id when the person has no record."""
+    if atasan.nama and atasan.id:
+        return f"{atasan.nama} ({atasan.id})"
+    return atasan.id or atasan.nama or "(tidak diketahui)"

@@ -233,6 +233,14 @@ def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
         yield SchemaProblem(
             "KIN106", path, _range_message(keyword, value, where), _range_hint(keyword)
         )
+    elif keyword in ("anyOf", "oneOf") and _required_only(value):
+        names = " atau ".join(f"`{branch['required'][0]}`" for branch in value)
+        yield SchemaProblem(
+            "KIN107",
+            path,
+            f"{where} harus berisi salah satu dari {names}.",
+            f"Tambahkan {names} di tingkat ini.",
+        )
     else:
         yield SchemaProblem(
             "KIN107",
@@ -240,6 +248,12 @@ def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
             f"{where} tidak sesuai skema (aturan `{keyword}`).",
             "Bandingkan dengan skema di folder schemas/ atau jalankan `kinerja init` untuk contoh.",
         )
+
+
+def _required_only(branches: Any) -> bool:
+    return isinstance(branches, list) and all(
+        isinstance(b, dict) and set(b) == {"required"} and len(b["required"]) == 1 for b in branches
+    )
 
 
 def _property_title(schema: dict[str, Any], name: str) -> str:

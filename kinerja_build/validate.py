@@ -54,7 +54,8 @@ def validate(root: Path) -> Result:
         report.extend(_load_record(item, school, config))
     report.files_checked = len(found)
     context = Context(school, config.referensi)
-    report.extend(_apply_severities(run_rules(context), config))
+    report.extend(run_rules(context))
+    report.diagnostics = list(_apply_severities(iter(report.diagnostics), config))
     return Result(root, report, school, config)
 
 
@@ -200,7 +201,9 @@ def _to_diagnostic(
 
 def _apply_severities(diagnostics: Iterator[Diagnostic], config: Config) -> Iterator[Diagnostic]:
     for diagnostic in diagnostics:
-        override = config.severities.get(diagnostic.code)
+        # Load problems (KIN0xx) stay errors: the file could not be read. KIN013 is only advice.
+        fixed = diagnostic.code < "KIN100" and diagnostic.code != "KIN013"
+        override = None if fixed else config.severities.get(diagnostic.code)
         if override == "mati":
             continue
         if override:

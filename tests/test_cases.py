@@ -6,7 +6,8 @@ school. `case.yaml` keys:
     deskripsi: what the case shows (Indonesian or English)
     hapus: [records/...]          files of the base to delete first (optional)
     buat:                         hostile files generated at test time (optional)
-      records/pegawai/x.yaml: {jenis: besar | biner | bersarang | latin1 | bom_alias | kendali}
+      records/pegawai/x.yaml: {jenis: besar | biner | bersarang | latin1 | bom_alias | kendali
+                                                 | tautan_luar}
     harapan:                      the exact error/warning diagnostics expected (info is ignored)
       - {file: records/..., code: KIN401, path: /praktik_kinerja/indikator, baris: 5, kolom: 14}
     menguji: [KIN311]             valid cases: the rules whose passing side this case exercises
@@ -58,6 +59,8 @@ def _generate(path: Path, kind: str) -> None:
             previous, current = chr(ord("a") + index - 1), chr(ord("a") + index)
             lines.append(f"{current}: &{current} [" + ",".join([f"*{previous}"] * 9) + "]")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif kind == "tautan_luar":  # a symlink that leaves the repository
+        path.symlink_to("/etc/hostname")
     elif kind == "kendali":
         path.write_text("nama: Sri\x07 Wahyuni\n", encoding="utf-8")
     else:  # pragma: no cover - a typo in case.yaml

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kinerja_build import domain
-from kinerja_build.model import RecordFile
+from kinerja_build.model import RecordFile, describe
 from kinerja_build.rules import Context, Finding, rule
 
 
@@ -148,7 +148,6 @@ def penilai_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) ->
     elif data["penilai"] != atasan.id:
         yield Finding(
             ("penilai",),
-            f"Penilai {data['penilai']} bukan atasan pegawai; yang berwenang: "
-            f"{atasan.nama} ({atasan.id}).",
+            f"Penilai {data['penilai']} bukan atasan pegawai; yang berwenang: {describe(atasan)}.",
             f'Isi `penilai: "{atasan.id}"`.',
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import Severity
-from kinerja_build.model import RecordFile
+from kinerja_build.model import RecordFile, describe
 from kinerja_build.rules import REGIME_2024, REGIME_2025_ON, Context, Finding, rule
 
 # Legal successors in the status history; None is "before the first entry".
@@ -420,7 +420,7 @@ def penyetuju_atasan(
             continue  # KIN310 / KIN311 explain these
         actor = entry.get("oleh")
         if actor != atasan.id:
-            expected = f"{atasan.nama} ({atasan.id})" if atasan.id else str(atasan.nama)
+            expected = describe(atasan)
             yield Finding(
                 ("status", index, "oleh") if actor else ("status", index),
                 f"Status {entry['status']} harus dilakukan oleh atasan, yaitu {expected}"
