@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from kinerja_build import __version__, progress, report, rules, scaffold
+from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
 from kinerja_build.diagnostics import Diagnostic, Report
 from kinerja_build.errors import KinerjaError
 from kinerja_build.output import check_output_dir, write_atomic
@@ -100,11 +101,49 @@ def validate_command(root: Path, output_format: str) -> None:
     default=None,
     help="Folder keluaran. Bawaan: <root>/build.",
 )
-def build_command(root: Path, out: Path | None) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Jumlah proses untuk membuat PDF. Bawaan: jumlah inti prosesor.",
+)
+@click.option(
+    "--hanya",
+    "only",
+    type=click.Choice(STAGES),
+    multiple=True,
+    help="Bangun hanya keluaran ini (boleh diulang): pdf, ekspor, situs. Bawaan: semuanya.",
+)
+@click.option(
+    "--publik",
+    is_flag=True,
+    help="Situs untuk publik: NIP disamarkan; rating, predikat, refleksi, dan catatan tidak dimuat.",
+)
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help="Tetap bangun keluaran walau ada galat. Dokumen resmi dan ekspor tetap tidak dibuat "
+    "untuk catatan yang tidak valid.",
+)
+def build_command(
+    root: Path,
+    out: Path | None,
+    jobs: int | None,
+    only: tuple[str, ...],
+    publik: bool,
+    allow_errors: bool,
+) -> None:
     """Periksa catatan lalu bangun keluaran di build/.
 
-    Saat ini: validasi, ringkasan per periode dan tahapan, dan build/validasi.json.
-    Dokumen PDF, situs, dan ekspor BKN menyusul.
+    \b
+    Keluaran:
+      build/validasi.json     semua temuan validasi
+      build/pdf/              dokumen resmi per periode dan pegawai (PDF/A)
+      build/ekspor-bkn/       berkas ekspor BKN per periode
+      build/site/             situs kemajuan (buka build/site/index.html)
+
+    Jika ada galat, keluaran tidak dibangun kecuali dengan --allow-errors.
     """
     out_dir = check_output_dir(root, out if out is not None else root / "build")
     result = validate(root)
@@ -116,11 +155,38 @@ def build_command(root: Path, out: Path | None) -> None:
     else:
         click.echo(report.summary_line(result.report))
     click.echo(_progress_summary(result))
+    if result.report.ok or allow_errors:
+        context = BuildContext(
+            root.resolve(),
+            out_dir,
+            result,
+            jobs=jobs or os.cpu_count() or 1,
+            publik=publik,
+            source_date_epoch=source_date_epoch(),
+        )
+        for outcome in run_stages(context, only or STAGES):
+            result.report.extend(outcome.diagnostics)
+            _echo_stage(outcome)
+    else:
+        click.echo(
+            "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
+            "atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan yang valid."
+        )
     write_atomic(
         out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8")
     )
     click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
     sys.exit(_exit_code(result))
+
+
+def _echo_stage(outcome: StageOutcome) -> None:
+    click.echo("")
+    for line in outcome.lines:
+        click.echo(line)
+    if outcome.diagnostics:
+        stage_report = Report(diagnostics=list(outcome.diagnostics))
+        text = report.format_text(stage_report, color=_use_color(), summary=False)
+        click.echo(text, color=_use_color())
 
 
 def _display(path: Path) -> str:

@@ -34,7 +34,7 @@ def _location(d: Diagnostic) -> str:
     return safe_text(d.file)
 
 
-def format_text(report: Report, *, color: bool) -> str:
+def format_text(report: Report, *, color: bool, summary: bool = True) -> str:
     lines = []
     for d in report:
         severity = (
@@ -46,7 +46,8 @@ def format_text(report: Report, *, color: bool) -> str:
         lines.append(f"{location}: {severity} {d.code} {safe_text(d.message)}")
         if d.hint:
             lines.append(f"    saran: {safe_text(d.hint)}")
-    lines.append(summary_line(report))
+    if summary:
+        lines.append(summary_line(report))
     return "\n".join(lines)
 
 
