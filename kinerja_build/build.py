@@ -38,7 +38,7 @@ def pdf_path(out_dir: Path, periode: str, pegawai_id: str, document: str) -> Pat
     return out_dir / "pdf" / periode / pegawai_id / PDF_DOCUMENTS[document]
 
 
-@dataclass(slots=True)
+@dataclass
 class BuildContext:
     """What every output stage gets: the validated school and the user's choices."""
 

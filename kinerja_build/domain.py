@@ -78,6 +78,41 @@ JENJANG_LABELS = {
     "ahli_utama": "Ahli Utama",
 }
 
+# Labels for enum values shown to people (documents, site).
+TINGKAT_OBSERVASI_LABELS = {
+    "belum_dilakukan": "Belum Dilakukan",
+    "dilakukan_belum_efektif": "Dilakukan tapi Belum Efektif",
+    "dilakukan_efektif": "Dilakukan dan Efektif",
+}
+TINGKAT_OBSERVASI_LEVEL = {
+    "belum_dilakukan": 1,
+    "dilakukan_belum_efektif": 2,
+    "dilakukan_efektif": 3,
+}
+KATEGORI_PENGEMBANGAN_LABELS = {
+    "pendidikan": "Pendidikan",
+    "pelatihan": "Pelatihan",
+    "non_pelatihan": "Non-pelatihan",
+    "kontribusi_komunitas": "Kontribusi di komunitas",
+    "kontribusi_sumber_belajar": "Kontribusi sumber belajar",
+}
+CAPAIAN_ORGANISASI_LABELS = {
+    "istimewa": "Istimewa",
+    "baik": "Baik",
+    "butuh_perbaikan": "Butuh Perbaikan",
+    "kurang": "Kurang",
+    "sangat_kurang": "Sangat Kurang",
+}
+STATUS_KEPEGAWAIAN_LABELS = {"pns": "PNS", "pppk": "PPPK", "non_asn": "Non-ASN"}
+STATUS_RENCANA_LABELS = {
+    "draf": "Draf",
+    "diajukan": "Diajukan",
+    "ditinjau_ulang": "Ditinjau ulang",
+    "disetujui": "Disetujui",
+    "disepakati": "Disepakati",
+}
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -240,6 +275,24 @@ def canonical_plan_hash(plan: dict[str, Any]) -> str:
 def tanggal_indonesia(day: dt.date) -> str:
     """ "22 November 2026"."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def hari_tanggal(day: dt.date) -> str:
+    """ "Selasa, 11 Maret 2025"."""
+    return f"{DAYS[day.weekday()]}, {tanggal_indonesia(day)}"
+
+
+def format_nip(nip: str) -> str:
+    """An 18-digit NIP grouped as printed on official forms: "19740412 200003 1 003"."""
+    if len(nip) == 18 and nip.isdigit():
+        return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    return nip
+
+
+def format_decimal(value: Decimal | float | int, places: int = 2) -> str:
+    """Indonesian number format: comma decimals, dot thousands ("1.234,50")."""
+    text = f"{Decimal(str(value)):,.{places}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def parse_date(text: Any) -> dt.date | None:

@@ -9,6 +9,15 @@ from pathlib import Path
 from kinerja_build.errors import UsageProblem
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def check_output_dir(root: Path, out: Path) -> Path:
     """Refuse output directories that could overwrite records or the repository itself."""
     root, out = root.resolve(), out.resolve()
@@ -36,6 +45,7 @@ def write_atomic(out_dir: Path, relative: str, content: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are shared files
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

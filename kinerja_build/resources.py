@@ -29,6 +29,11 @@ def schemas_dir() -> Path:
     return _bundled("schemas")
 
 
+def templates_dir() -> Path:
+    """Directory holding the document templates (`pdf/`) and site templates."""
+    return _bundled("templates")
+
+
 def demo_records_dir() -> Path:
     """The bundled demo school's `records/` directory."""
     return _bundled("records")

@@ -144,8 +144,11 @@ def test_every_code_has_an_invalid_case() -> None:
         item["code"] for case in _cases("invalid") for item in _spec(case).get("harapan") or []
     }
     # KIN305 is informational (non-ASN): it is checked by its valid case and a unit test.
+    # Render-stage codes (KIN9xx) come from `kinerja build`: tests/test_render.py covers them.
     missing = sorted(
-        r.code for r in rules.all_rules() if r.code not in covered and r.severity.value != "info"
+        r.code
+        for r in rules.all_rules()
+        if r.code not in covered and r.severity.value != "info" and r.scope != "render"
     )
     assert not missing, f"codes without an invalid case: {missing}"
 

@@ -1,4 +1,4 @@
-"""Codes emitted by the load and schema stages (documented here, implemented in load/schema)."""
+"""Codes emitted by the load, schema and render stages (documented here, implemented there)."""
 
 from __future__ import annotations
 
@@ -58,3 +58,29 @@ declare(
     "KIN106", "di-luar-batas", "Nilai, panjang, atau jumlah butir di luar batas.", scope="schema"
 )
 declare("KIN107", "skema-lain", "Pelanggaran skema lainnya.", scope="schema")
+declare(
+    "KIN901",
+    "dokumen-dilewati",
+    "Dokumen resmi tidak dibuat karena catatan sumbernya masih bergalat.",
+    scope="render",
+    severity=Severity.INFO,
+)
+declare(
+    "KIN902",
+    "templat-galat",
+    "Templat dokumen (bawaan atau milik sekolah di templates/pdf/) gagal dibaca atau dijalankan.",
+    scope="render",
+)
+declare(
+    "KIN903",
+    "sumber-ditolak",
+    "Templat merujuk berkas atau alamat di luar templates/pdf/ dan logo sekolah; dokumen tidak dibuat.",
+    scope="render",
+)
+declare(
+    "KIN904",
+    "logo-tidak-ada",
+    "Logo di sekolah.yaml tidak ada, terlalu besar, atau di luar folder records/.",
+    scope="render",
+)
+declare("KIN905", "pdf-gagal", "PDF gagal dibuat oleh WeasyPrint.", scope="render")

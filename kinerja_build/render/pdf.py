@@ -1,0 +1,50 @@
+"""Turn one final HTML document into PDF/A bytes with WeasyPrint (runs in worker processes).
+
+Kept free of Jinja and of the school model so that a worker only imports WeasyPrint, and so
+that the benchmark can compare this function with bare WeasyPrint on the same HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# PDF/A-2a: archival (fonts embedded, no external dependencies, colour profile) and tagged,
+# so the text is extractable and readable by screen readers; see docs/decisions/0005.
+PDF_VARIANT = "pdf/a-2a"
+
+
+@dataclass(frozen=True, slots=True)
+class PdfTask:
+    """Everything a worker needs: the final HTML and where its assets may come from."""
+
+    key: str  # the output path relative to the output directory, for reporting
+    html: str
+    base_url: str
+    allowed: tuple[Path, ...]
+
+
+@dataclass(slots=True)
+class PdfResult:
+    key: str
+    content: bytes | None = None
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    failure: str = ""
+
+
+def render_pdf(task: PdfTask) -> PdfResult:
+    """Render the task; refusals and failures are returned, never raised."""
+    from weasyprint import HTML
+
+    from kinerja_build.render.fetcher import SafeFetcher
+
+    fetcher = SafeFetcher(list(task.allowed))
+    # WeasyPrint logs each refused or broken resource; the fetcher already records them.
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    try:
+        document = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher)
+        content = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    except Exception as error:  # WeasyPrint raises many types; report, never crash the build
+        return PdfResult(task.key, None, fetcher.refused, f"{type(error).__name__}: {error}")
+    return PdfResult(task.key, content, fetcher.refused)
