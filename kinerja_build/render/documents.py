@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from kinerja_build import domain, progress
 from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
@@ -50,6 +50,7 @@ class Document:
     date: dt.date  # the document's own date: metadata and "Sukamaju, 28 November 2025"
     title: str
     data: dict[str, Any] = field(default_factory=dict)
+    unusable: list[str] = field(default_factory=list)  # source files whose data is missing
 
     @property
     def template(self) -> str:
@@ -166,20 +167,61 @@ class _Builder:
 
     # -- documents -----------------------------------------------------------------------
 
+    # The record kinds each document is made from (besides sekolah.yaml and the person).
+    SOURCES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "rencana": ("rencana",),
+        "observasi": ("siklus", "rencana"),
+        "kompetensi": ("pengembangan-kompetensi", "rencana", "siklus", "penilaian"),
+        "evaluasi": ("penilaian", "rencana"),
+        "angka_kredit": ("penilaian",),
+    }
+
     def person_documents(self, periode: domain.Periode, pegawai_id: str) -> Iterator[Document]:
         records = self.school.records(periode.id, pegawai_id)
+        siklus = records.get("siklus")
+        wanted = []
         if "rencana" in records:
-            yield self.rencana(periode, pegawai_id)
-        siklus = self.school.record(periode.id, pegawai_id, "siklus")
-        if siklus is not None and "b_observasi" in siklus:
-            yield self.observasi(periode, pegawai_id)
+            wanted.append("rencana")
+        if siklus is not None and (siklus.data is None or "b_observasi" in siklus.data):
+            wanted.append("observasi")
         if "pengembangan-kompetensi" in records:
-            yield self.kompetensi(periode, pegawai_id)
+            wanted.append("kompetensi")
         if "penilaian" in records:
-            yield self.evaluasi(periode, pegawai_id)
+            wanted.append("evaluasi")
             person = self.school.person(pegawai_id) or {}
             if person.get("status_kepegawaian") == "pns" and person.get("jenjang_jabatan"):
-                yield self.angka_kredit(periode, pegawai_id)
+                wanted.append("angka_kredit")
+        for kind in wanted:
+            unusable = self._unusable(periode, pegawai_id, self.SOURCES[kind])
+            if unusable:
+                yield self._blocked(kind, periode, pegawai_id, unusable)
+            else:
+                yield getattr(self, kind)(periode, pegawai_id)
+
+    def _unusable(
+        self, periode: domain.Periode, pegawai_id: str, kinds: tuple[str, ...]
+    ) -> list[str]:
+        """Source files that did not load or pass their schema (their data cannot be used)."""
+        files = [self.school.sekolah, self.school.pegawai.get(pegawai_id)]
+        records = self.school.records(periode.id, pegawai_id)
+        files.extend(records.get(kind) for kind in kinds)
+        return [record.rel for record in files if record is not None and not record.valid]
+
+    def _blocked(
+        self, kind: str, periode: domain.Periode, pegawai_id: str, unusable: list[str]
+    ) -> Document:
+        output = f"pdf/{periode.id}/{pegawai_id}/{PDF_DOCUMENTS[kind]}"
+        return Document(
+            kind,
+            output,
+            periode.id,
+            pegawai_id,
+            unusable,
+            True,
+            periode.end,
+            TITLES[kind],
+            unusable=unusable,
+        )
 
     def _document(
         self,
@@ -446,6 +488,20 @@ class _Builder:
         return self._document("angka_kredit", periode, pegawai_id, sources, False, day, data)
 
     def recap(self, periode: domain.Periode) -> Document:
+        if self.school.sekolah is not None and not self.school.sekolah.valid:
+            rel = self.school.sekolah.rel
+            output = f"pdf/{periode.id}/{RECAP_DOCUMENT}"
+            return Document(
+                "rekap",
+                output,
+                periode.id,
+                None,
+                [rel],
+                True,
+                periode.end,
+                TITLES["rekap"],
+                unusable=[rel],
+            )
         people = self.school.periods.get(periode.id, {})
         rows = []
         dates: list[dt.date] = []

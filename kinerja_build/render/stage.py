@@ -46,7 +46,7 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
     kept: set[str] = set()
     skipped: list[tuple[Document, list[str]]] = []
     for document in plan_documents(result.school, result.config.referensi):
-        blocked = context.blocked_by(document.sources)
+        blocked = sorted(set(context.blocked_by(document.sources)) | set(document.unusable))
         if blocked:
             skipped.append((document, blocked))
             continue
