@@ -32,6 +32,10 @@ def test_wheel_contains_package_data(wheel: Path) -> None:
         "kinerja_build/_bundled/schemas/rencana.schema.json",
         "kinerja_build/_bundled/schemas/umum.schema.json",
         "kinerja_build/_bundled/records/sekolah.yaml",
+        "kinerja_build/_bundled/templates/pdf/evaluasi-kinerja.html.j2",
+        "kinerja_build/_bundled/templates/pdf/kinerja.css",
+        "kinerja_build/_bundled/templates/pdf/fonts/LiberationSans-Regular.ttf",
+        "kinerja_build/_bundled/templates/pdf/fonts/LICENSE-OFL.txt",
         "kinerja_build/data/referensi.yaml",
         "kinerja_build/templates/init/rencana.yaml.j2",
         "kinerja_build/py.typed",
@@ -67,3 +71,14 @@ def test_installed_wheel_validates_a_new_school(wheel: Path, tmp_path: Path) -> 
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.startswith("Bersih:")
+    built = subprocess.run(
+        [*run, "build", "--root", str(school), "--hanya", "pdf", "--jobs", "1"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    pdfs = list((school / "build" / "pdf").rglob("*.pdf"))
+    assert pdfs, built.stdout
+    assert all(pdf.read_bytes().startswith(b"%PDF-") for pdf in pdfs)
