@@ -11,12 +11,12 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import weasyprint
 
 from kinerja_build import __version__
 from kinerja_build.build import BuildContext, StageOutcome
@@ -29,7 +29,7 @@ from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, T
 
 CACHE_FILE = "pdf/.cache.json"
 MAX_LOGO_BYTES = 2 * 1024 * 1024
-TASKS_PER_WORKER = 60  # WeasyPrint's memory grows over long runs: recycle workers
+TASKS_PER_WORKER = 150  # WeasyPrint's memory grows over long runs: recycle workers
 
 
 def build_pdfs(context: BuildContext) -> StageOutcome:
@@ -41,27 +41,31 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
     allowed = tuple(templates.search) + ((logo_path,) if logo_path else ())
     base_key = _base_key(templates, logo_path)
     cache = _read_cache(context.out_dir)
-    tasks: list[PdfTask] = []
     keys: dict[str, str] = {}
     kept: set[str] = set()
     skipped: list[tuple[Document, list[str]]] = []
-    for document in plan_documents(result.school, result.config.referensi):
-        blocked = sorted(set(context.blocked_by(document.sources)) | set(document.unusable))
-        if blocked:
-            skipped.append((document, blocked))
-            continue
-        html = templates.render(document.template, _template_data(document, context, logo_url))
-        if isinstance(html, TemplateProblem):
-            outcome.diagnostics.append(_template_diagnostic(html, document))
-            continue
-        key = hashlib.sha256((base_key + html).encode("utf-8")).hexdigest()
-        keys[document.output] = key
-        if cache.get(document.output) == key and (context.out_dir / document.output).is_file():
-            kept.add(document.output)
-            continue
-        tasks.append(PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed))
-    written = _render_all(tasks, context.jobs, context.out_dir, outcome, templates)
-    current = kept | {str(path.relative_to(context.out_dir)) for path in written}
+
+    def tasks() -> Iterator[PdfTask]:
+        # A generator: workers start rendering while later documents are still being planned.
+        for document in plan_documents(result.school, result.config.referensi):
+            blocked = sorted(set(context.blocked_by(document.sources)) | set(document.unusable))
+            if blocked:
+                skipped.append((document, blocked))
+                continue
+            data = _template_data(document, context, logo_url)
+            html = templates.render(document.template, data)
+            if isinstance(html, TemplateProblem):
+                outcome.diagnostics.append(_template_diagnostic(html, document))
+                continue
+            key = hashlib.sha256((base_key + html).encode("utf-8")).hexdigest()
+            keys[document.output] = key
+            if cache.get(document.output) == key and (context.out_dir / document.output).is_file():
+                kept.add(document.output)
+                continue
+            yield PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed)
+
+    written = _render_all(tasks(), context.jobs, context.out_dir, outcome)
+    current = kept | {path.relative_to(context.out_dir).as_posix() for path in written}
     removed = _remove_stale(context.out_dir, current)
     new_cache = {output: keys[output] for output in sorted(current)}
     write_atomic(
@@ -71,6 +75,7 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
     )
     outcome.written.extend(written)
     outcome.diagnostics.extend(_skip_diagnostics(skipped))
+    outcome.diagnostics.sort(key=lambda item: item.sort_key())  # workers finish in any order
     outcome.lines.extend(_summary(len(written), len(kept), skipped, removed, context))
     return outcome
 
@@ -131,7 +136,8 @@ def _logo(context: BuildContext, outcome: StageOutcome) -> tuple[str | None, Pat
 def _base_key(templates: TemplateSet, logo: Path | None) -> str:
     """What besides the HTML changes a PDF: renderer versions, assets, the logo bytes."""
     logo_hash = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""
-    parts = [__version__, weasyprint.__version__, PDF_VARIANT, templates.fingerprint(), logo_hash]
+    weasyprint_version = metadata.version("weasyprint")  # importing WeasyPrint costs ~1 s
+    parts = [__version__, weasyprint_version, PDF_VARIANT, templates.fingerprint(), logo_hash]
     return "\0".join(parts) + "\0"
 
 
@@ -146,14 +152,10 @@ def _read_cache(out_dir: Path) -> dict[str, str]:
 
 
 def _render_all(
-    tasks: list[PdfTask],
-    jobs: int,
-    out_dir: Path,
-    outcome: StageOutcome,
-    templates: TemplateSet,
+    tasks: Iterator[PdfTask], jobs: int, out_dir: Path, outcome: StageOutcome
 ) -> list[Path]:
     written = []
-    for result in _run(tasks, jobs):
+    for result in _run(tasks, jobs):  # each PDF is written as soon as it is ready
         if result.refused:
             outcome.diagnostics.extend(_refusal_diagnostics(result))
         elif result.content is None:
@@ -172,17 +174,19 @@ def _render_all(
     return written
 
 
-def _run(tasks: list[PdfTask], jobs: int) -> Iterator[PdfResult]:
-    if jobs <= 1 or len(tasks) <= 1:
+def _run(tasks: Iterator[PdfTask], jobs: int) -> Iterator[PdfResult]:
+    if jobs <= 1:
         yield from map(render_pdf, tasks)
         return
-    workers = min(jobs, len(tasks))
     # A fresh pool per batch recycles the workers. (max_tasks_per_child would do this, but on
     # Python 3.11 the executor deadlocks once a worker reaches its limit.)
-    batch = workers * TASKS_PER_WORKER
-    for start in range(0, len(tasks), batch):
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(render_pdf, tasks[start : start + batch], chunksize=1)
+    while batch := list(itertools.islice(tasks, 1)):
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(render_pdf, batch[0])]
+            for task in itertools.islice(tasks, jobs * TASKS_PER_WORKER - 1):
+                futures.append(pool.submit(render_pdf, task))
+            for future in futures:
+                yield future.result()
 
 
 def _remove_stale(out_dir: Path, current: set[str]) -> list[str]:
