@@ -8,6 +8,7 @@ correspond to a valid record are removed so nothing stale looks official.
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import datetime as dt
 import hashlib
@@ -29,6 +30,12 @@ from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, T
 
 CACHE_FILE = "pdf/.cache.json"
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+_LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
 TASKS_PER_WORKER = 150  # WeasyPrint's memory grows over long runs: recycle workers
 
 
@@ -38,7 +45,7 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
     result = context.result
     templates = TemplateSet(context.root)
     logo_url, logo_path = _logo(context, outcome)
-    allowed = tuple(templates.search) + ((logo_path,) if logo_path else ())
+    allowed = tuple(templates.search)
     base_key = _base_key(templates, logo_path)
     cache = _read_cache(context.out_dir)
     keys: dict[str, str] = {}
@@ -115,7 +122,11 @@ def _logo(context: BuildContext, outcome: StageOutcome) -> tuple[str | None, Pat
     elif path.stat().st_size > MAX_LOGO_BYTES:
         problem = f"lebih dari {MAX_LOGO_BYTES // (1024 * 1024)} MB"
     if not problem:
-        return path.as_uri(), path
+        # Inline as a data: URL: WeasyPrint names images after their URL, and a file path
+        # would make the PDF bytes depend on where the repository is checked out.
+        mime = _LOGO_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"data:{mime};base64,{encoded}", path
     line, column = locate(sekolah.absolute, ("logo",))
     outcome.diagnostics.append(
         Diagnostic(
