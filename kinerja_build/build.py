@@ -13,7 +13,7 @@ import functools
 import importlib
 import importlib.util
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,23 +82,30 @@ def source_date_epoch() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def stage_functions() -> dict[str, StageFunction]:
-    """The output stages by name, imported lazily so `kinerja validate` stays light."""
-    modules = {
-        "pdf": ("kinerja_build.render", "build_pdfs"),
-        "ekspor": ("kinerja_build.export", "build_exports"),
-        "situs": ("kinerja_build.site", "build_site"),
-    }
-    functions: dict[str, StageFunction] = {}
-    for stage, (module_name, function_name) in modules.items():
-        if importlib.util.find_spec(module_name) is None:  # stage not in this checkout yet
-            continue
-        functions[stage] = getattr(importlib.import_module(module_name), function_name)
-    return functions
+STAGE_MODULES = {
+    "pdf": ("kinerja_build.render", "build_pdfs"),
+    "ekspor": ("kinerja_build.export", "build_exports"),
+    "situs": ("kinerja_build.site", "build_site"),
+}
 
 
-def run_stages(context: BuildContext, wanted: Iterable[str] = STAGES) -> list[StageOutcome]:
-    """Run the wanted output stages in pipeline order."""
-    available = stage_functions()
+def stage_function(stage: str) -> StageFunction | None:
+    """One output stage, imported only when wanted (`kinerja build --hanya pdf` loads no more)."""
+    module_name, function_name = STAGE_MODULES[stage]
+    if importlib.util.find_spec(module_name) is None:  # stage not in this checkout yet
+        return None
+    function: StageFunction = getattr(importlib.import_module(module_name), function_name)
+    return function
+
+
+def run_stages(context: BuildContext, wanted: Iterable[str] = STAGES) -> Iterator[StageOutcome]:
+    """Run the wanted output stages in pipeline order, one outcome at a time.
+
+    A generator, so the caller can add each stage's diagnostics to the report before the next
+    stage runs (the site lists the diagnostics of the PDF and export stages too).
+    """
     chosen = set(wanted)
-    return [available[name](context) for name in STAGES if name in chosen and name in available]
+    for name in STAGES:
+        function = stage_function(name) if name in chosen else None
+        if function is not None:
+            yield function(context)
