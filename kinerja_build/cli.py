@@ -16,7 +16,7 @@ import click
 
 from kinerja_build import __version__, progress, report, rules, scaffold
 from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
-from kinerja_build.diagnostics import Diagnostic, Report
+from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError
 from kinerja_build.output import check_output_dir, write_atomic
 from kinerja_build.validate import Result, validate
@@ -183,8 +183,11 @@ def _echo_stage(outcome: StageOutcome) -> None:
     click.echo("")
     for line in outcome.lines:
         click.echo(line)
-    if outcome.diagnostics:
-        stage_report = Report(diagnostics=list(outcome.diagnostics))
+    # Infos of a stage (documents skipped, people not ready for export) are already in its
+    # summary lines; they stay in validasi.json and on the site.
+    shown = [item for item in outcome.diagnostics if item.severity is not Severity.INFO]
+    if shown:
+        stage_report = Report(diagnostics=shown)
         text = report.format_text(stage_report, color=_use_color(), summary=False)
         click.echo(text, color=_use_color())
 
@@ -322,6 +325,15 @@ def referensi_command(root: Path) -> None:
                 note += "  (dari kinerja.yml)"
             click.echo(f"  {entry['id']:<40} {entry['nama']}{note}")
         click.echo("")
+
+
+def _register_subcommands() -> None:
+    from kinerja_build.export.cli import ekspor
+
+    cli.add_command(ekspor)
+
+
+_register_subcommands()
 
 
 def main() -> None:

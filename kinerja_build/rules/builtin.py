@@ -84,3 +84,90 @@ declare(
     scope="render",
 )
 declare("KIN905", "pdf-gagal", "PDF gagal dibuat oleh WeasyPrint.", scope="render")
+
+# Export readiness (pre-sync checks) and bundle verification: kinerja_build/export/.
+for _code, _name, _title, _severity in (
+    ("KIN801", "bukan-asn", "Pegawai non-ASN tidak diekspor ke BKN.", Severity.INFO),
+    (
+        "KIN802",
+        "rencana-belum-disepakati",
+        "Rencana kinerja belum ada atau belum disepakati.",
+        Severity.INFO,
+    ),
+    ("KIN803", "belum-dinilai", "Pegawai belum dinilai pada periode ini.", Severity.INFO),
+    (
+        "KIN804",
+        "atasan-kosong",
+        "Tidak ada kepala sekolah definitif maupun Plt saat penilaian.",
+        Severity.WARNING,
+    ),
+    (
+        "KIN805",
+        "penilai-plt",
+        "Penilai berstatus Plt; data Plt harus ada di SIASN.",
+        Severity.WARNING,
+    ),
+    (
+        "KIN806",
+        "rencana-kepala-sekolah",
+        "Rencana kepala sekolah (SKP organisasi) belum disepakati.",
+        Severity.WARNING,
+    ),
+    ("KIN807", "unit-kerja", "UNOR SIASN sekolah belum diisi di sekolah.yaml.", Severity.ERROR),
+    (
+        "KIN808",
+        "jenjang-tanpa-koefisien",
+        "PNS tanpa jenjang jabatan: koefisien AK tidak diketahui.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN809",
+        "catatan-bergalat",
+        "Catatan pegawai masih bergalat; tidak diekspor.",
+        Severity.WARNING,
+    ),
+    (
+        "KIN820",
+        "entri-tidak-aman",
+        "Berkas ekspor memuat nama entri yang tidak aman atau ganda.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN821",
+        "ukuran-tidak-wajar",
+        "Berkas ekspor terlalu besar atau rasio kompresinya tidak wajar.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN822",
+        "berkas-hilang",
+        "Berkas yang tercantum atau dirujuk tidak ada di berkas ekspor.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN823",
+        "checksum",
+        "Isi berkas tidak cocok dengan SHA-256 atau ukuran di manifest.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN824",
+        "berkas-tambahan",
+        "Berkas ekspor memuat berkas yang tidak tercantum di manifest.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN825",
+        "json-skema",
+        "JSON berkas ekspor tidak sah atau tidak sesuai skemanya.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN826",
+        "predikat-periode",
+        "Kuadran tidak sesuai matriks, atau periode tidak konsisten.",
+        Severity.ERROR,
+    ),
+    ("KIN827", "angka-kredit", "Angka kredit atau koefisienId tidak sesuai rumus.", Severity.ERROR),
+):
+    declare(_code, _name, _title, scope="ekspor", severity=_severity)

@@ -1,0 +1,371 @@
+"""The BKN export bundle of one periode: JSON after the SIASN API payloads, CSV, PDFs, manifest.
+
+Field names follow the SIASN endpoints (`/kinerjaperiodik/save`, `/skp22/save`,
+`/angkakredit/save`, including SIASN's own misspellings such as `bulanMulaiPenailan`), so a
+Dinas can map each object to an API call one to one. Our own identifiers (NIP, NPSN, periode,
+record paths) sit beside them. Codes and amounts come from `domain.py`, the module the
+validator uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kinerja_build import __version__, domain, resources
+from kinerja_build.model import School
+
+BUNDLE_SCHEMAS = ("kinerja-periodik", "skp-tahunan", "angka-kredit", "manifest")
+DOKUMEN_EVALUASI_ID = "890"  # SIASN dokumen ref: "Dokumen Evaluasi Kinerja" (Riwayat Kinerja)
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+
+
+@dataclass(slots=True)
+class Bundle:
+    """Everything that goes into one zip, by entry name."""
+
+    periode: domain.Periode
+    npsn: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"kinerja-{self.npsn}-{self.periode.id}.zip"
+
+
+def rows(school: School, periode: domain.Periode, ready: Iterable[str]) -> list[dict[str, Any]]:
+    """One kinerja-periodik object per exported person (ids in `ready`), sorted by NIP."""
+    sekolah = school.sekolah.data if school.sekolah and school.sekolah.data else {}
+    result = []
+    for pegawai_id in ready:
+        person = school.person(pegawai_id) or {}
+        penilaian = school.record(periode.id, pegawai_id, "penilaian") or {}
+        result.append(_periodik(school, sekolah, periode, pegawai_id, person, penilaian))
+    return sorted(result, key=lambda row: row["nip"])
+
+
+def _periodik(
+    school: School,
+    sekolah: dict[str, Any],
+    periode: domain.Periode,
+    pegawai_id: str,
+    person: dict[str, Any],
+    penilaian: dict[str, Any],
+) -> dict[str, Any]:
+    hasil, perilaku = penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"]
+    predikat = domain.predikat(hasil, perilaku)
+    jenjang = person.get("jenjang_jabatan")
+    pns = person["status_kepegawaian"] == "pns"
+    penilai = _penilai(school, sekolah, penilaian["penilai"])
+    records = school.records(periode.id, pegawai_id)
+    return {
+        "nip": person["nip"],
+        "nama": person["nama"],
+        "statusKepegawaian": person["status_kepegawaian"],
+        "npsn": sekolah.get("npsn", ""),
+        "unorNama": sekolah.get("unor", ""),
+        "periode": periode.id,
+        "bulanMulaiPenilaian": periode.start.month,
+        "bulanSelesaiPenilaian": periode.end.month,
+        "tahunMulaiPenilaian": periode.start.year,
+        "tahunSelesaiPenilaian": periode.end.year,
+        "tahun": periode.year,
+        # SIASN knows 1 = bulanan and 2 = triwulan; PKG semesters/years have no published code.
+        "periodikId": None,
+        "jenisPeriode": "semester" if periode.half else "tahunan",
+        "hasilKinerjaNilai": domain.RATING_CODES[hasil],
+        "perilakuKerjaNilai": domain.RATING_CODES[perilaku],
+        "kuadranKinerjaNilai": domain.PREDIKAT_CODES[predikat],
+        "predikat": domain.PREDIKAT_LABELS[predikat],
+        "koefisienId": domain.KOEFISIEN[jenjang][1]
+        if pns and jenjang in domain.KOEFISIEN
+        else None,
+        **penilai,
+        "tanggalPenilaian": penilaian["tanggal"],
+        "pnsDinilaiId": person.get("siasn_id"),
+        "path": [],
+        "sumber": {kind: records[kind].rel for kind in sorted(records)},
+    }
+
+
+def _penilai(school: School, sekolah: dict[str, Any], penilai_id: str) -> dict[str, Any]:
+    person = school.person(penilai_id)
+    if person is not None:
+        return {
+            "penilaiNama": person["nama"],
+            "penilaiNipNrp": person.get("nip", ""),
+            "penilaiGolongan": person.get("pangkat_golongan", ""),
+            "penilaiJabatanNama": "Kepala Sekolah",
+            "penilaiUnorNama": sekolah.get("unor") or sekolah.get("nama", ""),
+            "statusPenilai": "ASN" if person["status_kepegawaian"] != "non_asn" else "NON ASN",
+        }
+    dinas = sekolah.get("dinas", {})
+    official = next(
+        (
+            dinas[key]
+            for key in ("kepala", "atasan_kepala")
+            if dinas.get(key, {}).get("nip") == penilai_id
+        ),
+        {"nama": penilai_id},
+    )
+    return {
+        "penilaiNama": official["nama"],
+        "penilaiNipNrp": official.get("nip", penilai_id),
+        "penilaiGolongan": official.get("pangkat_golongan", ""),
+        "penilaiJabatanNama": official.get("jabatan", ""),
+        "penilaiUnorNama": official.get("unit_kerja", ""),
+        "statusPenilai": "ASN",
+    }
+
+
+def skp_tahunan(periodik: list[dict[str, Any]], periode: domain.Periode) -> list[dict[str, Any]]:
+    """The annual result (skp22-like). Only annual periodes have one; 2024 semesters do not."""
+    if periode.half:
+        return []
+    keys = (
+        "tahun",
+        "hasilKinerjaNilai",
+        "perilakuKerjaNilai",
+        "kuadranKinerjaNilai",
+        "penilaiNama",
+        "penilaiNipNrp",
+        "penilaiGolongan",
+        "penilaiUnorNama",
+        "statusPenilai",
+    )
+    return [
+        {
+            "nip": row["nip"],
+            "pnsDinilaiOrang": row["nama"],
+            **{key: row[key] for key in keys},
+            "penilaiJabatan": row["penilaiJabatanNama"],
+            "path": row["path"],
+        }
+        for row in periodik
+    ]
+
+
+def angka_kredit(
+    periodik: list[dict[str, Any]], school: School, periode: domain.Periode
+) -> list[dict[str, Any]]:
+    """PNS only: the predikat converted to angka kredit (PermenPANRB 1/2023, PerBKN 3/2023)."""
+    result = []
+    for row in periodik:
+        if row["statusKepegawaian"] != "pns" or row["koefisienId"] is None:
+            continue
+        person = next(
+            data
+            for data in (school.person(pid) for pid in school.pegawai)
+            if data and data.get("nip") == row["nip"]
+        )
+        jenjang = person["jenjang_jabatan"]
+        predikat = next(
+            key for key, code in domain.PREDIKAT_CODES.items() if code == row["kuadranKinerjaNilai"]
+        )
+        penilaian_ak = _stated_months(school, periode, row)
+        value = domain.round_ak(domain.angka_kredit(predikat, jenjang, penilaian_ak))
+        coefficient, koefisien_id = domain.KOEFISIEN[jenjang]
+        result.append(
+            {
+                "nip": row["nip"],
+                "nama": row["nama"],
+                "periode": periode.id,
+                "jenjangJabatan": jenjang,
+                "predikat": row["predikat"],
+                "kuadranKinerjaNilai": row["kuadranKinerjaNilai"],
+                "persentase": int(domain.PREDIKAT_PERCENT[predikat]),
+                "koefisien": _number(coefficient),
+                "koefisienId": koefisien_id,
+                "bulan": penilaian_ak,
+                "angkaKredit": _number(value),
+                "bulanMulaiPenailan": periode.start.month,
+                "bulanSelesaiPenailan": periode.end.month,
+                "tahunMulaiPenailan": periode.start.year,
+                "tahunSelesaiPenailan": periode.end.year,
+                "isKonversi": True,
+                "kreditUtamaBaru": _number(value),
+                "pnsId": row["pnsDinilaiId"],
+            }
+        )
+    return result
+
+
+def _stated_months(school: School, periode: domain.Periode, row: dict[str, Any]) -> int:
+    penilaian_rel = row["sumber"].get("penilaian", "")
+    for people in school.periods.get(periode.id, {}).values():
+        record = people.get("penilaian")
+        if record is not None and record.rel == penilaian_rel and record.data:
+            return int(record.data.get("angka_kredit", {}).get("bulan") or periode.months)
+    return periode.months
+
+
+def _number(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    """Text for a spreadsheet cell; formula-looking text is defused (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def to_csv(header: list[str], records: list[list[Any]]) -> bytes:
+    """UTF-8 with BOM and `;` separators: opens correctly in Excel (id-ID) and LibreOffice."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(header)
+    for record in records:
+        writer.writerow([_cell(value) for value in record])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def pegawai_csv(school: School, periodik: list[dict[str, Any]]) -> bytes:
+    header = [
+        "NIP",
+        "Nama",
+        "Status kepegawaian",
+        "Pangkat/golongan",
+        "Jenjang jabatan",
+        "Jabatan",
+        "NPSN",
+        "Unit kerja",
+    ]
+    records = []
+    for row in periodik:
+        person = next(
+            data
+            for data in (school.person(pid) for pid in school.pegawai)
+            if data and data.get("nip") == row["nip"]
+        )
+        records.append(
+            [
+                row["nip"],
+                row["nama"],
+                domain.STATUS_KEPEGAWAIAN_LABELS[person["status_kepegawaian"]],
+                person.get("pangkat_golongan", ""),
+                domain.JENJANG_LABELS.get(person.get("jenjang_jabatan", ""), ""),
+                person.get("jabatan", ""),
+                row["npsn"],
+                row["unorNama"],
+            ]
+        )
+    return to_csv(header, records)
+
+
+def penilaian_csv(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) -> bytes:
+    header = [
+        "NIP",
+        "Nama",
+        "Periode",
+        "Rating hasil kerja (kode)",
+        "Rating perilaku kerja (kode)",
+        "Predikat",
+        "Kuadran (kode)",
+        "Tanggal penilaian",
+        "Penilai",
+        "NIP penilai",
+        "Angka kredit",
+    ]
+    ak = {item["nip"]: item["angkaKredit"] for item in kredit}
+    records = [
+        [
+            row["nip"],
+            row["nama"],
+            row["periode"],
+            row["hasilKinerjaNilai"],
+            row["perilakuKerjaNilai"],
+            row["predikat"],
+            row["kuadranKinerjaNilai"],
+            row["tanggalPenilaian"],
+            row["penilaiNama"],
+            row["penilaiNipNrp"],
+            _ak_text(ak.get(row["nip"])),
+        ]
+        for row in periodik
+    ]
+    return to_csv(header, records)
+
+
+def _ak_text(value: float | int | None) -> str:
+    return domain.format_decimal(Decimal(str(value))) if value is not None else ""
+
+
+# -- JSON, manifest, zip ----------------------------------------------------------------------
+
+
+def to_json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def schema_files() -> dict[str, bytes]:
+    directory = resources.schemas_dir() / "ekspor"
+    return {
+        f"schema/{name}.schema.json": (directory / f"{name}.schema.json").read_bytes()
+        for name in BUNDLE_SCHEMAS
+    }
+
+
+def git_commit(root: Path) -> str | None:
+    """The commit of the records when the school repository is a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and len(commit) == 40 else None
+
+
+def manifest(bundle: Bundle, counts: dict[str, int], commit: str | None) -> bytes:
+    files = [
+        {"nama": name, "sha256": hashlib.sha256(content).hexdigest(), "ukuran": len(content)}
+        for name, content in sorted(bundle.files.items())
+    ]
+    return to_json(
+        {
+            "generator": "kinerja",
+            "versi": __version__,
+            "format": 1,
+            "npsn": bundle.npsn,
+            "periode": bundle.periode.id,
+            "rezim": bundle.periode.regime.nama,
+            "git_commit": commit,
+            "jumlah": counts,
+            "catatan": bundle.notes,
+            "berkas": files,
+        }
+    )
+
+
+def zip_bytes(
+    files: dict[str, bytes], date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH
+) -> bytes:
+    """A reproducible zip: sorted entries, fixed timestamps, permissions and compression."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever machine builds it
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()

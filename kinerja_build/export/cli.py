@@ -1,0 +1,85 @@
+"""`kinerja ekspor bkn` and `kinerja ekspor periksa`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kinerja_build import domain, report
+from kinerja_build.build import BuildContext, source_date_epoch
+from kinerja_build.diagnostics import Report
+from kinerja_build.errors import UsageProblem
+from kinerja_build.output import check_output_dir
+from kinerja_build.validate import validate
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _color() -> bool:
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+@click.group("ekspor", context_settings=CONTEXT)
+def ekspor() -> None:
+    """Berkas ekspor untuk Dinas/BKD dan e-Kinerja BKN."""
+
+
+@ekspor.command("bkn", context_settings=CONTEXT)
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Akar repositori sekolah (berisi records/). Bawaan: folder saat ini.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder keluaran. Bawaan: <root>/build.",
+)
+@click.option("--periode", default=None, help="Hanya periode ini, mis. 2025 atau 2024-1.")
+def bkn_command(root: Path, out: Path | None, periode: str | None) -> None:
+    """Buat build/ekspor-bkn/kinerja-<npsn>-<periode>.zip dan daftar pegawai yang belum siap.
+
+    Hanya pegawai yang rencananya disepakati dan penilaiannya valid yang diekspor. Dokumen
+    Evaluasi Kinerja dilampirkan bila PDF-nya sudah dibuat oleh `kinerja build`.
+    """
+    from kinerja_build.export import build_exports
+
+    if periode is not None:
+        try:
+            domain.parse_periode(periode)
+        except domain.PeriodeError as error:
+            raise UsageProblem(f"--periode: {error}.") from error
+    out_dir = check_output_dir(root, out if out is not None else root / "build")
+    result = validate(root)
+    if result.usage_error:
+        click.echo(report.format_text(result.report, color=_color()), color=_color())
+        sys.exit(2)
+    context = BuildContext(root.resolve(), out_dir, result, source_date_epoch=source_date_epoch())
+    outcome = build_exports(context, only=periode)
+    for line in outcome.lines:
+        click.echo(line)
+    findings = Report(diagnostics=outcome.diagnostics)
+    if findings.errors:
+        click.echo(
+            report.format_text(Report(diagnostics=findings.errors), color=_color(), summary=False)
+        )
+    sys.exit(1 if findings.errors else 0)
+
+
+@ekspor.command("periksa", context_settings=CONTEXT)
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+def periksa_command(bundle: Path) -> None:
+    """Periksa berkas ekspor: checksum, skema, dan konsistensi isinya (exit 1 bila ada masalah)."""
+    from kinerja_build.export.verify import verify
+
+    problems = verify(bundle)
+    if problems:
+        click.echo(report.format_text(Report(diagnostics=problems), color=_color(), summary=False))
+        click.echo(f"{len(problems)} masalah ditemukan di {bundle.name}.")
+        sys.exit(1)
+    click.echo(f"{bundle.name}: utuh dan konsisten.")

@@ -1,0 +1,262 @@
+"""Pre-sync checks: who can be handed to BKN for a periode, and who must fix what first.
+
+These mirror the problems that make the real PMM → e-Kinerja sync fail (plan not agreed, no
+definitive or Plt kepala sekolah, no KS plan, UNOR missing, jenjang without coefficient, …).
+Problems the validator already reports (NIP structure KIN301, duplicate NIP KIN302, predikat
+not matching the ratings KIN601, …) block the export through KIN809 with the validator's own
+code and message, so each problem has exactly one code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kinerja_build import domain
+from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.load import locate
+from kinerja_build.model import RecordFile, School
+
+GURU = "guru"
+KEPALA_SEKOLAH = "kepala sekolah"
+OPERATOR = "operator sekolah"
+DINAS = "dinas"
+NONE = "tidak perlu"  # nothing to fix: e.g. non-ASN are simply not part of the ASN export
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why one person cannot be exported yet, and who must act."""
+
+    code: str
+    message: str
+    pihak: str  # guru, kepala sekolah, operator sekolah, dinas, or "-" (nothing to do)
+    file: str = ""
+    json_path: tuple[str | int, ...] = ()
+
+
+@dataclass(slots=True)
+class Readiness:
+    """The verdict for one person in one periode."""
+
+    pegawai: str
+    nama: str
+    nip: str
+    reasons: list[Reason] = field(default_factory=list)
+    warnings: list[Reason] = field(default_factory=list)  # exported, but worth a look
+
+    @property
+    def ready(self) -> bool:
+        return not self.reasons
+
+
+# Severity of each export code in `kinerja build` output: errors are data to repair before any
+# export; infos are normal progress during the year (not assessed yet, non-ASN).
+SEVERITY = {
+    "KIN801": Severity.INFO,
+    "KIN802": Severity.INFO,
+    "KIN803": Severity.INFO,
+    "KIN804": Severity.WARNING,
+    "KIN805": Severity.WARNING,
+    "KIN806": Severity.WARNING,
+    "KIN807": Severity.ERROR,
+    "KIN808": Severity.ERROR,
+    "KIN809": Severity.WARNING,
+}
+
+
+def assess(
+    school: School, periode: domain.Periode, diagnostics: Iterable[Diagnostic]
+) -> list[Readiness]:
+    """Readiness of everyone with records in the periode, sorted by name."""
+    errors_by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.severity is Severity.ERROR and diagnostic.file:
+            errors_by_file.setdefault(diagnostic.file, []).append(diagnostic)
+    school_reasons = list(_school_reasons(school))
+    ks_reason = _ks_plan_reason(school, periode)
+    verdicts = []
+    for pegawai_id in school.periods.get(periode.id, {}):
+        verdict = _person(school, periode, pegawai_id, errors_by_file)
+        verdict.reasons[:0] = school_reasons
+        if ks_reason and school.role(pegawai_id) != "kepala_sekolah":
+            verdict.reasons.append(ks_reason)
+        verdicts.append(verdict)
+    return sorted(verdicts, key=lambda item: (item.nama, item.pegawai))
+
+
+def _school_reasons(school: School) -> Iterable[Reason]:
+    sekolah = school.sekolah
+    if sekolah is None or sekolah.data is None:
+        rel = sekolah.rel if sekolah else "records/sekolah.yaml"
+        yield Reason("KIN809", "Data sekolah (sekolah.yaml) bergalat.", OPERATOR, rel)
+        return
+    if not sekolah.data.get("unor"):
+        yield Reason(
+            "KIN807",
+            "Unit kerja (UNOR SIASN) sekolah belum diisi; e-Kinerja tidak dapat memadankan NPSN.",
+            OPERATOR,
+            sekolah.rel,
+        )
+
+
+def _ks_plan_reason(school: School, periode: domain.Periode) -> Reason | None:
+    """A guru's SKP cannot sync before the KS's own plan exists ("SKP Organisasi")."""
+    kepala = [pid for pid in school.pegawai if school.role(pid) == "kepala_sekolah"]
+    for ks_id in kepala:
+        plan = school.record(periode.id, ks_id, "rencana")
+        if plan and plan["status"][-1]["status"] == "disepakati":
+            return None
+    return Reason(
+        "KIN806",
+        f"Rencana kinerja kepala sekolah periode {periode.id} belum ada atau belum disepakati "
+        '(e-Kinerja: "Data SKP Organisasi belum dibuat oleh atasan").',
+        KEPALA_SEKOLAH,
+    )
+
+
+def _person(
+    school: School,
+    periode: domain.Periode,
+    pegawai_id: str,
+    errors_by_file: dict[str, list[Diagnostic]],
+) -> Readiness:
+    record = school.pegawai.get(pegawai_id)
+    person = record.data if record is not None and record.data else {}
+    verdict = Readiness(pegawai_id, person.get("nama", pegawai_id), person.get("nip", ""))
+    if record is None:
+        verdict.reasons.append(
+            Reason("KIN809", "Data pegawai tidak ada di records/pegawai/.", OPERATOR)
+        )
+        return verdict
+    records = school.records(periode.id, pegawai_id)
+    for item in [record, *sorted(records.values(), key=lambda entry: entry.rel)]:
+        for diagnostic in errors_by_file.get(item.rel, [])[:1]:
+            pihak = OPERATOR if item.kind == "pegawai" else _owner_of(item.kind)
+            verdict.reasons.append(
+                Reason(
+                    "KIN809",
+                    f"{diagnostic.code}: {diagnostic.message}",
+                    pihak,
+                    item.rel,
+                    diagnostic.json_path,
+                )
+            )
+    if verdict.reasons or not person:
+        return verdict
+    if person["status_kepegawaian"] == "non_asn":
+        verdict.reasons.append(
+            Reason("KIN801", "Pegawai non-ASN tidak termasuk ekspor ASN ke BKN.", NONE, record.rel)
+        )
+        return verdict
+    verdict.reasons.extend(_plan_reasons(records.get("rencana"), school, pegawai_id))
+    penilaian = records.get("penilaian")
+    if penilaian is None:
+        pihak = DINAS if school.role(pegawai_id) == "kepala_sekolah" else KEPALA_SEKOLAH
+        verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", pihak))
+    else:
+        verdict.reasons.extend(_assessor_reasons(school, periode, pegawai_id, penilaian))
+        verdict.warnings.extend(_plt_warning(school, periode, pegawai_id, penilaian))
+    if (
+        person["status_kepegawaian"] == "pns"
+        and person.get("jenjang_jabatan") not in domain.KOEFISIEN
+    ):
+        verdict.reasons.append(
+            Reason(
+                "KIN808",
+                "Jenjang jabatan PNS belum diisi; koefisien angka kredit (koefisienId) tidak dapat "
+                "ditentukan.",
+                OPERATOR,
+                record.rel,
+                ("jenjang_jabatan",),
+            )
+        )
+    return verdict
+
+
+def _owner_of(kind: str) -> str:
+    return KEPALA_SEKOLAH if kind == "penilaian" else GURU
+
+
+def _plan_reasons(plan: RecordFile | None, school: School, pegawai_id: str) -> list[Reason]:
+    if plan is None or plan.data is None:
+        return [Reason("KIN802", "Belum ada rencana kinerja.", GURU)]
+    last = plan.data["status"][-1]["status"]
+    if last == "disepakati":
+        return []
+    is_ks = school.role(pegawai_id) == "kepala_sekolah"
+    pihak = {
+        "diajukan": DINAS if is_ks else KEPALA_SEKOLAH,
+        "disetujui": KEPALA_SEKOLAH if is_ks else GURU,
+    }.get(last, KEPALA_SEKOLAH if is_ks else GURU)
+    label = domain.STATUS_RENCANA_LABELS[last].lower()
+    return [
+        Reason(
+            "KIN802",
+            f"Rencana kinerja belum disepakati (status terakhir: {label}).",
+            pihak,
+            plan.rel,
+            ("status", len(plan.data["status"]) - 1, "status"),
+        )
+    ]
+
+
+def _assessment_day(periode: domain.Periode, penilaian: RecordFile) -> dt.date:
+    assert penilaian.data is not None
+    return domain.parse_date(penilaian.data["tanggal"]) or periode.end
+
+
+def _assessor_reasons(
+    school: School, periode: domain.Periode, pegawai_id: str, penilaian: RecordFile
+) -> list[Reason]:
+    atasan = school.atasan(pegawai_id, min(_assessment_day(periode, penilaian), periode.end))
+    if atasan is None or atasan.status != "kosong":
+        return []
+    return [
+        Reason(
+            "KIN804",
+            "Tidak ada kepala sekolah definitif maupun Plt pada tanggal penilaian (e-Kinerja: "
+            '"Data atasan Anda tidak ditemukan").',
+            DINAS,
+            school.sekolah.rel if school.sekolah else "",
+            ("kepala_sekolah",),
+        )
+    ]
+
+
+def _plt_warning(
+    school: School, periode: domain.Periode, pegawai_id: str, penilaian: RecordFile
+) -> list[Reason]:
+    atasan = school.atasan(pegawai_id, min(_assessment_day(periode, penilaian), periode.end))
+    if atasan is None or atasan.status != "plt":
+        return []
+    return [
+        Reason(
+            "KIN805",
+            "Penilai berstatus Plt kepala sekolah; pastikan data Plt sudah tercatat di SIASN "
+            "sebelum sinkronisasi.",
+            DINAS,
+            penilaian.rel,
+            ("penilai",),
+        )
+    ]
+
+
+def to_diagnostic(school: School, periode: str, verdict: Readiness, reason: Reason) -> Diagnostic:
+    """A readiness finding as a diagnostic of the build (file, line, column when known)."""
+    line = column = 0
+    if reason.file:
+        absolute = school.root / reason.file
+        line, column = locate(absolute, reason.json_path) if absolute.is_file() else (0, 0)
+    who = f"Pihak yang perlu bertindak: {reason.pihak}." if reason.pihak != NONE else ""
+    return Diagnostic(
+        reason.code,
+        SEVERITY[reason.code],
+        reason.file,
+        f"Ekspor BKN {periode}, {verdict.nama}: {reason.message}",
+        who or "Tidak perlu tindakan.",
+        reason.json_path,
+        line,
+        column,
+    )
