@@ -1,0 +1,480 @@
+"""The BKN export bundle: contents, readiness, reproducibility, and tamper detection.
+
+The base school (4 people, 2024-1 and 2025) is exported with `kinerja ekspor bkn`; expectations
+are derived from the records through `domain.py`. Tampering tests rewrite a real bundle in one
+way each and expect `kinerja ekspor periksa` to name the problem with its own code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kinerja_build import domain
+from kinerja_build.cli import cli
+from kinerja_build.export import bundle as bundles
+from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+BASE = TESTS / "cases" / "base"
+KS = "197404122000031003"
+GURU = "198305172009011004"
+NON_ASN = "non-asn-rina-marlina"
+GOLDEN = TESTS / "golden" / "ekspor"
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> Result:
+    environment = {"NO_COLOR": "1", "SOURCE_DATE_EPOCH": "", **(env or {})}
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=environment)
+
+
+@pytest.fixture
+def school(tmp_path: Path) -> Path:
+    root = tmp_path / "sekolah"
+    shutil.copytree(BASE, root)
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    return root
+
+
+def _export(root: Path, *extra: str) -> Result:
+    return _run("ekspor", "bkn", "--root", str(root), *extra)
+
+
+def _bundle(root: Path, periode: str) -> Path:
+    return root / "build" / "ekspor-bkn" / f"kinerja-20999303-{periode}.zip"
+
+
+def _read(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _load(path: Path) -> dict[str, Any]:
+    loaded = load_file(path, path.name, DEFAULT_MAX_BYTES)
+    assert loaded.ok
+    data: dict[str, Any] = loaded.data
+    return data
+
+
+# -- contents ---------------------------------------------------------------------------------
+
+
+def test_bundle_contents_follow_the_records(school: Path) -> None:
+    result = _export(school, "--periode", "2025")
+    assert result.exit_code == 0, result.output
+    files = _read(_bundle(school, "2025"))
+    assert {
+        "kinerja-periodik.json",
+        "skp-tahunan.json",
+        "angka-kredit.json",
+        "pegawai.csv",
+        "penilaian.csv",
+        "manifest.json",
+        "schema/kinerja-periodik.schema.json",
+        "schema/manifest.schema.json",
+    } <= set(files)
+    periodik = json.loads(files["kinerja-periodik.json"])
+    exported = {row["nip"] for row in periodik}
+    # Exported: ASN with an agreed plan and a valid assessment; the non-ASN teacher is not.
+    assert NON_ASN not in exported
+    for row in periodik:
+        folder = school / "records" / "kinerja" / "2025" / row["nip"]
+        penilaian = _load(folder / "penilaian.yaml")
+        rencana = _load(folder / "rencana.yaml")
+        assert rencana["status"][-1]["status"] == "disepakati"
+        hasil, perilaku = penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"]
+        assert row["hasilKinerjaNilai"] == domain.RATING_CODES[hasil]
+        assert row["perilakuKerjaNilai"] == domain.RATING_CODES[perilaku]
+        assert row["kuadranKinerjaNilai"] == domain.PREDIKAT_CODES[domain.predikat(hasil, perilaku)]
+        assert (row["bulanMulaiPenilaian"], row["bulanSelesaiPenilaian"]) == (1, 12)
+        assert row["tahun"] == row["tahunMulaiPenilaian"] == row["tahunSelesaiPenilaian"] == 2025
+        person = _load(school / "records" / "pegawai" / f"{row['nip']}.yaml")
+        if person["status_kepegawaian"] == "pns":
+            assert row["koefisienId"] == domain.KOEFISIEN[person["jenjang_jabatan"]][1]
+        assert row["sumber"]["penilaian"] == f"records/kinerja/2025/{row['nip']}/penilaian.yaml"
+    credit = json.loads(files["angka-kredit.json"])
+    assert {item["nip"] for item in credit} == {
+        row["nip"] for row in periodik if row["statusKepegawaian"] == "pns"
+    }
+    assert json.loads(files["skp-tahunan.json"]), "annual periode: skp-tahunan has entries"
+
+
+def test_semester_bundle_has_no_annual_result_and_says_why(school: Path) -> None:
+    assert _export(school, "--periode", "2024-1").exit_code == 0
+    files = _read(_bundle(school, "2024-1"))
+    assert json.loads(files["skp-tahunan.json"]) == []
+    manifest = json.loads(files["manifest.json"])
+    assert any("semester" in note for note in manifest["catatan"])
+    for row in json.loads(files["kinerja-periodik.json"]):
+        assert (row["bulanMulaiPenilaian"], row["bulanSelesaiPenilaian"]) == (1, 6)
+    for item in json.loads(files["angka-kredit.json"]):
+        assert item["bulan"] == 6
+
+
+def test_manifest_lists_every_file_with_checksum(school: Path) -> None:
+    assert _export(school, "--periode", "2025").exit_code == 0
+    files = _read(_bundle(school, "2025"))
+    manifest = json.loads(files["manifest.json"])
+    listed = {item["nama"]: item for item in manifest["berkas"]}
+    assert set(listed) == set(files) - {"manifest.json"}
+    import hashlib
+
+    for name, item in listed.items():
+        assert item["sha256"] == hashlib.sha256(files[name]).hexdigest()
+        assert item["ukuran"] == len(files[name])
+    assert manifest["periode"] == "2025" and manifest["npsn"] == "20999303"
+    assert manifest["jumlah"]["diekspor"] == len(json.loads(files["kinerja-periodik.json"]))
+    assert manifest["git_commit"] is None, "not a git repository"
+
+
+def test_manifest_records_the_git_commit(school: Path) -> None:
+    import subprocess
+
+    git = ["git", "-C", str(school), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "records"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    assert _export(school, "--periode", "2025").exit_code == 0
+    manifest = json.loads(_read(_bundle(school, "2025"))["manifest.json"])
+    assert manifest["git_commit"] == head.stdout.strip()
+
+
+def test_bundle_json_matches_golden(school: Path) -> None:
+    """Golden copy of the JSON of the 2025 bundle. Regenerate: KINERJA_UPDATE_GOLDEN=1 pytest."""
+    import os
+
+    assert _export(school, "--periode", "2025").exit_code == 0
+    files = _read(_bundle(school, "2025"))
+    for name in ("kinerja-periodik.json", "skp-tahunan.json", "angka-kredit.json"):
+        golden = GOLDEN / name
+        if os.environ.get("KINERJA_UPDATE_GOLDEN"):
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_bytes(files[name])
+        assert files[name] == golden.read_bytes(), f"{name} differs from {golden}"
+
+
+def test_csv_opens_in_spreadsheets_and_defuses_formulas(school: Path) -> None:
+    person = school / "records" / "pegawai" / f"{GURU}.yaml"
+    text = person.read_text(encoding="utf-8")
+    name = _load(person)["nama"]
+    person.write_text(
+        text.replace(f"nama: {name}", 'nama: "=HYPERLINK(\\"x\\")"'), encoding="utf-8"
+    )
+    assert _export(school, "--periode", "2025").exit_code == 0
+    raw = _read(_bundle(school, "2025"))["pegawai.csv"]
+    assert raw.startswith("\ufeff".encode()), "BOM: Excel then reads UTF-8"
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["NIP", "Nama"]
+    names = [row[1] for row in rows[1:]]
+    assert '\'=HYPERLINK("x")' in names
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_cell_guard() -> None:
+    assert bundles._cell("=1+1") == "'=1+1"
+    assert bundles._cell("-2") == "'-2"
+    assert bundles._cell("Ibu Sri") == "Ibu Sri"
+    assert bundles._cell(None) == ""
+
+
+# -- readiness ---------------------------------------------------------------------------------
+
+
+def _not_ready(root: Path, periode: str) -> list[dict[str, str]]:
+    path = root / "build" / "ekspor-bkn" / f"belum-siap-{periode}.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    return rows
+
+
+def _set_plan_status(root: Path, periode: str, pegawai: str, keep: int) -> None:
+    """Cut the plan's status history to its first `keep` entries (and drop later stages)."""
+    folder = root / "records" / "kinerja" / periode / pegawai
+    for name in ("siklus.yaml", "pengembangan-kompetensi.yaml", "penilaian.yaml", "tugas.yaml"):
+        (folder / name).unlink(missing_ok=True)
+    plan = folder / "rencana.yaml"
+    lines = plan.read_text(encoding="utf-8").splitlines()
+    start = lines.index("status:")
+    entries = [i for i, line in enumerate(lines) if line.startswith("  - status:") and i > start]
+    cut = entries[keep] if keep < len(entries) else len(lines)
+    plan.write_text("\n".join(lines[:cut]) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "pihak"),
+    [
+        ("non_asn", "KIN801", "tidak perlu"),
+        ("plan_submitted", "KIN802", "kepala sekolah"),
+        ("not_assessed", "KIN803", "kepala sekolah"),
+        ("no_ks_plan", "KIN806", "kepala sekolah"),
+        ("no_unor", "KIN807", "operator sekolah"),
+        ("no_jenjang", "KIN808", "operator sekolah"),
+        ("invalid_record", "KIN809", "kepala sekolah"),
+        ("bad_nip", "KIN809", "operator sekolah"),
+    ],
+)
+def test_person_not_ready_is_listed_with_reason_and_who_acts(
+    school: Path, change: str, code: str, pihak: str
+) -> None:
+    records = school / "records"
+    target = GURU
+    if change == "non_asn":
+        target = NON_ASN
+    elif change == "plan_submitted":
+        _set_plan_status(school, "2025", GURU, keep=1)
+    elif change == "not_assessed":
+        (records / "kinerja" / "2025" / GURU / "penilaian.yaml").unlink()
+    elif change == "no_ks_plan":
+        shutil.rmtree(records / "kinerja" / "2025" / KS)
+    elif change == "no_unor":
+        sekolah = records / "sekolah.yaml"
+        lines = sekolah.read_text(encoding="utf-8").splitlines()
+        sekolah.write_text("\n".join(x for x in lines if not x.startswith("unor:")) + "\n")
+    elif change == "no_jenjang":
+        # The validator already requires a jenjang of every guru PNS (KIN303); a KS may lack it.
+        target = KS
+        person = records / "pegawai" / f"{KS}.yaml"
+        lines = person.read_text(encoding="utf-8").splitlines()
+        person.write_text(
+            "\n".join(x for x in lines if not x.startswith("jenjang_jabatan:")) + "\n"
+        )
+        # Without a jenjang the stated angka kredit cannot be checked (KIN604): leave it out.
+        penilaian = records / "kinerja" / "2025" / KS / "penilaian.yaml"
+        kept, skipping = [], False
+        for line in penilaian.read_text(encoding="utf-8").splitlines():
+            skipping = line.startswith("angka_kredit:") or (skipping and line.startswith(" "))
+            if not skipping:
+                kept.append(line)
+        penilaian.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    elif change == "invalid_record":
+        penilaian = records / "kinerja" / "2025" / GURU / "penilaian.yaml"
+        text = penilaian.read_text(encoding="utf-8")
+        penilaian.write_text(text.replace("rating_hasil_kerja:", "rating_hasil:"), encoding="utf-8")
+    elif change == "bad_nip":
+        person = records / "pegawai" / f"{GURU}.yaml"
+        text = person.read_text(encoding="utf-8")
+        person.write_text(text.replace(f'nip: "{GURU}"', 'nip: "198305172009013004"'))
+    result = _export(school, "--periode", "2025")
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 1)
+    rows = [row for row in _not_ready(school, "2025") if row["Kode"] == code]
+    assert rows, (change, _not_ready(school, "2025"), result.output)
+    assert any(row["Pihak yang perlu bertindak"] == pihak for row in rows), rows
+    if change not in ("no_unor", "no_ks_plan"):
+        assert any(row["ID pegawai"] == target for row in rows)
+    exported = json.loads(_read(_bundle(school, "2025"))["kinerja-periodik.json"])
+    assert target not in {row["nip"] for row in exported} or change == "no_ks_plan"
+    assert code in result.output
+
+
+def test_plt_assessor_is_exported_with_a_warning(school: Path) -> None:
+    # A Plt KS changes the approval rules of the plans too, so the records would no longer
+    # validate; the readiness check itself is exercised on the validated model instead.
+    from kinerja_build.export.readiness import assess
+    from kinerja_build.validate import validate
+
+    result = validate(school)
+    assert result.school.sekolah is not None and result.school.sekolah.data is not None
+    result.school.sekolah.data["kepala_sekolah"][0]["status"] = "plt"
+    verdicts = {v.pegawai: v for v in assess(result.school, domain.parse_periode("2025"), [])}
+    guru = verdicts[GURU]
+    assert guru.ready
+    assert [reason.code for reason in guru.warnings] == ["KIN805"]
+    assert guru.warnings[0].pihak == "dinas"
+    assert not verdicts[KS].warnings, "the KS is assessed by the Dinas, not by a Plt"
+
+
+# -- reproducibility, PDFs -------------------------------------------------------------------------
+
+
+def test_same_records_give_the_same_zip(school: Path, tmp_path: Path) -> None:
+    assert _export(school).exit_code == 0
+    other = tmp_path / "lain"
+    shutil.copytree(school, other, ignore=shutil.ignore_patterns("build"))
+    assert _export(other).exit_code == 0
+    for periode in ("2024-1", "2025"):
+        assert _bundle(school, periode).read_bytes() == _bundle(other, periode).read_bytes()
+    with zipfile.ZipFile(_bundle(school, "2025")) as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_source_date_epoch_sets_the_entry_times(school: Path) -> None:
+    assert (
+        _run(
+            "ekspor", "bkn", "--root", str(school), env={"SOURCE_DATE_EPOCH": "1767225600"}
+        ).exit_code
+        == 0
+    )
+    with zipfile.ZipFile(_bundle(school, "2025")) as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {(2026, 1, 1)}
+
+
+def test_without_pdfs_the_bundle_says_so_and_with_pdfs_attaches_them(school: Path) -> None:
+    without = _export(school, "--periode", "2025")
+    assert "0 dokumen evaluasi dilampirkan" in without.output
+    manifest = json.loads(_read(_bundle(school, "2025"))["manifest.json"])
+    assert any("tidak dilampirkan" in note for note in manifest["catatan"])
+
+    built = _run("build", "--root", str(school), "--hanya", "pdf", "--hanya", "ekspor", "-j", "1")
+    assert built.exit_code == 0, built.output
+    files = _read(_bundle(school, "2025"))
+    periodik = json.loads(files["kinerja-periodik.json"])
+    for row in periodik:
+        (document,) = row["path"]
+        assert document["dok_id"] == "890"
+        assert files[document["dok_uri"]].startswith(b"%PDF-")
+    assert _run("ekspor", "periksa", str(_bundle(school, "2025"))).exit_code == 0
+
+
+def test_unknown_periode_is_a_usage_error(school: Path) -> None:
+    result = _export(school, "--periode", "2023")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+def _rewrite(
+    source: Path, target: Path, change: Callable[[dict[str, bytes]], dict[str, bytes]]
+) -> Path:
+    files = change(_read(source))
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return target
+
+
+def _json_edit(
+    name: str, edit: Callable[[Any], None]
+) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
+    def change(files: dict[str, bytes]) -> dict[str, bytes]:
+        value = json.loads(files[name])
+        edit(value)
+        files[name] = json.dumps(value).encode()
+        return files
+
+    return change
+
+
+def _rehash(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Recompute the manifest so that only the semantic check can catch the tampering."""
+    import hashlib
+
+    manifest = json.loads(files["manifest.json"])
+    for item in manifest["berkas"]:
+        item["sha256"] = hashlib.sha256(files[item["nama"]]).hexdigest()
+        item["ukuran"] = len(files[item["nama"]])
+    files["manifest.json"] = json.dumps(manifest).encode()
+    return files
+
+
+def _flip_byte(files: dict[str, bytes]) -> dict[str, bytes]:
+    content = bytearray(files["penilaian.csv"])
+    content[-3] ^= 1
+    files["penilaian.csv"] = bytes(content)
+    return files
+
+
+def _wrong_predikat(files: dict[str, bytes]) -> dict[str, bytes]:
+    def edit(rows: Any) -> None:
+        rows[0]["kuadranKinerjaNilai"] = 1 if rows[0]["kuadranKinerjaNilai"] != 1 else 2
+
+    return _rehash(_json_edit("kinerja-periodik.json", edit)(files))
+
+
+def _wrong_credit(files: dict[str, bytes]) -> dict[str, bytes]:
+    def edit(items: Any) -> None:
+        items[0]["angkaKredit"] = items[0]["angkaKredit"] + 1
+        items[0]["kreditUtamaBaru"] = items[0]["angkaKredit"]
+
+    return _rehash(_json_edit("angka-kredit.json", edit)(files))
+
+
+TAMPERING: dict[str, tuple[Callable[[dict[str, bytes]], dict[str, bytes]], str]] = {
+    "changed-byte": (_flip_byte, "KIN823"),
+    "missing-file": (
+        lambda files: {k: v for k, v in files.items() if k != "angka-kredit.json"},
+        "KIN822",
+    ),
+    "extra-file": (lambda files: {**files, "catatan.txt": b"tambahan"}, "KIN824"),
+    "wrong-predikat": (_wrong_predikat, "KIN826"),
+    "wrong-angka-kredit": (_wrong_credit, "KIN827"),
+    "not-json": (lambda files: _rehash({**files, "skp-tahunan.json": b"{bukan json"}), "KIN825"),
+    "schema-violation": (
+        lambda files: _rehash(
+            _json_edit("kinerja-periodik.json", lambda rows: rows[0].update(nip="123"))(files)
+        ),
+        "KIN825",
+    ),
+    "path-traversal": (lambda files: {**files, "../../etc/passwd": b"x"}, "KIN820"),
+    "absolute-path": (lambda files: {**files, "/tmp/x": b"x"}, "KIN820"),
+    "no-manifest": (
+        lambda files: {k: v for k, v in files.items() if k != "manifest.json"},
+        "KIN822",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TAMPERING))
+def test_tampered_bundle_is_caught(school: Path, tmp_path: Path, kind: str) -> None:
+    assert _export(school, "--periode", "2025").exit_code == 0
+    original = _bundle(school, "2025")
+    assert _run("ekspor", "periksa", str(original)).exit_code == 0
+    change, code = TAMPERING[kind]
+    tampered = _rewrite(original, tmp_path / f"{kind}.zip", change)
+    result = _run("ekspor", "periksa", str(tampered))
+    assert result.exit_code == 1, result.output
+    assert code in result.output
+    assert "Traceback" not in result.output
+
+
+def test_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
+    bomb = tmp_path / "bom.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("kinerja-periodik.json", b"0" * (50 * 1024 * 1024))
+    result = _run("ekspor", "periksa", str(bomb))
+    assert result.exit_code == 1 and "KIN821" in result.output
+
+
+@pytest.mark.parametrize("content", [None, b"bukan zip", b""])
+def test_not_a_bundle_is_a_usage_error(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "x.zip"
+    if content is not None:
+        path.write_bytes(content)
+    result = _run("ekspor", "periksa", str(path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_export_codes_are_listed_by_kinerja_rules(run_cli: Callable[..., Result]) -> None:
+    listed = run_cli("rules").output
+    for code in [f"KIN80{n}" for n in range(1, 10)] + [f"KIN82{n}" for n in range(8)]:
+        assert code in listed
+
+
+def test_no_kepala_sekolah_blocks_the_export(school: Path) -> None:
+    from kinerja_build.export.readiness import assess
+    from kinerja_build.validate import validate
+
+    result = validate(school)
+    assert result.school.sekolah is not None and result.school.sekolah.data is not None
+    entry = result.school.sekolah.data["kepala_sekolah"][0]
+    entry["status"] = "kosong"
+    entry.pop("pegawai", None)
+    verdicts = {v.pegawai: v for v in assess(result.school, domain.parse_periode("2025"), [])}
+    reasons = [(reason.code, reason.pihak) for reason in verdicts[GURU].reasons]
+    assert ("KIN804", "dinas") in reasons
+    assert not verdicts[GURU].ready
