@@ -159,20 +159,17 @@ def angka_kredit(
     periodik: list[dict[str, Any]], school: School, periode: domain.Periode
 ) -> list[dict[str, Any]]:
     """PNS only: the predikat converted to angka kredit (PermenPANRB 1/2023, PerBKN 3/2023)."""
+    people = by_nip(school)
     result = []
     for row in periodik:
         if row["statusKepegawaian"] != "pns" or row["koefisienId"] is None:
             continue
-        person = next(
-            data
-            for data in (school.person(pid) for pid in school.pegawai)
-            if data and data.get("nip") == row["nip"]
-        )
+        person = people[row["nip"]]
         jenjang = person["jenjang_jabatan"]
         predikat = next(
             key for key, code in domain.PREDIKAT_CODES.items() if code == row["kuadranKinerjaNilai"]
         )
-        penilaian_ak = _stated_months(school, periode, row)
+        penilaian_ak = _stated_months(school, periode, person["_id"])
         value = domain.round_ak(domain.angka_kredit(predikat, jenjang, penilaian_ak))
         coefficient, koefisien_id = domain.KOEFISIEN[jenjang]
         result.append(
@@ -200,13 +197,19 @@ def angka_kredit(
     return result
 
 
-def _stated_months(school: School, periode: domain.Periode, row: dict[str, Any]) -> int:
-    penilaian_rel = row["sumber"].get("penilaian", "")
-    for people in school.periods.get(periode.id, {}).values():
-        record = people.get("penilaian")
-        if record is not None and record.rel == penilaian_rel and record.data:
-            return int(record.data.get("angka_kredit", {}).get("bulan") or periode.months)
-    return periode.months
+def _stated_months(school: School, periode: domain.Periode, pegawai_id: str) -> int:
+    """Months assessed: as stated in the penilaian (e.g. a mid-year start), else the periode's."""
+    penilaian = school.record(periode.id, pegawai_id, "penilaian") or {}
+    return int(penilaian.get("angka_kredit", {}).get("bulan") or periode.months)
+
+
+def by_nip(school: School) -> dict[str, dict[str, Any]]:
+    """Valid pegawai records by NIP (non-ASN without NIP are left out)."""
+    return {
+        data["nip"]: {**data, "_id": pegawai_id}
+        for pegawai_id, data in ((pid, school.person(pid)) for pid in school.pegawai)
+        if data and data.get("nip")
+    }
 
 
 def _number(value: Decimal) -> float | int:
@@ -245,13 +248,10 @@ def pegawai_csv(school: School, periodik: list[dict[str, Any]]) -> bytes:
         "NPSN",
         "Unit kerja",
     ]
+    people = by_nip(school)
     records = []
     for row in periodik:
-        person = next(
-            data
-            for data in (school.person(pid) for pid in school.pegawai)
-            if data and data.get("nip") == row["nip"]
-        )
+        person = people[row["nip"]]
         records.append(
             [
                 row["nip"],
@@ -322,6 +322,8 @@ def schema_files() -> dict[str, bytes]:
 
 def git_commit(root: Path) -> str | None:
     """The commit of the records when the school repository is a git checkout."""
+    if not any((folder / ".git").exists() for folder in (root.resolve(), *root.resolve().parents)):
+        return None  # not a checkout: no need to start git
     try:
         done = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"],
