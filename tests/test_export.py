@@ -148,6 +148,11 @@ def test_manifest_records_the_git_commit(school: Path) -> None:
     assert _export(school, "--periode", "2025").exit_code == 0
     manifest = json.loads(_read(_bundle(school, "2025"))["manifest.json"])
     assert manifest["git_commit"] == head.stdout.strip()
+    # Refs packed (as after `git gc`): HEAD is still found without running git.
+    subprocess.run([*git, "pack-refs", "--all"], check=True)
+    assert _export(school, "--periode", "2025").exit_code == 0
+    manifest = json.loads(_read(_bundle(school, "2025"))["manifest.json"])
+    assert manifest["git_commit"] == head.stdout.strip()
 
 
 def test_bundle_json_matches_golden(school: Path) -> None:

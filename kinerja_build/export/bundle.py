@@ -322,8 +322,35 @@ def schema_files() -> dict[str, bytes]:
 
 def git_commit(root: Path) -> str | None:
     """The commit of the records when the school repository is a git checkout."""
-    if not any((folder / ".git").exists() for folder in (root.resolve(), *root.resolve().parents)):
+    folder = next(
+        (path for path in (root.resolve(), *root.resolve().parents) if (path / ".git").exists()),
+        None,
+    )
+    if folder is None:
         return None  # not a checkout: no need to start git
+    return _read_head(folder / ".git") or _git_rev_parse(root)
+
+
+def _read_head(git_dir: Path) -> str | None:
+    """HEAD read from the files (the common layouts); None to fall back to `git rev-parse`."""
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="ascii").strip()
+        if not head.startswith("ref: "):
+            return head if len(head) == 40 else None
+        ref = head.removeprefix("ref: ")
+        loose = git_dir / ref
+        if loose.is_file():
+            commit = loose.read_text(encoding="ascii").strip()
+            return commit if len(commit) == 40 else None
+        for line in (git_dir / "packed-refs").read_text(encoding="ascii").splitlines():
+            if line.endswith(" " + ref) and len(line.split(" ")[0]) == 40:
+                return line.split(" ")[0]
+    except (OSError, UnicodeDecodeError):  # .git is a file (worktree), unreadable, …
+        return None
+    return None
+
+
+def _git_rev_parse(root: Path) -> str | None:
     try:
         done = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"],
