@@ -38,14 +38,6 @@ def _run(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=environment)
 
 
-@pytest.fixture
-def school(tmp_path: Path) -> Path:
-    root = tmp_path / "sekolah"
-    shutil.copytree(BASE, root)
-    shutil.copytree(REPO / "schemas", root / "schemas")
-    return root
-
-
 def _export(root: Path, *extra: str) -> Result:
     return _run("ekspor", "bkn", "--root", str(root), *extra)
 

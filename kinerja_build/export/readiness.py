@@ -156,8 +156,9 @@ def _person(
         pihak = DINAS if school.role(pegawai_id) == "kepala_sekolah" else KEPALA_SEKOLAH
         verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", pihak))
     else:
-        verdict.reasons.extend(_assessor_reasons(school, periode, pegawai_id, penilaian))
-        verdict.warnings.extend(_plt_warning(school, periode, pegawai_id, penilaian))
+        for reason in _assessor_reasons(school, periode, pegawai_id, penilaian):
+            # A Plt assessor is only a warning: the person is still exported.
+            (verdict.warnings if reason.code == "KIN805" else verdict.reasons).append(reason)
     if (
         person["status_kepegawaian"] == "pns"
         and person.get("jenjang_jabatan") not in domain.KOEFISIEN
@@ -210,37 +211,31 @@ def _assessment_day(periode: domain.Periode, penilaian: RecordFile) -> dt.date:
 def _assessor_reasons(
     school: School, periode: domain.Periode, pegawai_id: str, penilaian: RecordFile
 ) -> list[Reason]:
+    """No KS at all blocks the sync (KIN804); a Plt assessor is exported with KIN805."""
     atasan = school.atasan(pegawai_id, min(_assessment_day(periode, penilaian), periode.end))
-    if atasan is None or atasan.status != "kosong":
-        return []
-    return [
-        Reason(
-            "KIN804",
-            "Tidak ada kepala sekolah definitif maupun Plt pada tanggal penilaian (e-Kinerja: "
-            '"Data atasan Anda tidak ditemukan").',
-            DINAS,
-            school.sekolah.rel if school.sekolah else "",
-            ("kepala_sekolah",),
-        )
-    ]
-
-
-def _plt_warning(
-    school: School, periode: domain.Periode, pegawai_id: str, penilaian: RecordFile
-) -> list[Reason]:
-    atasan = school.atasan(pegawai_id, min(_assessment_day(periode, penilaian), periode.end))
-    if atasan is None or atasan.status != "plt":
-        return []
-    return [
-        Reason(
-            "KIN805",
-            "Penilai berstatus Plt kepala sekolah; pastikan data Plt sudah tercatat di SIASN "
-            "sebelum sinkronisasi.",
-            DINAS,
-            penilaian.rel,
-            ("penilai",),
-        )
-    ]
+    if atasan is not None and atasan.status == "kosong":
+        return [
+            Reason(
+                "KIN804",
+                "Tidak ada kepala sekolah definitif maupun Plt pada tanggal penilaian "
+                '(e-Kinerja: "Data atasan Anda tidak ditemukan").',
+                DINAS,
+                school.sekolah.rel if school.sekolah else "",
+                ("kepala_sekolah",),
+            )
+        ]
+    if atasan is not None and atasan.status == "plt":
+        return [
+            Reason(
+                "KIN805",
+                "Penilai berstatus Plt kepala sekolah; pastikan data Plt sudah tercatat di SIASN "
+                "sebelum sinkronisasi.",
+                DINAS,
+                penilaian.rel,
+                ("penilai",),
+            )
+        ]
+    return []
 
 
 def to_diagnostic(school: School, periode: str, verdict: Readiness, reason: Reason) -> Diagnostic:
