@@ -1,0 +1,455 @@
+"""The generated pages of the progress site, as Markdown with escaped HTML blocks.
+
+Every value taken from a record goes through `e()` (HTML-escaped) before it reaches a page, so
+record text can never inject markup or script. In public mode (`publik`) NIPs are masked and
+ratings, predikat, observation results, reflections and notes are left out entirely (not
+hidden with CSS): what is not written cannot leak through the search index either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from kinerja_build import domain, progress, rules
+from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
+from kinerja_build.diagnostics import Diagnostic
+from kinerja_build.model import School
+from kinerja_build.site import svg
+
+STAGES = ("perencanaan", "pelaksanaan", "penilaian")
+STEP_TITLES = {
+    "a_diskusi_persiapan": "A. Diskusi Persiapan",
+    "b_observasi": "B. Observasi Kinerja",
+    "c_diskusi_tindak_lanjut": "C. Diskusi Tindak Lanjut",
+    "d_upaya_tindak_lanjut": "D. Upaya Tindak Lanjut",
+    "e_refleksi_tindak_lanjut": "E. Refleksi Tindak Lanjut",
+}
+PDF_TITLES = {
+    "rencana": "Rencana Kinerja (SKP)",
+    "observasi": "Lembar Observasi",
+    "kompetensi": "Laporan Pengembangan Kompetensi",
+    "evaluasi": "Dokumen Evaluasi Kinerja",
+    "angka_kredit": "Konversi Angka Kredit",
+}
+
+
+def e(value: Any) -> str:
+    """Escape record text for HTML (and keep Markdown from interpreting it)."""
+    text = escape("" if value is None else str(value), quote=True)
+    return (
+        text.replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;").replace("[", "&#91;")
+    )
+
+
+def mask_nip(nip: str) -> str:
+    """First 4 and last 3 digits visible: 1968***********001."""
+    if len(nip) == 18 and nip.isdigit():
+        return nip[:4] + "*" * 11 + nip[-3:]
+    return nip
+
+
+@dataclass(slots=True)
+class SiteData:
+    """What the pages are made from."""
+
+    school: School
+    diagnostics: list[Diagnostic]
+    publik: bool
+    pdfs: dict[str, str] = field(default_factory=dict)  # output-relative pdf path → site path
+    slugs: dict[str, str] = field(default_factory=dict)  # pegawai id → page slug
+
+    def slug(self, pegawai_id: str) -> str:
+        if pegawai_id not in self.slugs:
+            if not self.publik:
+                self.slugs[pegawai_id] = pegawai_id
+            else:  # the id is a NIP: public URLs use the name instead
+                person = self.school.person(pegawai_id) or {}
+                base = re.sub(r"[^a-z0-9]+", "-", str(person.get("nama", "guru")).lower()).strip(
+                    "-"
+                )
+                taken = set(self.slugs.values())
+                candidate, number = base or "guru", 2
+                while candidate in taken:
+                    candidate, number = f"{base}-{number}", number + 1
+                self.slugs[pegawai_id] = candidate
+        return self.slugs[pegawai_id]
+
+    def nip(self, value: str | None) -> str:
+        if not value:
+            return "-"
+        return mask_nip(value) if self.publik else domain.format_nip(value)
+
+    def name(self, pegawai_id: str) -> str:
+        person = self.school.person(pegawai_id)
+        return str(person["nama"]) if person else pegawai_id
+
+    def files_of(self, periode: str, pegawai_id: str) -> set[str]:
+        records = self.school.records(periode, pegawai_id)
+        rels = {record.rel for record in records.values()}
+        if pegawai_id in self.school.pegawai:
+            rels.add(self.school.pegawai[pegawai_id].rel)
+        return rels
+
+
+def periodes(school: School) -> list[str]:
+    valid = []
+    for periode_id in school.periods:
+        try:
+            domain.parse_periode(periode_id)
+        except domain.PeriodeError:
+            continue
+        valid.append(periode_id)
+    return sorted(valid, key=lambda pid: domain.parse_periode(pid).start)
+
+
+def current_periode(school: School, today: dt.date | None = None) -> str | None:
+    """The periode that contains today, else the latest one with records."""
+    found = periodes(school)
+    day = today or dt.date.today()
+    for periode_id in found:
+        if domain.parse_periode(periode_id).contains(day):
+            return periode_id
+    return found[-1] if found else None
+
+
+# -- dashboard --------------------------------------------------------------------------------
+
+
+def home_page(data: SiteData) -> str:
+    sekolah = data.school.sekolah.data if data.school.sekolah and data.school.sekolah.data else {}
+    current = current_periode(data.school)
+    lines = [f"# {e(sekolah.get('nama', 'Kemajuan kinerja'))}", ""]
+    if sekolah:
+        lines += [
+            f"NPSN {e(sekolah.get('npsn', ''))} · {e(sekolah.get('dinas', {}).get('nama', ''))}",
+            "",
+        ]
+    if current is None:
+        return "\n".join([*lines, "Belum ada catatan kinerja di `records/kinerja/`.", ""])
+    lines += [f"Periode berjalan: **{e(domain.parse_periode(current).label)}**. Periode lain:"]
+    lines += [""] + [
+        f"- [{e(domain.parse_periode(p).label)}](periode/{p}/index.md)"
+        for p in periodes(data.school)
+    ]
+    lines += ["", dashboard_body(data, current, prefix=f"periode/{current}/")]
+    return "\n".join(lines)
+
+
+def dashboard_page(data: SiteData, periode_id: str) -> str:
+    periode = domain.parse_periode(periode_id)
+    head = [
+        f"# Kemajuan {e(periode.label)}",
+        "",
+        f"{e(periode.regime.nama)} · {e(_range(periode))}",
+        "",
+    ]
+    return "\n".join(head) + dashboard_body(data, periode_id, prefix="")
+
+
+def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
+    items = [
+        progress.progress_of(data.school, periode_id, pid)
+        for pid in data.school.periods.get(periode_id, {})
+    ]
+    items.sort(key=lambda item: data.name(item.pegawai))
+    counts = progress.stage_counts(items)
+    total = len(items)
+    parts = [(stage.capitalize(), counts[stage], svg.STAGE_COLORS[stage]) for stage in STAGES]
+    out = ["## Tahap per pegawai", ""]
+    out.append('<div class="kinerja-ringkas" markdown>')
+    out.append("")
+    out.append("| Tahap | Jumlah | Persen |")
+    out.append("|---|---:|---:|")
+    for stage in STAGES:
+        share = 100 * counts[stage] / total if total else 0
+        out.append(f"| {stage.capitalize()} | {counts[stage]} | {share:.0f}% |")
+    out += ["", "</div>", "", svg.stacked_bar(parts, total), ""]
+    if not data.publik:
+        predikat = Counter(item.predikat for item in items if item.predikat)
+        values = [(label, predikat.get(key, 0)) for key, label in domain.PREDIKAT_LABELS.items()]
+        out += ["## Sebaran predikat", "", svg.column_chart(values), ""]
+    out += ["## Pegawai", ""]
+    header = "| Nama | Tahap | Status |" + ("" if data.publik else " Predikat |")
+    out += [header, "|---|---|---|" + ("" if data.publik else "---|")]
+    for item in items:
+        reached = STAGES.index(item.stage) + (1 if item.status in ("dinilai",) else 0)
+        link = f"[{e(data.name(item.pegawai))}]({prefix}{data.slug(item.pegawai)}.md)"
+        mark = ' <span class="kinerja-galat">tidak valid</span>' if item.invalid else ""
+        row = f"| {link}{mark} | {svg.stage_steps(max(reached, 1))} {e(item.stage)} | {e(item.status)} |"
+        if not data.publik:
+            row += f" {e(domain.PREDIKAT_LABELS[item.predikat]) if item.predikat else '-'} |"
+        out.append(row)
+    recap = f"pdf/{periode_id}/{RECAP_DOCUMENT}"
+    if recap in data.pdfs:
+        out += ["", f"[Unduh rekap kinerja sekolah (PDF)]({prefix}{data.pdfs[recap]})"]
+    return "\n".join(out) + "\n"
+
+
+def _range(periode: domain.Periode) -> str:
+    return f"{domain.tanggal_indonesia(periode.start)} – {domain.tanggal_indonesia(periode.end)}"
+
+
+# -- teacher page ---------------------------------------------------------------------------------
+
+
+def person_page(data: SiteData, periode_id: str, pegawai_id: str) -> str:
+    periode = domain.parse_periode(periode_id)
+    person = data.school.person(pegawai_id) or {}
+    item = progress.progress_of(data.school, periode_id, pegawai_id)
+    out = [f"# {e(data.name(pegawai_id))}", ""]
+    out.append(
+        f"{e(periode.label)} · NIP {e(data.nip(person.get('nip')))} · "
+        f"{e(person.get('jabatan', '-'))} · tahap **{e(item.stage)}** ({e(item.status)})"
+    )
+    out.append("")
+    out += _problems(data, periode_id, pegawai_id)
+    out += _plan(data, periode_id, pegawai_id)
+    out += _cycle(data, periode_id, pegawai_id)
+    out += _competency(data, periode_id, pegawai_id)
+    out += _assessment(data, periode_id, pegawai_id)
+    out += _documents(data, periode_id, pegawai_id)
+    return "\n".join(out) + "\n"
+
+
+def _problems(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
+    files = data.files_of(periode_id, pegawai_id)
+    found = [d for d in data.diagnostics if d.file in files and d.severity.value != "info"]
+    if not found:
+        return []
+    out = ['!!! failure "Catatan ini belum valid"', ""]
+    for item in sorted(found, key=Diagnostic.sort_key):
+        where = f"{item.file}:{item.line}" if item.line else item.file
+        message = "(pesan disembunyikan di situs publik)" if data.publik else e(item.message)
+        out.append(f"    - `{e(where)}` {item.code}: {message}")
+    return [*out, ""]
+
+
+def _plan(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
+    plan = data.school.record(periode_id, pegawai_id, "rencana")
+    out = ["## Rencana kinerja", ""]
+    if plan is None:
+        return [*out, "Belum ada rencana yang valid.", ""]
+    status = plan["status"][-1]
+    out.append(
+        f"Status: **{e(domain.STATUS_RENCANA_LABELS[status['status']])}** "
+        f"({e(_date(status['tanggal']))})"
+    )
+    out += ["", f"**Praktik kinerja:** {e(plan['praktik_kinerja']['indikator'])}", ""]
+    if not data.publik:
+        for key, label in (("alasan", "Alasan"), ("target", "Target")):
+            if plan["praktik_kinerja"].get(key):
+                out += [f"*{label}:* {e(plan['praktik_kinerja'][key])}", ""]
+    out += ["**Pengembangan kompetensi:**", ""]
+    out += [
+        f"- {e(item['kegiatan'])}" + (f" ({item['poin']} poin)" if item.get("poin") else "")
+        for item in plan["pengembangan_kompetensi"]
+    ]
+    if plan.get("tugas_tambahan"):
+        out += ["", "**Tugas tambahan:**", ""]
+        out += [f"- {e(item.get('uraian') or item['jenis'])}" for item in plan["tugas_tambahan"]]
+    out += [
+        "",
+        "**Perilaku kerja (BerAKHLAK):** "
+        + ", ".join(e(v.replace("_", " ").title()) for v in plan["perilaku_kerja"]),
+        "",
+    ]
+    out += ["**Riwayat status:**", ""]
+    for entry in plan["status"]:
+        who = data.name(entry["oleh"]) if entry.get("oleh") else "-"
+        out.append(
+            f"- {e(_date(entry['tanggal']))}: {e(domain.STATUS_RENCANA_LABELS[entry['status']])} oleh {e(who)}"
+        )
+    return [*out, ""]
+
+
+def _cycle(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
+    siklus = data.school.record(periode_id, pegawai_id, "siklus")
+    out = ["## Siklus peningkatan kinerja", ""]
+    if siklus is None:
+        return [*out, "Siklus belum dimulai.", ""]
+    out.append('<ol class="kinerja-linimasa">')
+    for key, title in STEP_TITLES.items():
+        step = siklus.get(key)
+        if step is None:
+            out.append(f'<li class="belum"><strong>{e(title)}</strong> — belum</li>')
+            continue
+        detail = ""
+        if not data.publik:
+            text = step.get("refleksi") or step.get("catatan") or step.get("rekomendasi") or ""
+            detail = f"<br><span>{e(text)}</span>" if text else ""
+        out.append(
+            f'<li class="selesai"><strong>{e(title)}</strong> — {e(_date(step.get("tanggal")))}{detail}</li>'
+        )
+    out += ["</ol>", ""]
+    observation = siklus.get("b_observasi")
+    if observation and not data.publik:
+        out += [
+            "**Hasil observasi:**",
+            "",
+            "| Fokus perilaku | Tingkat | Catatan |",
+            "|---|---|---|",
+        ]
+        for item in observation["hasil"]:
+            level = domain.TINGKAT_OBSERVASI_LEVEL[item["tingkat"]]
+            label = domain.TINGKAT_OBSERVASI_LABELS[item["tingkat"]]
+            out.append(
+                f"| {e(item['fokus_perilaku'])} | {level} — {e(label)} | {e(item.get('catatan', ''))} |"
+            )
+        out.append("")
+    return out
+
+
+def _competency(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
+    report = data.school.record(periode_id, pegawai_id, "pengembangan-kompetensi")
+    out = ["## Pengembangan kompetensi", ""]
+    if report is None:
+        return [*out, "Belum ada laporan.", ""]
+    for item in report["kegiatan"]:
+        out.append(
+            f"- **{e(item['judul'])}** ({e(_date(item.get('tanggal')))}, {e(item.get('penyelenggara', '-'))})"
+        )
+        if item.get("refleksi") and not data.publik:
+            out.append(f"    <br>*Refleksi:* {e(item['refleksi'])}")
+    return [*out, ""]
+
+
+def _assessment(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
+    penilaian = data.school.record(periode_id, pegawai_id, "penilaian")
+    out = ["## Penilaian", ""]
+    if penilaian is None:
+        return [*out, "Belum dinilai.", ""]
+    if data.publik:
+        return [*out, f"Sudah dinilai pada {e(_date(penilaian['tanggal']))}.", ""]
+    predikat = domain.predikat(penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"])
+    out += [
+        "| | |",
+        "|---|---|",
+        f"| Rating hasil kerja | {e(domain.RATING_LABELS[penilaian['rating_hasil_kerja']])} |",
+        f"| Rating perilaku kerja | {e(domain.RATING_LABELS[penilaian['rating_perilaku_kerja']])} |",
+        f"| Predikat | **{e(domain.PREDIKAT_LABELS[predikat])}** |",
+        f"| Tanggal | {e(_date(penilaian['tanggal']))} |",
+    ]
+    person = data.school.person(pegawai_id) or {}
+    jenjang = person.get("jenjang_jabatan")
+    if person.get("status_kepegawaian") == "pns" and jenjang in domain.KOEFISIEN:
+        months = int(
+            penilaian.get("angka_kredit", {}).get("bulan")
+            or domain.parse_periode(periode_id).months
+        )
+        value = domain.round_ak(domain.angka_kredit(predikat, jenjang, months))
+        out.append(f"| Angka kredit | {domain.format_decimal(value)} ({months} bulan) |")
+    if penilaian.get("catatan"):
+        out += ["", f"*Catatan:* {e(penilaian['catatan'])}"]
+    return [*out, ""]
+
+
+def _documents(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
+    links = []
+    for key, name in PDF_DOCUMENTS.items():
+        source = f"pdf/{periode_id}/{pegawai_id}/{name}"
+        if source in data.pdfs:
+            links.append(f"- [{PDF_TITLES[key]} (PDF)]({pegawai_id}-{name})")
+    if not links:
+        return []
+    return ["## Dokumen", "", *links, ""]
+
+
+def _date(text: Any) -> str:
+    day = domain.parse_date(text)
+    return domain.tanggal_indonesia(day) if day else "-"
+
+
+# -- validation and references ------------------------------------------------------------------
+
+
+def validation_page(data: SiteData) -> str:
+    found = sorted(data.diagnostics, key=Diagnostic.sort_key)
+    counts = Counter(item.severity.label for item in found)
+    out = ["# Hasil validasi", ""]
+    out.append(
+        f"{counts.get('galat', 0)} galat, {counts.get('peringatan', 0)} peringatan, {counts.get('info', 0)} info."
+    )
+    out.append("")
+    if data.publik:
+        return "\n".join([*out, "Rincian temuan hanya tersedia di situs internal sekolah.", ""])
+    out += ["| Berkas | Kode | Tingkat | Pesan | Saran |", "|---|---|---|---|---|"]
+    for item in found:
+        where = (
+            f"{item.file}:{item.line}:{item.column}" if item.line else (item.file or "(repositori)")
+        )
+        page = _page_of(data, item.file)
+        location = f"[`{e(where)}`]({page})" if page else f"`{e(where)}`"
+        out.append(
+            f"| {location} | {item.code} | {item.severity.label} | {e(item.message)} | {e(item.hint)} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _page_of(data: SiteData, rel: str) -> str | None:
+    parts = rel.split("/")
+    if len(parts) == 5 and parts[:2] == ["records", "kinerja"] and parts[2] in data.school.periods:
+        return f"periode/{parts[2]}/{data.slug(parts[3])}.md"
+    return None
+
+
+def rules_page() -> str:
+    out = ["# Aturan validasi", "", "Semua kode yang dapat dilaporkan `kinerja`.", ""]
+    out += ["| Kode | Nama | Tingkat | Regulasi | Penjelasan |", "|---|---|---|---|---|"]
+    for entry in rules.all_rules():
+        regimes = ", ".join(entry.regimes) if entry.regimes != rules.ALL_REGIMES else "semua"
+        text = " ".join(entry.description.split())
+        out.append(
+            f"| {entry.code} | {e(entry.name)} | {entry.severity.label} | {e(regimes)} | {e(text)} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def fields_page(schemas: dict[str, dict[str, Any]], examples: dict[str, dict[str, str]]) -> str:
+    out = [
+        "# Kolom catatan",
+        "",
+        "Dibuat dari skema JSON (juga tersedia di [schemas/](../schemas/rencana.schema.json)).",
+        "",
+    ]
+    for kind, schema in schemas.items():
+        out += [f"## {e(kind)}", "", e(schema.get("title", "")), ""]
+        out += ["| Kolom | Keterangan | Nilai | Contoh |", "|---|---|---|---|"]
+        for path, node, required in _walk(schema, schema):
+            allowed = ", ".join(str(v) for v in node.get("enum", [])) or str(node.get("type", ""))
+            title = node.get("title", "") + (" (wajib)" if required else "")
+            example = examples.get(kind, {}).get(path, "")
+            out.append(f"| `{e(path)}` | {e(title)} | {e(allowed)} | {e(example)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _walk(
+    node: dict[str, Any], root: dict[str, Any], prefix: str = ""
+) -> list[tuple[str, dict[str, Any], bool]]:
+    found = []
+    required = set(node.get("required", []))
+    for key, child in node.get("properties", {}).items():
+        child = _resolve(child, root)
+        path = f"{prefix}{key}"
+        found.append((path, child, key in required))
+        if child.get("type") == "object":
+            found += _walk(child, root, path + ".")
+        items = child.get("items")
+        if child.get("type") == "array" and isinstance(items, dict):
+            items = _resolve(items, root)
+            if items.get("type") == "object":
+                found += _walk(items, root, path + "[].")
+    return found
+
+
+def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        resolved: dict[str, Any] = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"), {})
+        return {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node

@@ -1,0 +1,190 @@
+"""The mkdocs plugin: `mkdocs build`/`mkdocs serve` and `kinerja build` make the same site.
+
+Registered as the `kinerja` plugin (entry point in pyproject.toml). On every build it validates
+the school's records (or takes the result `kinerja build` already has) and adds the generated
+pages, the JSON Schemas and the PDFs to mkdocs' file collection. Per-teacher pages stay out of
+the navigation: mkdocs renders the whole nav into every page, which makes large schools
+quadratic (DESIGN: 1,000 pages 26 s, 3,000 pages 194 s).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as options
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from kinerja_build import domain, resources, schema
+from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
+from kinerja_build.diagnostics import Diagnostic
+from kinerja_build.site import pages
+from kinerja_build.validate import Result, validate
+
+SITE_CSS = """
+.kinerja-galat { color: #c62828; font-weight: bold; }
+.kinerja-linimasa { list-style: none; padding-left: 0; border-left: 3px solid #1e88e5; }
+.kinerja-linimasa li { margin: 0 0 .6em 0; padding-left: .8em; }
+.kinerja-linimasa li.belum { color: #777; border-left: 3px solid #e0e0e0; margin-left: -3px; }
+.kinerja-bar, .kinerja-chart { max-width: 40rem; display: block; margin: .5em 0 1em; }
+.kinerja-tahap { vertical-align: middle; }
+"""
+
+
+class KinerjaConfig(base.Config):
+    publik = options.Type(bool, default=False)
+    records_root = options.Optional(options.Type(str))  # default: the folder of mkdocs.yml
+    pdf_dir = options.Optional(options.Type(str))  # default: <root>/build/pdf
+
+
+class KinerjaPlugin(BasePlugin[KinerjaConfig]):
+    """Adds the progress pages of the school's records to the site."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Set by `kinerja build` so the site reuses its validation (and the PDF/export findings).
+        self.preset: Result | None = None
+        self.preset_publik: bool | None = None
+        self.preset_pdf_dir: Path | None = None
+        self.root = Path(".")
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config_dir = Path(config.config_file_path).resolve().parent
+        self.root = Path(self.config.records_root or config_dir).resolve()
+        if not config.nav:
+            config.nav = [
+                {"Beranda": "index.md"},
+                {
+                    "Periode": [
+                        {label: f"periode/{pid}/index.md"} for pid, label in _periodes(self.root)
+                    ]
+                },
+                {"Validasi": "validasi.md"},
+                {
+                    "Referensi": [
+                        {"Aturan": "referensi/aturan.md"},
+                        {"Kolom catatan": "referensi/kolom.md"},
+                    ]
+                },
+            ]
+        config.extra_css = [*config.extra_css, "assets/kinerja.css"]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        result = self.preset if self.preset is not None else validate(self.root)
+        publik = self.preset_publik if self.preset_publik is not None else self.config.publik
+        data = pages.SiteData(result.school, list(result.report.diagnostics), publik)
+        pdf_dir = self.preset_pdf_dir or Path(self.config.pdf_dir or self.root / "build" / "pdf")
+        if not publik:  # PDFs carry NIPs and ratings: never on a public site
+            self._add_pdfs(files, config, data, pdf_dir)
+        self._add_pages(files, config, data, result)
+        self._add(files, config, "assets/kinerja.css", SITE_CSS)
+        for kind in schema.KINDS:
+            name = schema.schema_file(kind)
+            self._add(
+                files, config, f"schemas/{name}", (resources.schemas_dir() / name).read_bytes()
+            )
+        for path in sorted((resources.schemas_dir() / "ekspor").glob("*.json")):
+            self._add(files, config, f"schemas/ekspor/{path.name}", path.read_bytes())
+        return files
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        records = self.root / "records"
+        if records.is_dir():
+            server.watch(str(records))  # editing a record rebuilds the site
+        return server
+
+    def _add(self, files: Files, config: MkDocsConfig, uri: str, content: str | bytes) -> None:
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            if uri.endswith(".md"):
+                return  # a hand-written page in site/ wins over the generated one
+            files.remove(existing)
+        files.append(File.generated(config, uri, content=content))
+
+    def _add_pages(
+        self, files: Files, config: MkDocsConfig, data: pages.SiteData, result: Result
+    ) -> None:
+        self._add(files, config, "index.md", pages.home_page(data))
+        for periode_id in pages.periodes(data.school):
+            self._add(
+                files,
+                config,
+                f"periode/{periode_id}/index.md",
+                pages.dashboard_page(data, periode_id),
+            )
+            for pegawai_id in sorted(data.school.periods[periode_id]):
+                uri = f"periode/{periode_id}/{data.slug(pegawai_id)}.md"
+                self._add(files, config, uri, pages.person_page(data, periode_id, pegawai_id))
+        self._add(files, config, "validasi.md", pages.validation_page(data))
+        self._add(files, config, "referensi/aturan.md", pages.rules_page())
+        schemas = {kind: schema.compiled_schema(kind) for kind in schema.KINDS}
+        examples = {} if data.publik else _examples(result)
+        self._add(files, config, "referensi/kolom.md", pages.fields_page(schemas, examples))
+
+    def _add_pdfs(
+        self, files: Files, config: MkDocsConfig, data: pages.SiteData, pdf_dir: Path
+    ) -> None:
+        for periode_id in pages.periodes(data.school):
+            recap = pdf_dir / periode_id / RECAP_DOCUMENT
+            if recap.is_file():
+                target = f"periode/{periode_id}/{RECAP_DOCUMENT}"
+                self._add(files, config, target, recap.read_bytes())
+                data.pdfs[f"pdf/{periode_id}/{RECAP_DOCUMENT}"] = RECAP_DOCUMENT
+            for pegawai_id in data.school.periods[periode_id]:
+                for name in PDF_DOCUMENTS.values():
+                    source = pdf_dir / periode_id / pegawai_id / name
+                    if source.is_file():
+                        target = f"periode/{periode_id}/{pegawai_id}-{name}"
+                        self._add(files, config, target, source.read_bytes())
+                        data.pdfs[f"pdf/{periode_id}/{pegawai_id}/{name}"] = target
+
+
+def _periodes(root: Path) -> list[tuple[str, str]]:
+    """(id, label) of the periode folders in records/kinerja/, oldest first."""
+    found = []
+    folder = root / "records" / "kinerja"
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+        try:
+            periode = domain.parse_periode(entry.name)
+        except domain.PeriodeError:
+            continue
+        found.append((periode.start, entry.name, periode.label))
+    return [(pid, label) for _, pid, label in sorted(found)]
+
+
+def _examples(result: Result) -> dict[str, dict[str, str]]:
+    """For each kind and field path, one real value from the school's own valid records."""
+    found: dict[str, dict[str, str]] = {}
+    records = [result.school.sekolah, *result.school.pegawai.values()]
+    for people in result.school.periods.values():
+        for items in people.values():
+            records.extend(items.values())
+    for record in records:
+        if record is None or record.data is None:
+            continue
+        target = found.setdefault(record.kind, {})
+        _collect(record.data, "", target)
+    return found
+
+
+def _collect(value: Any, path: str, target: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _collect(child, f"{path}.{key}" if path else key, target)
+    elif isinstance(value, list):
+        for child in value[:1]:
+            _collect(child, f"{path}[]", target)
+        if value and not isinstance(value[0], dict | list) and path not in target:
+            target[path] = json.dumps(value[:3], ensure_ascii=False)[:60]
+    elif path not in target:
+        text = str(value)
+        target[path] = text if len(text) <= 60 else text[:57] + "…"
+
+
+def diagnostics_of(result: Result) -> list[Diagnostic]:
+    return list(result.report.diagnostics)

@@ -1,0 +1,139 @@
+"""The progress site as a person uses it, in headless Chromium (Debian's chromium + chromedriver).
+
+Open the dashboard, follow a link to a teacher, search a teacher by name; no console errors.
+Screenshots go to tests/artifacts/ (git-ignored) so a reviewer can look at them. Skipped only
+when Chromium is not installed (`scripts/install-system-deps` installs it; CI runs it).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socketserver
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kinerja_build.cli import cli
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+ARTIFACTS = TESTS / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("situs")
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--root", str(REPO), "--out", str(out), "--hanya", "situs"],
+        catch_exceptions=False,
+        env={"NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    return out / "site"
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(site))
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        # Served from a sub-path, as on GitHub Pages: proves links are relative.
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def _shot(driver: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def _errors(driver: object) -> list[dict[str, object]]:
+    logs = driver.get_log("browser")  # type: ignore[attr-defined]
+    return [entry for entry in logs if entry.get("level") == "SEVERE"]
+
+
+def test_dashboard_teacher_and_search(browser: object, server: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get(f"{server}/index.html")  # type: ignore[attr-defined]
+    wait = WebDriverWait(driver, 20)
+    assert "Kinerja SMP Negeri 3 Sukamaju" in driver.title  # type: ignore[attr-defined]
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.kinerja-bar")  # type: ignore[attr-defined]
+    _shot(driver, "1-beranda")
+
+    driver.find_element(By.LINK_TEXT, "Tahun 2025").click()  # type: ignore[attr-defined]
+    wait.until(ec.title_contains("2025"))
+    _shot(driver, "2-periode")
+    link = driver.find_element(By.LINK_TEXT, "Drs. Ujang Suherman")  # type: ignore[attr-defined]
+    link.click()
+    wait.until(ec.title_contains("Ujang"))
+    body = driver.find_element(By.TAG_NAME, "article").text  # type: ignore[attr-defined]
+    for heading in ("Rencana kinerja", "Siklus peningkatan kinerja", "Penilaian"):
+        assert heading in body
+    _shot(driver, "3-guru")
+
+    driver.get(f"{server}/index.html")  # type: ignore[attr-defined]
+    search = wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "label.md-search__icon, .md-search__input"))
+    )
+    search.click()
+    field = wait.until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "input.md-search__input"))
+    )
+    field.send_keys("Kartika")
+    results = wait.until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, ".md-search-result__list li"))
+    )
+    assert "Kartika" in results.text
+    _shot(driver, "4-cari")
+    field.send_keys(Keys.ENTER)
+    wait.until(ec.title_contains("Kartika"))
+    assert not _errors(driver), _errors(driver)
