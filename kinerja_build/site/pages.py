@@ -60,6 +60,7 @@ class SiteData:
     school: School
     diagnostics: list[Diagnostic]
     publik: bool
+    referensi: dict[str, Any] = field(default_factory=dict)
     pdfs: dict[str, str] = field(default_factory=dict)  # output-relative pdf path → site path
     slugs: dict[str, str] = field(default_factory=dict)  # pegawai id → page slug
 
@@ -86,7 +87,15 @@ class SiteData:
 
     def name(self, pegawai_id: str) -> str:
         person = self.school.person(pegawai_id)
-        return str(person["nama"]) if person else pegawai_id
+        if person:
+            return str(person["nama"])
+        sekolah = (
+            self.school.sekolah.data if self.school.sekolah and self.school.sekolah.data else {}
+        )
+        for official in sekolah.get("dinas", {}).values():
+            if isinstance(official, dict) and official.get("nip") == pegawai_id:
+                return str(official["nama"])
+        return self.nip(pegawai_id) if pegawai_id.isdigit() else pegawai_id
 
     def files_of(self, periode: str, pegawai_id: str) -> set[str]:
         records = self.school.records(periode, pegawai_id)
@@ -223,9 +232,11 @@ def _problems(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
         return []
     out = ['!!! failure "Catatan ini belum valid"', ""]
     for item in sorted(found, key=Diagnostic.sort_key):
+        if data.publik:  # file paths and messages carry NIPs and record text
+            out.append(f"    - {item.code} ({e(item.severity.label)})")
+            continue
         where = f"{item.file}:{item.line}" if item.line else item.file
-        message = "(pesan disembunyikan di situs publik)" if data.publik else e(item.message)
-        out.append(f"    - `{e(where)}` {item.code}: {message}")
+        out.append(f"    - <code>{e(where)}</code> {item.code}: {e(item.message)}")
     return [*out, ""]
 
 
@@ -239,7 +250,14 @@ def _plan(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
         f"Status: **{e(domain.STATUS_RENCANA_LABELS[status['status']])}** "
         f"({e(_date(status['tanggal']))})"
     )
-    out += ["", f"**Praktik kinerja:** {e(plan['praktik_kinerja']['indikator'])}", ""]
+    indicator = plan["praktik_kinerja"]["indikator"]
+    key = (
+        "indikator_kepala_sekolah"
+        if data.school.role(pegawai_id) == "kepala_sekolah"
+        else "indikator_guru"
+    )
+    names = {entry["id"]: entry["nama"] for entry in data.referensi.get(key, [])}
+    out += ["", f"**Praktik kinerja:** {e(names.get(indicator, indicator))}", ""]
     if not data.publik:
         for key, label in (("alasan", "Alasan"), ("target", "Target")):
             if plan["praktik_kinerja"].get(key):
@@ -383,7 +401,7 @@ def validation_page(data: SiteData) -> str:
             f"{item.file}:{item.line}:{item.column}" if item.line else (item.file or "(repositori)")
         )
         page = _page_of(data, item.file)
-        location = f"[`{e(where)}`]({page})" if page else f"`{e(where)}`"
+        location = f"[<code>{e(where)}</code>]({page})" if page else f"<code>{e(where)}</code>"
         out.append(
             f"| {location} | {item.code} | {item.severity.label} | {e(item.message)} | {e(item.hint)} |"
         )
@@ -423,7 +441,7 @@ def fields_page(schemas: dict[str, dict[str, Any]], examples: dict[str, dict[str
             allowed = ", ".join(str(v) for v in node.get("enum", [])) or str(node.get("type", ""))
             title = node.get("title", "") + (" (wajib)" if required else "")
             example = examples.get(kind, {}).get(path, "")
-            out.append(f"| `{e(path)}` | {e(title)} | {e(allowed)} | {e(example)} |")
+            out.append(f"| <code>{e(path)}</code> | {e(title)} | {e(allowed)} | {e(example)} |")
         out.append("")
     return "\n".join(out)
 

@@ -77,17 +77,16 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         result = self.preset if self.preset is not None else validate(self.root)
         publik = self.preset_publik if self.preset_publik is not None else self.config.publik
-        data = pages.SiteData(result.school, list(result.report.diagnostics), publik)
+        data = pages.SiteData(
+            result.school, list(result.report.diagnostics), publik, result.config.referensi
+        )
         pdf_dir = self.preset_pdf_dir or Path(self.config.pdf_dir or self.root / "build" / "pdf")
         if not publik:  # PDFs carry NIPs and ratings: never on a public site
             self._add_pdfs(files, config, data, pdf_dir)
         self._add_pages(files, config, data, result)
         self._add(files, config, "assets/kinerja.css", SITE_CSS)
-        for kind in schema.KINDS:
-            name = schema.schema_file(kind)
-            self._add(
-                files, config, f"schemas/{name}", (resources.schemas_dir() / name).read_bytes()
-            )
+        for path in sorted(resources.schemas_dir().glob("*.schema.json")):  # umum too
+            self._add(files, config, f"schemas/{path.name}", path.read_bytes())
         for path in sorted((resources.schemas_dir() / "ekspor").glob("*.json")):
             self._add(files, config, f"schemas/ekspor/{path.name}", path.read_bytes())
         return files
