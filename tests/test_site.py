@@ -238,3 +238,16 @@ def test_generated_pages_match_golden(page: str) -> None:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_mkdocs_config_without_the_plugin_is_a_diagnostic(
+    base_school: Path, tmp_path: Path
+) -> None:
+    config = base_school / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - kinerja\n", ""), encoding="utf-8"
+    )
+    result = _build(base_school, tmp_path / "out")
+    assert result.exit_code == 1
+    assert "KIN910" in result.output and "plugin `kinerja`" in result.output
+    assert "Traceback" not in result.output

@@ -84,6 +84,12 @@ declare(
     scope="render",
 )
 declare("KIN905", "pdf-gagal", "PDF gagal dibuat oleh WeasyPrint.", scope="render")
+declare(
+    "KIN910",
+    "situs-gagal",
+    "Situs gagal dibangun (mkdocs.yml tanpa plugin kinerja, tema, atau folder site/).",
+    scope="render",
+)
 
 # Export readiness (pre-sync checks) and bundle verification: kinerja_build/export/.
 for _code, _name, _title, _severity in (
