@@ -327,10 +327,50 @@ def referensi_command(root: Path) -> None:
         click.echo("")
 
 
+def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
+    @click.command(name, context_settings=CONTEXT, help=summary)
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @_root_option
+    @click.option("--oleh", "actor", required=True, help="ID/NIP pelaku langkah ini.")
+    # No explicit default: with click 8.5 `default=None` would satisfy `required`.
+    @click.option("--catatan", "note", required=note_required, help="Catatan untuk pemilik.")
+    @click.option(
+        "--tanggal",
+        "day",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Tanggal langkah (YYYY-MM-DD). Bawaan: hari ini.",
+    )
+    def command(
+        path: Path, root: Path, actor: str, note: str | None, day: dt.datetime | None
+    ) -> None:
+        from kinerja_build import review
+
+        outcome = review.apply(
+            root, path, name, actor, note, day.date() if day else dt.date.today()
+        )
+        if outcome.diagnostics:
+            text = report.format_text(
+                Report(diagnostics=list(outcome.diagnostics)), color=_use_color(), summary=False
+            )
+            click.echo(text, color=_use_color())
+        if outcome.written or outcome.message not in {d.message for d in outcome.diagnostics}:
+            click.echo(outcome.message)
+        sys.exit(0 if outcome.written else 1)
+
+    return command
+
+
 def _register_subcommands() -> None:
     from kinerja_build.export.cli import ekspor
 
     cli.add_command(ekspor)
+    for name, summary, note_required in (
+        ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
+        ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),
+        ("sepakati", "Sepakati rencana yang sudah disetujui (oleh pemilik rencana).", False),
+    ):
+        cli.add_command(_review_command(name, summary, note_required))
 
 
 _register_subcommands()

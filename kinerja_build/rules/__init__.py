@@ -23,7 +23,7 @@ REGIME_2025_ON = ("4242-2024", "271-O-2025")
 # What a rule receives: "sekolah", "pegawai", one of the period record kinds, "folder"
 # (every record of one person in one periode) or "school" (called once).
 SCOPES = ("sekolah", "pegawai", "rencana", "siklus", "pengembangan-kompetensi", "tugas",
-          "penilaian", "folder", "school", "load", "schema", "render", "ekspor")  # fmt: skip
+          "penilaian", "folder", "school", "load", "schema", "render", "ekspor", "review")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,3 +177,20 @@ for _code, _name, _title, _severity in (
     ("KIN827", "angka-kredit", "Angka kredit atau koefisienId tidak sesuai rumus.", Severity.ERROR),
 ):
     declare(_code, _name, _title, scope="ekspor", severity=_severity)
+
+# Approval commands (`kinerja setujui|tinjau-ulang|sepakati`): kinerja_build/review.py.
+declare(
+    "KIN711",
+    "transisi-tidak-sah",
+    "Langkah persetujuan tidak sah dari status terakhir.",
+    scope="review",
+)
+declare(
+    "KIN712", "bukan-atasan", "Pelaku bukan atasan (atau bukan pemilik rencana).", scope="review"
+)
+declare(
+    "KIN713",
+    "persetujuan-basi",
+    "Rencana berubah setelah disetujui; sepakati ditolak.",
+    scope="review",
+)

@@ -1,0 +1,183 @@
+"""Approvals: `kinerja setujui`, `kinerja tinjau-ulang`, `kinerja sepakati`.
+
+Each command appends one step to a plan's status history: date, actor and the SHA-256 of the
+plan's canonical content, so an approval is valid only for exactly the content approved
+(decision 0004). The file is edited round-trip with ruamel.yaml, keeping comments, key order
+and quoting, so the pull request shows a three-line diff. Nothing is written for a plan that
+does not validate, and a write that would make the file invalid is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from kinerja_build import domain
+from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.errors import UsageProblem
+from kinerja_build.model import RecordFile
+from kinerja_build.output import write_atomic
+from kinerja_build.validate import Result, validate
+
+# What each command needs as the plan's last status, and what it writes.
+STEPS = {
+    "setujui": ("diajukan", "disetujui"),
+    "tinjau-ulang": ("diajukan", "ditinjau_ulang"),
+    "sepakati": ("disetujui", "disepakati"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    written: bool
+    message: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def _refuse(code: str, rel: str, message: str, hint: str) -> Outcome:
+    return Outcome(False, message, (Diagnostic(code, Severity.ERROR, rel, message, hint),))
+
+
+def locate_plan(root: Path, path: Path) -> tuple[str, str, str]:
+    """(repo-relative path, periode, pegawai id) of a plan file, or a usage problem."""
+    absolute = path.resolve()
+    records = (root.resolve() / "records" / "kinerja").resolve()
+    if records not in absolute.parents or not absolute.is_file():
+        raise UsageProblem(f"{path} bukan berkas rencana di records/kinerja/<periode>/<id>/.")
+    parts = absolute.relative_to(records).parts
+    if len(parts) != 3 or parts[2] != "rencana.yaml":
+        raise UsageProblem(f"{path}: hanya rencana.yaml yang punya riwayat persetujuan.")
+    rel = absolute.relative_to(root.resolve()).as_posix()
+    return rel, parts[0], parts[1]
+
+
+def apply(
+    root: Path, path: Path, command: str, actor: str, note: str | None, day: dt.date
+) -> Outcome:
+    """Validate, check the transition and the actor, append the step, re-validate."""
+    rel, periode_id, owner = locate_plan(root, path)
+    before = validate(root)
+    if before.usage_error:
+        raise UsageProblem("kinerja.yml tidak valid; jalankan `kinerja validate`.")
+    errors = [d for d in before.report.errors if d.file == rel]
+    if errors:
+        return Outcome(False, "Rencana masih bergalat; persetujuan tidak ditulis.", tuple(errors))
+    record = before.school.periods[periode_id][owner]["rencana"]
+    assert record.data is not None
+    check = _check(before, record, command, actor, day)
+    if isinstance(check, Outcome):
+        return check
+    entry = _entry(command, check, note, day, domain.canonical_plan_hash(record.data))
+    original = record.absolute.read_bytes()
+    write_atomic(record.absolute.parent, record.absolute.name, _append(original, entry))
+    after = validate(root)
+    new_errors = [d for d in after.report.errors if d.file == rel]
+    if new_errors:
+        write_atomic(record.absolute.parent, record.absolute.name, original)
+        return Outcome(
+            False,
+            "Langkah ini membuat rencana tidak valid; berkas dikembalikan.",
+            tuple(new_errors),
+        )
+    who = "otomatis (Plt)" if entry.get("otomatis") else actor
+    label = domain.STATUS_RENCANA_LABELS[STEPS[command][1]].lower()
+    return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.")
+
+
+def _check(
+    result: Result, record: RecordFile, command: str, actor: str, day: dt.date
+) -> str | Outcome:
+    """The actor to record ("" for an automatic Plt approval), or the refusal."""
+    assert record.data is not None and record.owner is not None
+    needed, _ = STEPS[command]
+    last = record.data["status"][-1]["status"]
+    if last != needed:
+        return _refuse(
+            "KIN711",
+            record.rel,
+            f"`kinerja {command}` memerlukan status terakhir `{needed}`, bukan `{last}`.",
+            "Urutan: draf → diajukan → (ditinjau_ulang → diajukan)* → disetujui → disepakati.",
+        )
+    if command == "sepakati":
+        return _check_agreement(record, actor)
+    atasan = result.school.atasan(record.owner, day)
+    if atasan is None or atasan.status == "kosong":
+        return _refuse(
+            "KIN712",
+            record.rel,
+            f"Tidak ada atasan pada {day.isoformat()}: rencana tidak dapat disetujui.",
+            "Dinas perlu menetapkan kepala sekolah definitif atau Plt (sekolah.yaml).",
+        )
+    if atasan.status == "plt":
+        if command == "tinjau-ulang":
+            return _refuse(
+                "KIN711",
+                record.rel,
+                "Sekolah dipimpin Plt: rencana disetujui otomatis, tanpa peninjauan ulang.",
+                "Gunakan `kinerja setujui`; langkah dicatat sebagai persetujuan otomatis.",
+            )
+        return ""
+    if actor != atasan.id:
+        return _refuse(
+            "KIN712",
+            record.rel,
+            f"{actor} bukan atasan pemilik rencana pada {day.isoformat()} "
+            f"(atasan: {atasan.nama or atasan.id}).",
+            f"Jalankan dengan `--oleh {atasan.id}`: hanya atasan yang menyetujui atau meninjau.",
+        )
+    return actor
+
+
+def _check_agreement(record: RecordFile, actor: str) -> str | Outcome:
+    assert record.data is not None
+    if actor != record.owner:
+        return _refuse(
+            "KIN712",
+            record.rel,
+            f"Rencana disepakati oleh pemiliknya ({record.owner}), bukan {actor}.",
+            f"Jalankan dengan `--oleh {record.owner}`.",
+        )
+    approved = record.data["status"][-1].get("sha256")
+    if approved != domain.canonical_plan_hash(record.data):
+        return _refuse(
+            "KIN713",
+            record.rel,
+            "Rencana berubah setelah disetujui: persetujuan itu tidak berlaku untuk isi ini.",
+            "Ajukan ulang rencana dan minta persetujuan baru.",
+        )
+    return actor
+
+
+def _entry(command: str, actor: str, note: str | None, day: dt.date, digest: str) -> CommentedMap:
+    entry = CommentedMap()
+    entry["status"] = STEPS[command][1]
+    entry["tanggal"] = day
+    if actor:
+        entry["oleh"] = DoubleQuotedScalarString(actor)  # ids are quoted like in our files
+    else:
+        entry["otomatis"] = True
+    if note:
+        entry["catatan"] = note
+    if command in ("setujui", "sepakati"):
+        entry["sha256"] = digest
+    return entry
+
+
+def _append(original: bytes, entry: CommentedMap) -> bytes:
+    """The file with one more status entry, everything else byte-for-byte as it was."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    data: Any = yaml.load(original.decode("utf-8"))
+    data["status"].append(entry)
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,138 @@
+"""Approval commands: transitions, actors, stale approvals, round-trip edits, no bad writes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from kinerja_build import domain
+from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
+
+REPO = Path(__file__).resolve().parent.parent
+KS = "197404122000031003"
+KADIS = "196905121994031007"
+GURU = "198305172009011004"
+
+
+@pytest.fixture
+def submitted(school: Path) -> Path:
+    """The base school plus the KS's submitted 2026 plan from the demo (atasan: Kepala Dinas)."""
+    folder = school / "records" / "kinerja" / "2026" / KS
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "records" / "kinerja" / "2026" / KS / "rencana.yaml", folder)
+    return folder / "rencana.yaml"
+
+
+def _run(run_cli: Callable[..., Result], school: Path, *args: str) -> Result:
+    return run_cli(*args[:1], str(args[1]), "--root", str(school), *args[2:])
+
+
+def _status(path: Path) -> list[dict[str, str]]:
+    loaded = load_file(path, path.name, DEFAULT_MAX_BYTES)
+    assert loaded.ok
+    statuses: list[dict[str, str]] = loaded.data["status"]
+    return statuses
+
+
+def test_approval_appends_exactly_one_step(
+    run_cli: Callable[..., Result], school: Path, submitted: Path
+) -> None:
+    before = submitted.read_text(encoding="utf-8")
+    result = _run(run_cli, school, "setujui", submitted, "--oleh", KADIS, "--tanggal", "2026-01-20")
+    assert result.exit_code == 0, result.output
+    after = submitted.read_text(encoding="utf-8")
+    assert after.startswith(before), "comments, order and quoting before the new step unchanged"
+    added = after[len(before) :].splitlines()
+    assert added[:3] == ["  - status: disetujui", "    tanggal: 2026-01-20", f'    oleh: "{KADIS}"']
+    loaded = load_file(submitted, submitted.name, DEFAULT_MAX_BYTES)
+    assert loaded.ok
+    assert _status(submitted)[-1]["sha256"] == domain.canonical_plan_hash(loaded.data)
+    assert run_cli("validate", "--root", str(school)).exit_code == 0
+
+    agreed = _run(run_cli, school, "sepakati", submitted, "--oleh", KS, "--tanggal", "2026-01-21")
+    assert agreed.exit_code == 0, agreed.output
+    assert [entry["status"] for entry in _status(submitted)][-2:] == ["disetujui", "disepakati"]
+    assert run_cli("validate", "--root", str(school)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "actor", "code"),
+    [
+        ("setujui", GURU, "KIN712"),  # not the KS's atasan
+        ("sepakati", KS, "KIN711"),  # not approved yet
+        ("setujui", KS, "KIN712"),  # the owner cannot approve their own plan
+    ],
+)
+def test_refused_steps_change_nothing(
+    run_cli: Callable[..., Result],
+    school: Path,
+    submitted: Path,
+    command: str,
+    actor: str,
+    code: str,
+) -> None:
+    before = submitted.read_bytes()
+    result = _run(run_cli, school, command, submitted, "--oleh", actor, "--tanggal", "2026-01-20")
+    assert result.exit_code == 1
+    assert code in result.output
+    assert submitted.read_bytes() == before
+
+
+def test_return_for_revision_needs_a_note(
+    run_cli: Callable[..., Result], school: Path, submitted: Path
+) -> None:
+    missing = _run(run_cli, school, "tinjau-ulang", submitted, "--oleh", KADIS)
+    assert missing.exit_code == 2
+    done = _run(
+        run_cli, school, "tinjau-ulang", submitted, "--oleh", KADIS, "--catatan", "Perjelas target.",
+        "--tanggal", "2026-01-20",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert _status(submitted)[-1] == {
+        "status": "ditinjau_ulang", "tanggal": "2026-01-20", "oleh": KADIS, "catatan": "Perjelas target.",
+    }  # fmt: skip
+
+
+def test_agreement_on_changed_content_is_refused(
+    run_cli: Callable[..., Result], school: Path, submitted: Path
+) -> None:
+    assert (
+        _run(
+            run_cli, school, "setujui", submitted, "--oleh", KADIS, "--tanggal", "2026-01-20"
+        ).exit_code
+        == 0
+    )
+    text = submitted.read_text(encoding="utf-8")
+    submitted.write_text(
+        text.replace("target: ", "target: Diubah diam-diam. ", 1), encoding="utf-8"
+    )
+    before = submitted.read_bytes()
+    result = _run(run_cli, school, "sepakati", submitted, "--oleh", KS, "--tanggal", "2026-01-21")
+    assert result.exit_code == 1
+    assert "KIN412" in result.output  # the stale approval makes the plan invalid: nothing written
+    assert submitted.read_bytes() == before
+
+
+def test_a_step_that_would_break_the_record_is_rolled_back(
+    run_cli: Callable[..., Result], school: Path, submitted: Path
+) -> None:
+    before = submitted.read_bytes()
+    # A date before the submission: the appended step would violate KIN411.
+    result = _run(run_cli, school, "setujui", submitted, "--oleh", KADIS, "--tanggal", "2026-01-01")
+    assert result.exit_code == 1
+    assert "KIN411" in result.output and "dikembalikan" in result.output
+    assert submitted.read_bytes() == before
+
+
+@pytest.mark.parametrize("target", ["records/sekolah.yaml", "../luar.yaml", "records/kinerja/2025"])
+def test_only_plan_files_are_accepted(
+    run_cli: Callable[..., Result], school: Path, target: str
+) -> None:
+    (school.parent / "luar.yaml").write_text("a: 1\n", encoding="utf-8")
+    result = run_cli("setujui", str(school / target), "--root", str(school), "--oleh", KADIS)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
