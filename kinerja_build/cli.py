@@ -361,6 +361,29 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
     return command
 
 
+@cli.command("diff", context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    help="text untuk terminal, markdown untuk komentar pull request.",
+)
+def diff_command(base: str | None, head: str | None, root: Path, output_format: str) -> None:
+    """Ringkasan perubahan catatan per pegawai dan tahap antara dua revisi git.
+
+    Bawaan BASE: merge-base dengan cabang utama; bawaan HEAD: pohon kerja (belum di-commit).
+    """
+    from kinerja_build import diff
+
+    changes, base_label, head_label = diff.compare(root, base, head)
+    formatter = diff.format_markdown if output_format == "markdown" else diff.format_text
+    click.echo(formatter(changes, base_label, head_label))
+
+
 def _register_subcommands() -> None:
     from kinerja_build.export.cli import ekspor
 

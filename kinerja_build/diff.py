@@ -1,0 +1,280 @@
+"""`kinerja diff [BASE [HEAD]]`: what changed in the records, per person and stage.
+
+Both sides are validated as whole schools (the base revision is exported with `git archive`
+into a temporary folder), then compared record by record: records added or removed, fields
+changed, status steps appended (submissions, approvals, returns), stale approvals, and
+diagnostics introduced or fixed. The text goes to the terminal; `--format markdown` is the pull
+request comment the school's CI posts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kinerja_build import domain
+from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.errors import KinerjaError, UsageProblem
+from kinerja_build.validate import Result, validate
+
+KIND_LABELS = {
+    "rencana": "rencana",
+    "siklus": "siklus",
+    "pengembangan-kompetensi": "pengembangan kompetensi",
+    "tugas": "tugas",
+    "penilaian": "penilaian",
+}
+
+
+@dataclass(slots=True)
+class PersonChange:
+    """Everything that changed for one person in one periode."""
+
+    periode: str
+    pegawai: str
+    nama: str
+    lines: list[str] = field(default_factory=list)
+    introduced: list[Diagnostic] = field(default_factory=list)
+    fixed: list[Diagnostic] = field(default_factory=list)
+
+
+def git(root: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60
+        )
+    except OSError as error:
+        raise UsageProblem(f"git tidak dapat dijalankan: {error}") from error
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "gagal"
+        raise UsageProblem(f"git {' '.join(args)}: {message}")
+    return done.stdout
+
+
+def default_base(root: Path) -> str:
+    """The merge-base of HEAD with the default branch (origin's, else main/master)."""
+    if git(root, "rev-parse", "--is-inside-work-tree").strip() != "true":
+        raise UsageProblem(f"{root} bukan repositori git.")
+    candidates = []
+    with contextlib.suppress(UsageProblem):
+        candidates.append(git(root, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD").strip())
+    candidates += ["origin/main", "origin/master", "main", "master"]
+    for candidate in candidates:
+        try:
+            return git(root, "merge-base", "HEAD", candidate).strip()
+        except UsageProblem:
+            continue
+    raise UsageProblem(
+        "Tidak menemukan merge-base dengan cabang utama (klon dangkal?). Sebutkan BASE, mis. "
+        "`kinerja diff HEAD~1`, atau ambil riwayat lengkap: `git fetch --unshallow`."
+    )
+
+
+def _materialize(root: Path, revision: str, target: Path) -> Path:
+    """The records (and kinerja.yml, schemas) of a revision, in a temporary folder."""
+    commit = git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    names = [name for name in ("records", "schemas", "kinerja.yml", "kinerja.yaml")
+             if git(root, "ls-tree", "--name-only", commit, name).strip()]  # fmt: skip
+    if not names:
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    done = subprocess.run(
+        ["git", "-C", str(root), "archive", "--format=tar", commit, *names],
+        capture_output=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise UsageProblem(
+            f"git archive {revision}: {done.stderr.decode(errors='replace').strip()}"
+        )
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(target, filter="data")  # refuses links and paths out of target
+    return target
+
+
+def compare(root: Path, base: str | None, head: str | None) -> tuple[list[PersonChange], str, str]:
+    """Changes from BASE to HEAD (HEAD None: the working tree)."""
+    root = root.resolve()
+    base_rev = base or default_base(root)
+    with tempfile.TemporaryDirectory(prefix="kinerja-diff-") as scratch:
+        old = validate(_materialize(root, base_rev, Path(scratch) / "base"))
+        new = validate(_materialize(root, head, Path(scratch) / "head") if head else root)
+        if old.usage_error or new.usage_error:
+            raise KinerjaError(
+                "kinerja.yml tidak valid di salah satu revisi; jalankan `kinerja validate`."
+            )
+        changes = list(_changes(old, new))
+    return changes, base_rev[:12], head or "pohon kerja"
+
+
+def _changes(old: Result, new: Result) -> Iterator[PersonChange]:
+    keys: set[tuple[str, str]] = set()
+    for result in (old, new):
+        for periode_id, people in result.school.periods.items():
+            keys.update((periode_id, pegawai_id) for pegawai_id in people)
+    for periode_id, pegawai_id in sorted(keys):
+        change = PersonChange(
+            periode_id, pegawai_id, _name(new, pegawai_id) or _name(old, pegawai_id)
+        )
+        before = old.school.records(periode_id, pegawai_id)
+        after = new.school.records(periode_id, pegawai_id)
+        names = _names(new)
+        for kind in KIND_LABELS:
+            change.lines.extend(_record_lines(kind, before.get(kind), after.get(kind), names))
+        files = {record.rel for record in [*before.values(), *after.values()]}
+        old_found = {_key(d) for d in old.report.diagnostics if d.file in files}
+        new_found = {_key(d) for d in new.report.diagnostics if d.file in files}
+        change.introduced = [
+            d for d in new.report.diagnostics if d.file in files and _key(d) not in old_found
+        ]
+        change.fixed = [
+            d for d in old.report.diagnostics if d.file in files and _key(d) not in new_found
+        ]
+        change.introduced = [d for d in change.introduced if d.severity is not Severity.INFO]
+        change.fixed = [d for d in change.fixed if d.severity is not Severity.INFO]
+        if change.lines or change.introduced or change.fixed:
+            yield change
+
+
+def _name(result: Result, pegawai_id: str) -> str:
+    person = result.school.person(pegawai_id)
+    return str(person["nama"]) if person else ""
+
+
+def _key(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    return (diagnostic.code, diagnostic.file, diagnostic.message)
+
+
+def _names(result: Result) -> dict[str, str]:
+    """Names of everyone who can act on a record: staff and the Dinas officials."""
+    names = {pid: _name(result, pid) for pid in result.school.pegawai if _name(result, pid)}
+    sekolah = (
+        result.school.sekolah.data if result.school.sekolah and result.school.sekolah.data else {}
+    )
+    for official in sekolah.get("dinas", {}).values():
+        if isinstance(official, dict) and official.get("nip"):
+            names[official["nip"]] = official["nama"]
+    return names
+
+
+def _record_lines(kind: str, before: Any, after: Any, names: dict[str, str]) -> list[str]:
+    label = KIND_LABELS[kind]
+    if before is None and after is None:
+        return []
+    if before is None:
+        return [f"{label}: ditambahkan", *_status_lines(kind, [], _data(after), names)]
+    if after is None:
+        return [f"{label}: dihapus"]
+    old, new = _data(before), _data(after)
+    if old is None or new is None:
+        return (
+            [f"{label}: diubah (berkas belum dapat dibaca di salah satu revisi)"]
+            if before.absolute.read_bytes() != after.absolute.read_bytes()
+            else []
+        )
+    fields = sorted(
+        key for key in set(_flatten(old)) ^ set(_flatten(new)) if not key.startswith("status")
+    )
+    changed = sorted({key.split("=", 1)[0] for key in fields})
+    lines = [f"{label}: kolom diubah: {', '.join(changed)}"] if changed else []
+    return lines + _status_lines(kind, old.get("status", []), new, names)
+
+
+def _data(record: Any) -> dict[str, Any] | None:
+    data: dict[str, Any] | None = record.data
+    return data
+
+
+def _status_lines(
+    kind: str,
+    old_status: list[dict[str, Any]],
+    new: dict[str, Any] | None,
+    names: dict[str, str],
+) -> list[str]:
+    if kind != "rencana" or new is None:
+        return []
+    lines = []
+    steps = new.get("status", [])
+    for entry in steps[len(old_status) :]:
+        actor = entry.get("oleh")
+        who = names.get(actor, actor) if actor else ("otomatis" if entry.get("otomatis") else "-")
+        lines.append(
+            f"rencana: {domain.STATUS_RENCANA_LABELS[entry['status']].lower()} ({entry['tanggal']}, oleh {who})"
+        )
+    current = domain.canonical_plan_hash(new)
+    stale = [
+        e
+        for e in steps
+        if e["status"] in ("disetujui", "disepakati") and e.get("sha256") not in (None, current)
+    ]
+    if stale:
+        lines.append(
+            "rencana: PERSETUJUAN BASI — isi rencana berubah setelah disetujui; perlu persetujuan ulang"
+        )
+    return lines
+
+
+def _flatten(value: Any, prefix: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _flatten(child, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _flatten(child, f"{prefix}[{index}]")
+    else:
+        yield f"{prefix}={value!r}"
+
+
+def format_text(changes: list[PersonChange], base: str, head: str) -> str:
+    lines = [f"Perubahan catatan {base}..{head}:"]
+    if not changes:
+        return lines[0] + " tidak ada."
+    for change in changes:
+        lines.append(f"- {change.nama or change.pegawai}, periode {change.periode}:")
+        lines.extend(f"    {line}" for line in change.lines)
+        for item in change.introduced:
+            lines.append(f"    galat baru: {item.file}:{item.line} {item.code} {item.message}")
+        for item in change.fixed:
+            lines.append(f"    diperbaiki: {item.code} {item.message}")
+    return "\n".join(lines)
+
+
+def format_markdown(changes: list[PersonChange], base: str, head: str) -> str:
+    out = [
+        "<!-- kinerja-diff -->",
+        f"### Ringkasan perubahan catatan kinerja (`{base}`..`{head}`)",
+        "",
+    ]
+    if not changes:
+        return "\n".join([*out, "Tidak ada perubahan pada catatan."]) + "\n"
+    for change in changes:
+        problems = len(change.introduced)
+        suffix = f"; {problems} kesalahan baru" if problems else ""
+        out.append(f"**{_md(change.nama or change.pegawai)}, periode {change.periode}**{suffix}")
+        out.append("")
+        out.extend(f"- {_md(line)}" for line in change.lines)
+        out.extend(
+            f"- :x: `{item.code}` {_md(item.message)} (`{item.file}:{item.line}`)"
+            for item in change.introduced
+        )
+        out.extend(
+            f"- :white_check_mark: diperbaiki `{item.code}` {_md(item.message)}"
+            for item in change.fixed
+        )
+        out.append("")
+    return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    """Markdown-safe text for a PR comment (no HTML, no links, no mentions)."""
+    safe = text.replace("<", "&lt;").replace(">", "&gt;").replace("@", "@\u200b")
+    for char in "*_`[]|":
+        safe = safe.replace(char, "\\" + char)
+    return " ".join(safe.split())
