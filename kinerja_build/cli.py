@@ -384,6 +384,25 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     click.echo(formatter(changes, base_label, head_label))
 
 
+@cli.command("codeowners", context_settings=CONTEXT)
+@_root_option
+@click.option("--tulis", "write", is_flag=True, help="Tulis ke .github/CODEOWNERS (bawaan: cetak).")
+def codeowners_command(root: Path, write: bool) -> None:
+    """Buat CODEOWNERS: setiap pegawai dan atasannya meninjau perubahan catatannya."""
+    from kinerja_build import codeowners
+
+    result = validate(root)
+    if result.usage_error:
+        _emit(result, "text")
+        sys.exit(2)
+    text = codeowners.generate(result.school, dt.date.today())
+    if not write:
+        click.echo(text, nl=False)
+        return
+    target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
+    click.echo(f"Ditulis: {_display(target)}")
+
+
 def _register_subcommands() -> None:
     from kinerja_build.export.cli import ekspor
 

@@ -44,6 +44,7 @@ def create(directory: Path, periode_id: str) -> list[Path]:
         "semester": periode.regime.semester,
         "ks_mulai": dt.date(periode.year - 1, 7, 1).isoformat(),
         "diajukan": (periode.start + dt.timedelta(days=7)).isoformat(),
+        "install": "pip install kinerja",
     }
     files = {
         "records/sekolah.yaml": "sekolah.yaml.j2",
@@ -52,6 +53,7 @@ def create(directory: Path, periode_id: str) -> list[Path]:
         f"records/kinerja/{periode.id}/{GURU_ID}/rencana.yaml": "rencana.yaml.j2",
         ".gitignore": "gitignore.j2",
         "mkdocs.yml": "mkdocs.yml.j2",
+        ".github/workflows/kinerja.yml": "workflow.yml.j2",
         "kinerja.yml": "kinerja.yml.j2",
         "README.md": "README.md.j2",
     }

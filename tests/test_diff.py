@@ -120,3 +120,31 @@ def test_bad_input_is_a_usage_error(
         result = run_cli("diff", "tidak-ada", "--root", str(school))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_shallow_clone_without_base_is_explained(
+    history: Path, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    shallow = tmp_path / "dangkal"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", history.as_uri(), str(shallow)],
+        check=True,
+        capture_output=True,
+    )
+    # As in CI checkouts of one branch: no main, no origin/main to find a merge-base with.
+    _git(shallow, "checkout", "-q", "-b", "fitur")
+    _git(shallow, "branch", "-D", "main")
+    _git(shallow, "remote", "remove", "origin")
+    result = run_cli("diff", "--root", str(shallow))
+    assert result.exit_code == 2
+    assert "klon dangkal" in result.output and "kinerja diff HEAD~1" in result.output
+
+
+def test_conflict_markers_show_up_as_new_errors(
+    history: Path, run_cli: Callable[..., Result]
+) -> None:
+    plan = history / "records" / "kinerja" / "2026" / KS / "rencana.yaml"
+    plan.write_text("<<<<<<< HEAD\n" + plan.read_text(encoding="utf-8") + "=======\n>>>>>>> lain\n")
+    result = run_cli("diff", "HEAD", "--root", str(history))
+    assert result.exit_code == 0, result.output
+    assert "galat baru" in result.output and "KIN001" in result.output

@@ -64,6 +64,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
                     ]
                 },
                 {"Validasi": "validasi.md"},
+                {"Alur peninjauan": "alur-peninjauan.md"},
                 {
                     "Referensi": [
                         {"Aturan": "referensi/aturan.md"},
