@@ -136,3 +136,44 @@ def test_only_plan_files_are_accepted(
     result = run_cli("setujui", str(school / target), "--root", str(school), "--oleh", KADIS)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_under_a_plt_approval_is_recorded_as_automatic(
+    run_cli: Callable[..., Result], school: Path
+) -> None:
+    sekolah = school / "records" / "sekolah.yaml"
+    text = sekolah.read_text(encoding="utf-8").replace(
+        "    mulai: 2022-08-01\n", "    mulai: 2022-08-01\n    selesai: 2025-12-31\n", 1
+    )
+    sekolah.write_text(
+        text + f'  - status: plt\n    pegawai: "{KS}"\n    mulai: 2026-01-01\n', encoding="utf-8"
+    )
+    source = school / "records" / "kinerja" / "2025" / GURU / "rencana.yaml"
+    plan = school / "records" / "kinerja" / "2026" / GURU / "rencana.yaml"
+    plan.parent.mkdir(parents=True)
+    lines = source.read_text(encoding="utf-8").replace('periode: "2025"', 'periode: "2026"')
+    head = lines[: lines.index("status:")]
+    plan.write_text(
+        head + f'status:\n  - status: diajukan\n    tanggal: 2026-01-08\n    oleh: "{GURU}"\n',
+        encoding="utf-8",
+    )
+    if run_cli("validate", "--root", str(school)).exit_code != 0:
+        pytest.fail(run_cli("validate", "--root", str(school)).output)
+    returned = _run(
+        run_cli,
+        school,
+        "tinjau-ulang",
+        plan,
+        "--oleh",
+        KS,
+        "--catatan",
+        "x",
+        "--tanggal",
+        "2026-01-10",
+    )
+    assert returned.exit_code == 1 and "Plt" in returned.output
+    result = _run(run_cli, school, "setujui", plan, "--oleh", KS, "--tanggal", "2026-01-10")
+    assert result.exit_code == 0, result.output
+    assert "otomatis (Plt)" in result.output
+    last = _status(plan)[-1]
+    assert last["status"] == "disetujui" and last.get("otomatis") is True and "oleh" not in last
