@@ -17,7 +17,7 @@ import click
 from kinerja_build import __version__, progress, report, rules, scaffold
 from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
-from kinerja_build.errors import KinerjaError
+from kinerja_build.errors import KinerjaError, UsageProblem
 from kinerja_build.output import check_output_dir, write_atomic
 from kinerja_build.validate import Result, validate
 
@@ -401,6 +401,81 @@ def codeowners_command(root: Path, write: bool) -> None:
         return
     target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
+
+
+@cli.command("isi", context_settings=CONTEXT)
+@click.argument(
+    "jenis",
+    type=click.Choice(
+        ["rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian", "pegawai"]
+    ),
+)
+@_root_option
+@click.option("--nip", "pegawai", required=True, help="ID/NIP pegawai pemilik catatan.")
+@click.option("--periode", default=None, help="Periode, mis. 2025 (tidak untuk jenis pegawai).")
+@click.option(
+    "--dari-file",
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Isian awal dari catatan yang sudah ada.",
+)
+@click.option(
+    "--jawaban",
+    "answers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Jawaban dari berkas YAML/JSON, tanpa pertanyaan (untuk skrip).",
+)
+@click.option("--timpa", is_flag=True, help="Boleh menimpa berkas yang sudah ada.")
+def isi_command(
+    jenis: str,
+    root: Path,
+    pegawai: str,
+    periode: str | None,
+    source: Path | None,
+    answers: Path | None,
+    timpa: bool,
+) -> None:
+    """Isi catatan lewat pertanyaan, tanpa menulis YAML; hasilnya diperiksa skema lalu ditulis.
+
+    Pilihan ditampilkan sebagai menu bernomor; isian bawaan diambil dari catatan periode
+    sebelumnya atau dari --dari-file.
+    """
+    from kinerja_build import forms
+    from kinerja_build.schema import check, compiled_schema
+
+    root = root.resolve()
+    path = forms.target(root, jenis, pegawai, periode)
+    if path.exists() and not timpa:
+        raise UsageProblem(f"{path.relative_to(root)} sudah ada; pakai --timpa untuk menggantinya.")
+    defaults = (
+        forms.read_answers(source) if source else forms.previous(root, jenis, pegawai, periode)
+    )
+    fixed: dict[str, object] = (
+        {} if jenis == "pegawai" else {"pegawai": pegawai, "periode": periode}
+    )
+    if answers is not None:
+        data = {**defaults, **forms.read_answers(answers), **fixed}
+    else:
+        data = forms.ask(compiled_schema(jenis), forms.Prompter(), jenis, defaults, fixed)
+    problems = check(jenis, data)
+    if problems:
+        for problem in problems:
+            where = "/".join(str(part) for part in problem.json_path) or "(akar)"
+            click.echo(f"{where}: {problem.code} {problem.message}\n    saran: {problem.hint}")
+        click.echo("Catatan belum sesuai skema; berkas tidak ditulis.")
+        sys.exit(1)
+    depth = len(path.relative_to(root).parts) - 1
+    written = write_atomic(
+        root, path.relative_to(root).as_posix(), forms.to_yaml(jenis, data, depth).encode("utf-8")
+    )
+    rel = written.relative_to(root).as_posix()
+    result = validate(root)
+    mine = [d for d in result.report.diagnostics if d.file == rel]
+    if mine:
+        text = report.format_text(Report(diagnostics=mine), color=_use_color(), summary=False)
+        click.echo(text, color=_use_color())
+    click.echo(f"Ditulis: {rel}")
+    sys.exit(1 if any(d.severity is Severity.ERROR for d in mine) else 0)
 
 
 def _register_subcommands() -> None:
