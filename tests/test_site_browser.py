@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import socketserver
 import threading
@@ -137,3 +138,89 @@ def test_dashboard_teacher_and_search(browser: object, server: str) -> None:
     field.send_keys(Keys.ENTER)
     wait.until(ec.title_contains("Kartika"))
     assert not _errors(driver), _errors(driver)
+
+
+def test_rencana_form_from_choice_to_valid_yaml(
+    browser: object, server: str, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    wait = WebDriverWait(driver, 20)
+    driver.get(f"{server}/formulir/rencana.html")  # type: ignore[attr-defined]
+    wait.until(
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, ".kinerja-formulir").get_attribute("data-siap") == "1"
+        )
+    )
+
+    def field(name: str) -> object:
+        return driver.find_element(By.NAME, name)  # type: ignore[attr-defined]
+
+    Select(field("root[pegawai]")).select_by_value("196802141994121001")
+    field("root[periode]").send_keys("2026")  # type: ignore[attr-defined]
+    Select(field("root[praktik_kinerja][indikator]")).select_by_value("disiplin-positif")
+    field("root[pengembangan_kompetensi][0][kegiatan]").send_keys(  # type: ignore[attr-defined]
+        "Pelatihan mandiri Disiplin Positif <script>alert(1)</script>"
+    )
+    driver.find_element(By.XPATH, "//label[contains(., 'kolaboratif')]/input").click()  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, ".kinerja-periksa").click()  # type: ignore[attr-defined]
+    problems = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".kinerja-galat li")))
+    assert "tanggal" in problems.text and "Bentuk isian tidak sesuai" in problems.text
+    _shot(driver, "5-formulir-galat")
+
+    field("root[status][0][tanggal]").send_keys("2026-01-12")  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, ".kinerja-periksa").click()  # type: ignore[attr-defined]
+    output = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".kinerja-aksi")))
+    assert output.is_displayed()
+    text = driver.find_element(By.CSS_SELECTOR, ".kinerja-yaml").text + "\n"  # type: ignore[attr-defined]
+    path = driver.find_element(By.CSS_SELECTOR, ".kinerja-jalur").text  # type: ignore[attr-defined]
+    assert path == "records/kinerja/2026/196802141994121001/rencana.yaml"
+    unduh = driver.find_element(By.CSS_SELECTOR, ".kinerja-unduh")  # type: ignore[attr-defined]
+    assert unduh.get_attribute("download") == "rencana.yaml"
+    github = driver.find_element(By.CSS_SELECTOR, ".kinerja-github").get_attribute("href")  # type: ignore[attr-defined]
+    assert (
+        "/new/main?filename=records%2Fkinerja%2F2026%2F196802141994121001%2Frencana.yaml" in github
+    )
+    _shot(driver, "6-formulir-yaml")
+    assert not _errors(driver), _errors(driver)
+
+    # The YAML the form produced validates with kinerja (schema part clean).
+    school = tmp_path / "sekolah"
+    shutil.copytree(REPO / "records", school / "records")
+    shutil.copytree(REPO / "schemas", school / "schemas")
+    target = school / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["validate", "--root", str(school), "--format", "json"], env={"NO_COLOR": "1"}
+    )
+    found = json.loads(result.output)["diagnostik"]
+    mine = [d for d in found if d["file"] == path and d["code"] < "KIN200"]
+    assert mine == [], mine
+    # Hostile text never becomes markup or YAML structure: it is a double-quoted scalar.
+    kegiatan = next(line for line in text.splitlines() if "kegiatan:" in line)
+    assert kegiatan.startswith('  - kegiatan: "') and kegiatan.endswith('"')
+
+
+def test_existing_record_loads_into_the_form(browser: object, server: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    wait = WebDriverWait(driver, 20)
+    driver.get(f"{server}/formulir/rencana.html")  # type: ignore[attr-defined]
+    wait.until(
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, ".kinerja-formulir").get_attribute("data-siap") == "1"
+        )
+    )
+    Select(driver.find_element(By.NAME, "root[pegawai]")).select_by_value("196802141994121001")  # type: ignore[attr-defined]
+    driver.find_element(By.NAME, "root[periode]").send_keys("2025")  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, ".kinerja-muat").click()  # type: ignore[attr-defined]
+    field = "root[pengembangan_kompetensi][0][kegiatan]"
+    wait.until(lambda d: d.find_element(By.NAME, field).get_attribute("value"))
+    value = driver.find_element(By.NAME, field).get_attribute("value")  # type: ignore[attr-defined]
+    assert value == "Pelatihan mandiri Disiplin Positif di Ruang GTK"

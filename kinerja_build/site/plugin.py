@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from kinerja_build import domain, resources, schema
 from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
 from kinerja_build.diagnostics import Diagnostic
-from kinerja_build.site import pages
+from kinerja_build.site import formulir, pages
 from kinerja_build.validate import Result, validate
 
 SITE_CSS = """
@@ -32,6 +32,10 @@ SITE_CSS = """
 .kinerja-linimasa li.belum { color: #777; border-left: 3px solid #e0e0e0; margin-left: -3px; }
 .kinerja-bar, .kinerja-chart { max-width: 40rem; display: block; margin: .5em 0 1em; }
 .kinerja-tahap { vertical-align: middle; }
+.kinerja-formulir input, .kinerja-formulir select, .kinerja-formulir textarea { width: 100%;
+  padding: .3em; border: 1px solid #bbb; border-radius: 3px; font: inherit; }
+.kinerja-formulir .errmsg, .kinerja-galat { color: #c62828; }
+.kinerja-yaml:empty { display: none; }
 """
 
 
@@ -65,6 +69,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
                 },
                 {"Validasi": "validasi.md"},
                 {"Alur peninjauan": "alur-peninjauan.md"},
+                {"Formulir": "formulir/index.md"},
                 {
                     "Referensi": [
                         {"Aturan": "referensi/aturan.md"},
@@ -88,6 +93,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         self._add(files, config, "assets/kinerja.css", SITE_CSS)
         for path in sorted(resources.schemas_dir().glob("*.schema.json")):  # umum too
             self._add(files, config, f"schemas/{path.name}", path.read_bytes())
+        self._add_forms(files, config, data, result)
         for path in sorted((resources.schemas_dir() / "ekspor").glob("*.json")):
             self._add(files, config, f"schemas/ekspor/{path.name}", path.read_bytes())
         return files
@@ -126,6 +132,51 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         examples = {} if data.publik else _examples(result)
         self._add(files, config, "referensi/kolom.md", pages.fields_page(schemas, examples))
 
+    def _add_forms(
+        self, files: Files, config: MkDocsConfig, data: pages.SiteData, result: Result
+    ) -> None:
+        assets = Path(__file__).parent / "assets"
+        self._add(files, config, "assets/formulir.js", (assets / "formulir.js").read_bytes())
+        for name in ("jsoneditor.js", "LICENSE"):
+            self._add(
+                files,
+                config,
+                f"assets/json-editor/{name}",
+                (assets / "json-editor" / name).read_bytes(),
+            )
+        self._add(files, config, "formulir/index.md", formulir.index_page())
+        school = None if data.publik else data.school
+        for kind in formulir.FORM_KINDS:
+            form = formulir.form_schema(kind, result.config.referensi, school)
+            self._add(
+                files,
+                config,
+                f"assets/formulir/{kind}.schema.json",
+                json.dumps(form, ensure_ascii=False),
+            )
+            self._add(
+                files,
+                config,
+                f"formulir/{kind}.md",
+                formulir.form_page(kind, _repository(config), data.publik),
+            )
+        if data.publik:
+            return  # records stay off a public site
+        for pegawai_id, record in data.school.pegawai.items():
+            if record.data is not None:
+                self._add(
+                    files,
+                    config,
+                    f"assets/formulir/data/{pegawai_id}/pegawai.json",
+                    json.dumps(record.data),
+                )
+        for periode_id, people in data.school.periods.items():
+            for pegawai_id, records in people.items():
+                for kind, record in records.items():
+                    if record.data is not None:
+                        uri = f"assets/formulir/data/{periode_id}/{pegawai_id}/{kind}.json"
+                        self._add(files, config, uri, json.dumps(record.data, ensure_ascii=False))
+
     def _add_pdfs(
         self, files: Files, config: MkDocsConfig, data: pages.SiteData, pdf_dir: Path
     ) -> None:
@@ -142,6 +193,16 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
                         target = f"periode/{periode_id}/{pegawai_id}-{name}"
                         self._add(files, config, target, source.read_bytes())
                         data.pdfs[f"pdf/{periode_id}/{pegawai_id}/{name}"] = target
+
+
+def _repository(config: MkDocsConfig) -> str:
+    """The school repository for "Buka di GitHub" links: `extra.repositori_sekolah`.
+
+    (Not `repo_url`: Material would then fetch repository facts from api.github.com on every
+    page, which fails offline and leaks visits to a third party.)
+    """
+    value = config.extra.get("repositori_sekolah") if config.extra else None
+    return str(value) if value else ""
 
 
 def _periodes(root: Path) -> list[tuple[str, str]]:
