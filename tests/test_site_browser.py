@@ -15,11 +15,16 @@ import socketserver
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 
 from kinerja_build.cli import cli
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -47,12 +52,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
+    # Served from a sub-path (/site/), as on GitHub Pages: proves links are relative.
+    handler = functools.partial(QuietHandler, directory=str(site.parent))
     with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
-        # Served from a sub-path, as on GitHub Pages: proves links are relative.
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/{site.name}"
         httpd.shutdown()
 
 
@@ -62,7 +67,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -87,41 +92,48 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     driver.quit()
 
 
-def _shot(driver: object, name: str) -> None:
+def _shot(driver: WebDriver, name: str, *, full: bool = False) -> None:
+    """Save a screenshot; `full` grows the window to the page's height first."""
     ARTIFACTS.mkdir(exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
+    if full:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1280, min(int(height) + 40, 6000))
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    if full:
+        driver.set_window_size(1280, 900)
 
 
-def _errors(driver: object) -> list[dict[str, object]]:
-    logs = driver.get_log("browser")  # type: ignore[attr-defined]
+def _errors(driver: WebDriver) -> list[dict[str, object]]:
+    logs: list[dict[str, object]] = driver.get_log("browser")  # type: ignore[attr-defined]  # Chrome only
     return [entry for entry in logs if entry.get("level") == "SEVERE"]
 
 
-def test_dashboard_teacher_and_search(browser: object, server: str) -> None:
+def test_dashboard_teacher_and_search(browser: WebDriver, server: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
-    driver.get(f"{server}/index.html")  # type: ignore[attr-defined]
+    driver.get(f"{server}/index.html")
     wait = WebDriverWait(driver, 20)
-    assert "Kinerja SMP Negeri 3 Sukamaju" in driver.title  # type: ignore[attr-defined]
-    assert driver.find_elements(By.CSS_SELECTOR, "svg.kinerja-bar")  # type: ignore[attr-defined]
-    _shot(driver, "1-beranda")
+    assert "Kinerja SMP Negeri 3 Sukamaju" in driver.title
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.kinerja-bar")
+    _shot(driver, "1-beranda", full=True)
 
-    driver.find_element(By.LINK_TEXT, "Tahun 2025").click()  # type: ignore[attr-defined]
+    driver.find_element(By.LINK_TEXT, "Tahun 2025").click()
     wait.until(ec.title_contains("2025"))
-    _shot(driver, "2-periode")
-    link = driver.find_element(By.LINK_TEXT, "Drs. Ujang Suherman")  # type: ignore[attr-defined]
+    _shot(driver, "2-periode", full=True)
+    link = driver.find_element(By.LINK_TEXT, "Drs. Ujang Suherman")
     link.click()
     wait.until(ec.title_contains("Ujang"))
-    body = driver.find_element(By.TAG_NAME, "article").text  # type: ignore[attr-defined]
+    assert driver.current_url == f"{server}/periode/2025/196802141994121001.html"
+    body = driver.find_element(By.TAG_NAME, "article").text
     for heading in ("Rencana kinerja", "Siklus peningkatan kinerja", "Penilaian"):
         assert heading in body
-    _shot(driver, "3-guru")
+    _shot(driver, "3-guru", full=True)
 
-    driver.get(f"{server}/index.html")  # type: ignore[attr-defined]
+    driver.get(f"{server}/index.html")
     search = wait.until(
         ec.element_to_be_clickable((By.CSS_SELECTOR, "label.md-search__icon, .md-search__input"))
     )
@@ -141,7 +153,7 @@ def test_dashboard_teacher_and_search(browser: object, server: str) -> None:
 
 
 def test_rencana_form_from_choice_to_valid_yaml(
-    browser: object, server: str, tmp_path: Path
+    browser: WebDriver, server: str, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -149,38 +161,39 @@ def test_rencana_form_from_choice_to_valid_yaml(
 
     driver = browser
     wait = WebDriverWait(driver, 20)
-    driver.get(f"{server}/formulir/rencana.html")  # type: ignore[attr-defined]
+    driver.get(f"{server}/formulir/rencana.html")
     wait.until(
         lambda d: (
             d.find_element(By.CSS_SELECTOR, ".kinerja-formulir").get_attribute("data-siap") == "1"
         )
     )
 
-    def field(name: str) -> object:
-        return driver.find_element(By.NAME, name)  # type: ignore[attr-defined]
+    def field(name: str) -> WebElement:
+        return driver.find_element(By.NAME, name)
 
     Select(field("root[pegawai]")).select_by_value("196802141994121001")
-    field("root[periode]").send_keys("2026")  # type: ignore[attr-defined]
+    field("root[periode]").send_keys("2026")
     Select(field("root[praktik_kinerja][indikator]")).select_by_value("disiplin-positif")
-    field("root[pengembangan_kompetensi][0][kegiatan]").send_keys(  # type: ignore[attr-defined]
+    field("root[pengembangan_kompetensi][0][kegiatan]").send_keys(
         "Pelatihan mandiri Disiplin Positif <script>alert(1)</script>"
     )
-    driver.find_element(By.XPATH, "//label[contains(., 'kolaboratif')]/input").click()  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, ".kinerja-periksa").click()  # type: ignore[attr-defined]
+    driver.find_element(By.XPATH, "//label[contains(., 'kolaboratif')]/input").click()
+    driver.find_element(By.CSS_SELECTOR, ".kinerja-periksa").click()
     problems = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".kinerja-galat li")))
     assert "tanggal" in problems.text and "Bentuk isian tidak sesuai" in problems.text
     _shot(driver, "5-formulir-galat")
 
-    field("root[status][0][tanggal]").send_keys("2026-01-12")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, ".kinerja-periksa").click()  # type: ignore[attr-defined]
+    field("root[status][0][tanggal]").send_keys("2026-01-12")
+    driver.find_element(By.CSS_SELECTOR, ".kinerja-periksa").click()
     output = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".kinerja-aksi")))
     assert output.is_displayed()
-    text = driver.find_element(By.CSS_SELECTOR, ".kinerja-yaml").text + "\n"  # type: ignore[attr-defined]
-    path = driver.find_element(By.CSS_SELECTOR, ".kinerja-jalur").text  # type: ignore[attr-defined]
+    text = driver.find_element(By.CSS_SELECTOR, ".kinerja-yaml").text + "\n"
+    path = driver.find_element(By.CSS_SELECTOR, ".kinerja-jalur").text
     assert path == "records/kinerja/2026/196802141994121001/rencana.yaml"
-    unduh = driver.find_element(By.CSS_SELECTOR, ".kinerja-unduh")  # type: ignore[attr-defined]
+    unduh = driver.find_element(By.CSS_SELECTOR, ".kinerja-unduh")
     assert unduh.get_attribute("download") == "rencana.yaml"
-    github = driver.find_element(By.CSS_SELECTOR, ".kinerja-github").get_attribute("href")  # type: ignore[attr-defined]
+    github = driver.find_element(By.CSS_SELECTOR, ".kinerja-github").get_attribute("href")
+    assert github is not None
     assert (
         "/new/main?filename=records%2Fkinerja%2F2026%2F196802141994121001%2Frencana.yaml" in github
     )
@@ -205,22 +218,22 @@ def test_rencana_form_from_choice_to_valid_yaml(
     assert kegiatan.startswith('  - kegiatan: "') and kegiatan.endswith('"')
 
 
-def test_existing_record_loads_into_the_form(browser: object, server: str) -> None:
+def test_existing_record_loads_into_the_form(browser: WebDriver, server: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     driver = browser
     wait = WebDriverWait(driver, 20)
-    driver.get(f"{server}/formulir/rencana.html")  # type: ignore[attr-defined]
+    driver.get(f"{server}/formulir/rencana.html")
     wait.until(
         lambda d: (
             d.find_element(By.CSS_SELECTOR, ".kinerja-formulir").get_attribute("data-siap") == "1"
         )
     )
-    Select(driver.find_element(By.NAME, "root[pegawai]")).select_by_value("196802141994121001")  # type: ignore[attr-defined]
-    driver.find_element(By.NAME, "root[periode]").send_keys("2025")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, ".kinerja-muat").click()  # type: ignore[attr-defined]
+    Select(driver.find_element(By.NAME, "root[pegawai]")).select_by_value("196802141994121001")
+    driver.find_element(By.NAME, "root[periode]").send_keys("2025")
+    driver.find_element(By.CSS_SELECTOR, ".kinerja-muat").click()
     field = "root[pengembangan_kompetensi][0][kegiatan]"
     wait.until(lambda d: d.find_element(By.NAME, field).get_attribute("value"))
-    value = driver.find_element(By.NAME, field).get_attribute("value")  # type: ignore[attr-defined]
+    value = driver.find_element(By.NAME, field).get_attribute("value")
     assert value == "Pelatihan mandiri Disiplin Positif di Ruang GTK"

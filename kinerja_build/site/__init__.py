@@ -15,7 +15,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "docs_dir": "site",
     "use_directory_urls": False,
     "theme": {"name": "material", "language": "id", "font": False},
-    "plugins": ["search", "kinerja"],
+    "plugins": [{"search": {"lang": "id"}}, "kinerja"],
     "markdown_extensions": ["tables", "attr_list", "md_in_html", "admonition"],
 }
 

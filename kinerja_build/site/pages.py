@@ -230,7 +230,10 @@ def _problems(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
     found = [d for d in data.diagnostics if d.file in files and d.severity.value != "info"]
     if not found:
         return []
-    out = ['!!! failure "Catatan ini belum valid"', ""]
+    if any(d.severity.value == "error" for d in found):
+        out = ['!!! failure "Catatan ini belum valid"', ""]
+    else:  # warnings only: the record is valid, but someone should look
+        out = ['!!! warning "Catatan ini punya peringatan"', ""]
     for item in sorted(found, key=Diagnostic.sort_key):
         if data.publik:  # file paths and messages carry NIPs and record text
             out.append(f"    - {item.code} ({e(item.severity.label)})")
@@ -345,7 +348,7 @@ def _assessment(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
         return [*out, f"Sudah dinilai pada {e(_date(penilaian['tanggal']))}.", ""]
     predikat = domain.predikat(penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"])
     out += [
-        "| | |",
+        "| Unsur | Nilai |",
         "|---|---|",
         f"| Rating hasil kerja | {e(domain.RATING_LABELS[penilaian['rating_hasil_kerja']])} |",
         f"| Rating perilaku kerja | {e(domain.RATING_LABELS[penilaian['rating_perilaku_kerja']])} |",

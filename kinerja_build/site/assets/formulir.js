@@ -116,9 +116,14 @@
       if (load) {
         load.addEventListener("click", function () {
           var value = editor.getValue();
-          var url = box.dataset.records + (kind === "pegawai" ? value.nip : value.periode + "/" + value.pegawai) + "/" + kind + ".json";
+          // pegawai: data/<nip>/pegawai.json; the others: data/<periode>/<id>.json = {kind: record}
+          var url = box.dataset.records + (kind === "pegawai" ? value.nip + "/pegawai.json" : value.periode + "/" + value.pegawai + ".json");
           fetch(url).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-            .then(function (data) { editor.setValue(data); errors.textContent = ""; })
+            .then(function (data) {
+              var record = kind === "pegawai" ? data : data[kind];
+              if (!record) { throw new Error("tidak ada"); }
+              editor.setValue(record); errors.textContent = "";
+            })
             .catch(function () { errors.textContent = "Belum ada catatan " + kind + " untuk pilihan ini."; });
         });
       }
