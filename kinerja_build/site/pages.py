@@ -181,7 +181,12 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
     if not data.publik:
         predikat = Counter(item.predikat for item in items if item.predikat)
         values = [(label, predikat.get(key, 0)) for key, label in domain.PREDIKAT_LABELS.items()]
-        out += ["## Sebaran predikat", "", svg.column_chart(values), ""]
+        chart = (
+            svg.column_chart(values)
+            if predikat
+            else "Belum ada pegawai yang dinilai pada periode ini."
+        )
+        out += ["## Sebaran predikat", "", chart, ""]
     out += ["## Pegawai", ""]
     header = "| Nama | Tahap | Status |" + ("" if data.publik else " Predikat |")
     out += [header, "|---|---|---|" + ("" if data.publik else "---|")]
@@ -220,6 +225,7 @@ def person_page(data: SiteData, periode_id: str, pegawai_id: str) -> str:
     out += _plan(data, periode_id, pegawai_id)
     out += _cycle(data, periode_id, pegawai_id)
     out += _competency(data, periode_id, pegawai_id)
+    out += _tasks(data, periode_id, pegawai_id)
     out += _assessment(data, periode_id, pegawai_id)
     out += _documents(data, periode_id, pegawai_id)
     return "\n".join(out) + "\n"
@@ -272,7 +278,10 @@ def _plan(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
     ]
     if plan.get("tugas_tambahan"):
         out += ["", "**Tugas tambahan:**", ""]
-        out += [f"- {e(item.get('uraian') or item['jenis'])}" for item in plan["tugas_tambahan"]]
+        out += [
+            f"- {e(item.get('uraian') or _tugas_name(data, item['jenis']))}"
+            for item in plan["tugas_tambahan"]
+        ]
     out += [
         "",
         "**Perilaku kerja (BerAKHLAK):** "
@@ -336,6 +345,39 @@ def _competency(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
         )
         if item.get("refleksi") and not data.publik:
             out.append(f"    <br>*Refleksi:* {e(item['refleksi'])}")
+    return [*out, ""]
+
+
+def _tugas_name(data: SiteData, jenis: str) -> str:
+    names = {entry["id"]: entry["nama"] for entry in data.referensi.get("tugas_tambahan", [])}
+    return str(names.get(jenis, jenis))
+
+
+def _tasks(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
+    """tugas.yaml: tugas tambahan with their SK, and the tugas pokok report (not public)."""
+    tugas = data.school.record(periode_id, pegawai_id, "tugas")
+    if tugas is None:
+        return []
+    out = ["## Tugas tambahan dan tugas pokok", ""]
+    for item in tugas.get("tugas_tambahan", []):
+        sk = item.get("sk") or {}
+        line = f"- **{e(_tugas_name(data, item['jenis']))}**"
+        if sk.get("nomor"):
+            line += f" — SK <code>{e(sk['nomor'])}</code>"
+            if sk.get("tanggal"):
+                line += f" ({e(_date(sk['tanggal']))})"
+        if item.get("laporan") and not data.publik:
+            line += f"<br>*Laporan:* {e(item['laporan'])}"
+        out.append(line)
+    if not tugas.get("tugas_tambahan"):
+        out.append("Tidak ada tugas tambahan.")
+    pokok = tugas.get("tugas_pokok") or {}
+    if pokok and not data.publik:
+        out += ["", "**Pelaksanaan tugas pokok:**", "", "| Unsur | Uraian |", "|---|---|"]
+        for key, text in pokok.items():
+            out.append(
+                f"| {e(key.replace('_', ' ').capitalize())} | {e(' '.join(str(text).split()))} |"
+            )
     return [*out, ""]
 
 
