@@ -207,19 +207,20 @@ def _set_plan_status(root: Path, periode: str, pegawai: str, keep: int) -> None:
     plan.write_text("\n".join(lines[:cut]) + "\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    ("change", "code", "pihak"),
-    [
-        ("non_asn", "KIN801", "tidak perlu"),
-        ("plan_submitted", "KIN802", "kepala sekolah"),
-        ("not_assessed", "KIN803", "kepala sekolah"),
-        ("no_ks_plan", "KIN806", "kepala sekolah"),
-        ("no_unor", "KIN807", "operator sekolah"),
-        ("no_jenjang", "KIN808", "operator sekolah"),
-        ("invalid_record", "KIN809", "kepala sekolah"),
-        ("bad_nip", "KIN809", "operator sekolah"),
-    ],
-)
+# One row per pre-sync check that `kinerja ekspor bkn` reports from the records.
+READINESS = [
+    ("non_asn", "KIN801", "tidak perlu"),
+    ("plan_submitted", "KIN802", "kepala sekolah"),
+    ("not_assessed", "KIN803", "kepala sekolah"),
+    ("no_ks_plan", "KIN806", "kepala sekolah"),
+    ("no_unor", "KIN807", "operator sekolah"),
+    ("no_jenjang", "KIN808", "operator sekolah"),
+    ("invalid_record", "KIN809", "kepala sekolah"),
+    ("bad_nip", "KIN809", "operator sekolah"),
+]
+
+
+@pytest.mark.parametrize(("change", "code", "pihak"), READINESS)
 def test_person_not_ready_is_listed_with_reason_and_who_acts(
     school: Path, change: str, code: str, pihak: str
 ) -> None:
@@ -274,21 +275,94 @@ def test_person_not_ready_is_listed_with_reason_and_who_acts(
     assert code in result.output
 
 
-def test_plt_assessor_is_exported_with_a_warning(school: Path) -> None:
-    # A Plt KS changes the approval rules of the plans too, so the records would no longer
-    # validate; the readiness check itself is exercised on the validated model instead.
+# The KS status at the assessment date. Records with a Plt or no KS at all no longer validate
+# (approval rules KIN310/KIN311 fire first and block through KIN809), so the readiness check
+# itself is exercised on the validated model: (status, code, blocks the export, who acts).
+ASSESSOR = [
+    ("plt", "KIN805", False, "dinas"),
+    ("kosong", "KIN804", True, "dinas"),
+]
+
+
+@pytest.mark.parametrize(("status", "code", "blocks", "pihak"), ASSESSOR)
+def test_assessor_status_is_checked_before_export(
+    school: Path, status: str, code: str, blocks: bool, pihak: str
+) -> None:
     from kinerja_build.export.readiness import assess
     from kinerja_build.validate import validate
 
     result = validate(school)
     assert result.school.sekolah is not None and result.school.sekolah.data is not None
-    result.school.sekolah.data["kepala_sekolah"][0]["status"] = "plt"
+    entry = result.school.sekolah.data["kepala_sekolah"][0]
+    entry["status"] = status
+    if status == "kosong":
+        entry.pop("pegawai", None)
     verdicts = {v.pegawai: v for v in assess(result.school, domain.parse_periode("2025"), [])}
     guru = verdicts[GURU]
-    assert guru.ready
-    assert [reason.code for reason in guru.warnings] == ["KIN805"]
-    assert guru.warnings[0].pihak == "dinas"
+    found = guru.reasons if blocks else guru.warnings
+    assert [(reason.code, reason.pihak) for reason in found] == [(code, pihak)]
+    assert guru.ready is not blocks
     assert not verdicts[KS].warnings, "the KS is assessed by the Dinas, not by a Plt"
+
+
+# Validator cases (tests/cases/invalid) whose problems make the real PMM → e-Kinerja sync fail
+# (DOMAIN: NIP structure, duplicate NIP, no atasan, predikat not matching the ratings, angka
+# kredit, jenjang without coefficient). Each keeps its validator code and blocks the person
+# through KIN809; the export names that code and who must act.
+SYNC_BREAKING = [
+    "KIN301-nip-struktur",
+    "KIN302-nip-ganda",
+    "KIN310-tanpa-atasan",
+    "KIN601-predikat-bukan-max",
+    "KIN602-angka-kredit-salah",
+    "KIN604-jenjang-kosong",
+]
+
+
+def _overlay(case: Path, root: Path) -> dict[str, Any]:
+    """Apply a validator case's overlay to the school at `root`, as tests/test_cases.py does."""
+    spec = _load(case / "case.yaml")
+    assert not spec.get("buat"), "generated files are not supported here"
+    for relative in spec.get("hapus", []):
+        (root / relative).unlink()
+    for source in sorted(case.rglob("*")):
+        if source.is_file() and source.name != "case.yaml":
+            target = root / source.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    return spec
+
+
+@pytest.mark.parametrize("case", SYNC_BREAKING)
+def test_records_with_validator_errors_are_not_exported(school: Path, case: str) -> None:
+    spec = _overlay(TESTS / "cases" / "invalid" / case, school)
+    result = _export(school, "--periode", "2025")
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+    rows = _not_ready(school, "2025")
+    exported = {
+        row["nip"] for row in json.loads(_read(_bundle(school, "2025"))["kinerja-periodik.json"])
+    }
+    in_2025 = {path.name for path in (school / "records" / "kinerja" / "2025").iterdir()}
+    checked = 0
+    for expected in spec["harapan"]:
+        parts = Path(expected["file"]).parts
+        person = Path(parts[-1]).stem if parts[1] == "pegawai" else parts[3]
+        if (parts[1] == "kinerja" and parts[2] != "2025") or person not in in_2025:
+            continue
+        codes = {item["code"] for item in spec["harapan"] if item["file"] == expected["file"]}
+        listed = [
+            row
+            for row in rows
+            if row["ID pegawai"] == person
+            and row["Kode"] == "KIN809"
+            and row["Berkas"] == expected["file"]
+        ]
+        assert listed, (case, expected, rows)
+        assert any(row["Alasan"].split(":")[0] in codes for row in listed), listed
+        assert all(row["Pihak yang perlu bertindak"] for row in listed)
+        assert person not in exported
+        checked += 1
+    assert checked, f"{case}: no expectation concerns a person of periode 2025"
 
 
 # -- reproducibility, PDFs -------------------------------------------------------------------------
@@ -378,6 +452,12 @@ def _rehash(files: dict[str, bytes]) -> dict[str, bytes]:
     return files
 
 
+def _rehash_after(
+    change: Callable[[dict[str, bytes]], dict[str, bytes]],
+) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
+    return lambda files: _rehash(change(files))
+
+
 def _flip_byte(files: dict[str, bytes]) -> dict[str, bytes]:
     content = bytearray(files["penilaian.csv"])
     content[-3] ^= 1
@@ -416,7 +496,77 @@ TAMPERING: dict[str, tuple[Callable[[dict[str, bytes]], dict[str, bytes]], str]]
         ),
         "KIN825",
     ),
+    "wrong-predikat-label": (
+        _rehash_after(
+            _json_edit(
+                "kinerja-periodik.json",
+                lambda rows: rows[0].update(
+                    predikat="Sangat Kurang" if rows[0]["predikat"] != "Sangat Kurang" else "Baik"
+                ),
+            )
+        ),
+        "KIN826",
+    ),
+    "wrong-months": (
+        _rehash_after(
+            _json_edit(
+                "kinerja-periodik.json", lambda rows: rows[0].update(bulanSelesaiPenilaian=6)
+            )
+        ),
+        "KIN826",
+    ),
+    "duplicate-row": (
+        _rehash_after(_json_edit("kinerja-periodik.json", lambda rows: rows.append(rows[0]))),
+        "KIN826",
+    ),
+    "annual-differs": (
+        _rehash_after(
+            _json_edit(
+                "skp-tahunan.json",
+                lambda rows: rows[0].update(
+                    perilakuKerjaNilai=rows[0]["perilakuKerjaNilai"] % 3 + 1
+                ),
+            )
+        ),
+        "KIN826",
+    ),
+    "wrong-count": (
+        _json_edit("manifest.json", lambda manifest: manifest["jumlah"].update(diekspor=99)),
+        "KIN826",
+    ),
+    "credit-dropped": (
+        _rehash_after(_json_edit("angka-kredit.json", lambda items: items.clear())),
+        "KIN827",
+    ),
+    "wrong-koefisien-id": (
+        _rehash_after(
+            _json_edit(
+                "angka-kredit.json",
+                lambda items: items[0].update(
+                    koefisienId=42 if items[0]["koefisienId"] != 42 else 12
+                ),
+            )
+        ),
+        "KIN827",
+    ),
+    "nan-credit": (
+        lambda files: _rehash(
+            {
+                **files,
+                "angka-kredit.json": files["angka-kredit.json"].replace(
+                    b'"angkaKredit": ', b'"angkaKredit": NaN, "x": ', 1
+                ),
+            }
+        ),
+        "KIN825",
+    ),
+    "manifest-not-object": (lambda files: {**files, "manifest.json": b"[]"}, "KIN825"),
+    "manifest-deeply-nested": (
+        lambda files: {**files, "manifest.json": b"[" * 50_000 + b"]" * 50_000},
+        "KIN825",
+    ),
     "path-traversal": (lambda files: {**files, "../../etc/passwd": b"x"}, "KIN820"),
+    "windows-path": (lambda files: {**files, "C:\\Windows\\x.txt": b"x"}, "KIN820"),
     "absolute-path": (lambda files: {**files, "/tmp/x": b"x"}, "KIN820"),
     "no-manifest": (
         lambda files: {k: v for k, v in files.items() if k != "manifest.json"},
@@ -438,12 +588,84 @@ def test_tampered_bundle_is_caught(school: Path, tmp_path: Path, kind: str) -> N
     assert "Traceback" not in result.output
 
 
-def test_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
-    bomb = tmp_path / "bom.zip"
-    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def _zip_bomb(original: bytes, path: Path) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("kinerja-periodik.json", b"0" * (50 * 1024 * 1024))
-    result = _run("ekspor", "periksa", str(bomb))
-    assert result.exit_code == 1 and "KIN821" in result.output
+
+
+def _central_entry(data: bytes, name: str) -> int:
+    """Offset of the central directory header of entry `name`."""
+    offset = data.index(b"PK\x01\x02")
+    while True:
+        length = int.from_bytes(data[offset + 28 : offset + 30], "little")
+        if data[offset + 46 : offset + 46 + length] == name.encode():
+            return offset
+        offset = data.index(b"PK\x01\x02", offset + 4)
+
+
+def _huge_declared_size(original: bytes, path: Path) -> None:
+    data = bytearray(original)
+    entry = _central_entry(original, "kinerja-periodik.json")
+    data[entry + 24 : entry + 28] = (0x7FFF_0000).to_bytes(4, "little")  # uncompressed size
+    path.write_bytes(bytes(data))
+
+
+def _local_entry(data: bytes, name: str) -> int:
+    entry = _central_entry(data, name)
+    return int.from_bytes(data[entry + 42 : entry + 46], "little")
+
+
+def _flipped_compressed_byte(original: bytes, path: Path) -> None:
+    data = bytearray(original)
+    local = _local_entry(original, "kinerja-periodik.json")
+    name_length = int.from_bytes(data[local + 26 : local + 28], "little")
+    extra_length = int.from_bytes(data[local + 28 : local + 30], "little")
+    data[local + 30 + name_length + extra_length + 40] ^= 0x55  # inside the deflate stream
+    path.write_bytes(bytes(data))
+
+
+def _local_name_differs(original: bytes, path: Path) -> None:
+    data = bytearray(original)
+    local = _local_entry(original, "skp-tahunan.json")
+    data[local + 30] = ord("x")  # the local header now names another file than the directory
+    path.write_bytes(bytes(data))
+
+
+# Damage below the zip layer, applied to the bytes of a real bundle: (change, code).
+HOSTILE: dict[str, tuple[Callable[[bytes, Path], None], str]] = {
+    "zip-bomb": (_zip_bomb, "KIN821"),
+    "huge-declared-size": (_huge_declared_size, "KIN821"),
+    "flipped-compressed-byte": (_flipped_compressed_byte, "KIN823"),
+    "local-name-differs": (_local_name_differs, "KIN823"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_damaged_archive_is_caught_without_traceback(
+    school: Path, tmp_path: Path, kind: str
+) -> None:
+    assert _export(school, "--periode", "2025").exit_code == 0
+    change, code = HOSTILE[kind]
+    damaged = tmp_path / f"{kind}.zip"
+    change(_bundle(school, "2025").read_bytes(), damaged)
+    result = CliRunner().invoke(cli, ["ekspor", "periksa", str(damaged)], env={"NO_COLOR": "1"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1, result.output
+    assert code in result.output
+
+
+def test_every_export_code_is_exercised() -> None:
+    """The tables above cover every code the registry declares for the export (KIN8xx)."""
+    from kinerja_build import rules
+
+    declared = {rule.code for rule in rules.all_rules() if rule.scope == "ekspor"}
+    exercised = (
+        {code for _, code, _ in READINESS}
+        | {code for _, code, _, _ in ASSESSOR}
+        | {code for _, code in TAMPERING.values()}
+        | {code for _, code in HOSTILE.values()}
+    )
+    assert declared == exercised, (declared - exercised, exercised - declared)
 
 
 @pytest.mark.parametrize("content", [None, b"bukan zip", b""])
@@ -457,21 +679,37 @@ def test_not_a_bundle_is_a_usage_error(tmp_path: Path, content: bytes | None) ->
 
 
 def test_export_codes_are_listed_by_kinerja_rules(run_cli: Callable[..., Result]) -> None:
+    from kinerja_build import rules
+
     listed = run_cli("rules").output
-    for code in [f"KIN80{n}" for n in range(1, 10)] + [f"KIN82{n}" for n in range(8)]:
+    codes = [rule.code for rule in rules.all_rules() if rule.scope == "ekspor"]
+    assert len(codes) >= 17
+    for code in codes:
         assert code in listed
 
 
-def test_no_kepala_sekolah_blocks_the_export(school: Path) -> None:
-    from kinerja_build.export.readiness import assess
+@pytest.mark.parametrize(
+    ("setting", "severity", "exit_code"),
+    [(None, "galat", 1), ("peringatan", "peringatan", 0), ("mati", None, 0)],
+)
+def test_school_config_sets_the_severity_of_export_checks(
+    school: Path, setting: str | None, severity: str | None, exit_code: int
+) -> None:
+    """`aturan:` in kinerja.yml changes how a check is reported, never who is exported."""
+    from kinerja_build.build import BuildContext
+    from kinerja_build.export import build_exports
     from kinerja_build.validate import validate
 
-    result = validate(school)
-    assert result.school.sekolah is not None and result.school.sekolah.data is not None
-    entry = result.school.sekolah.data["kepala_sekolah"][0]
-    entry["status"] = "kosong"
-    entry.pop("pegawai", None)
-    verdicts = {v.pegawai: v for v in assess(result.school, domain.parse_periode("2025"), [])}
-    reasons = [(reason.code, reason.pihak) for reason in verdicts[GURU].reasons]
-    assert ("KIN804", "dinas") in reasons
-    assert not verdicts[GURU].ready
+    sekolah = school / "records" / "sekolah.yaml"
+    lines = sekolah.read_text(encoding="utf-8").splitlines()
+    sekolah.write_text("\n".join(x for x in lines if not x.startswith("unor:")) + "\n")
+    if setting:
+        (school / "kinerja.yml").write_text(f"aturan:\n  KIN807: {setting}\n", encoding="utf-8")
+    outcome = build_exports(BuildContext(school, school / "build", validate(school)), "2025")
+    reported = {d.severity.label for d in outcome.diagnostics if d.code == "KIN807"}
+    assert reported == ({severity} if severity else set())
+    result = _export(school, "--periode", "2025")
+    assert result.exit_code == exit_code, result.output
+    assert "[KIN807; operator sekolah]" in result.output, "the not-ready list is always shown"
+    assert json.loads(_read(_bundle(school, "2025"))["kinerja-periodik.json"]) == []
+    assert "KIN807" in {row["Kode"] for row in _not_ready(school, "2025")}

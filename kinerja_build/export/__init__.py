@@ -80,7 +80,11 @@ def export_periode(
     outcome.written.extend([written, report])
     for verdict in verdicts:
         for reason in [*verdict.reasons, *verdict.warnings]:
-            outcome.diagnostics.append(to_diagnostic(result.school, periode.id, verdict, reason))
+            diagnostic = to_diagnostic(
+                result.school, periode.id, verdict, reason, result.config.severities
+            )
+            if diagnostic is not None:
+                outcome.diagnostics.append(diagnostic)
     outcome.lines.extend(_summary(periode, verdicts, len(periodik), attached, written, bundle))
 
 

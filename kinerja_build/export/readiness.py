@@ -10,10 +10,10 @@ code and message, so each problem has exactly one code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from kinerja_build import domain
+from kinerja_build import domain, rules
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.load import locate
 from kinerja_build.model import RecordFile, School
@@ -49,21 +49,6 @@ class Readiness:
     @property
     def ready(self) -> bool:
         return not self.reasons
-
-
-# Severity of each export code in `kinerja build` output: errors are data to repair before any
-# export; infos are normal progress during the year (not assessed yet, non-ASN).
-SEVERITY = {
-    "KIN801": Severity.INFO,
-    "KIN802": Severity.INFO,
-    "KIN803": Severity.INFO,
-    "KIN804": Severity.WARNING,
-    "KIN805": Severity.WARNING,
-    "KIN806": Severity.WARNING,
-    "KIN807": Severity.ERROR,
-    "KIN808": Severity.ERROR,
-    "KIN809": Severity.WARNING,
-}
 
 
 def assess(
@@ -238,8 +223,21 @@ def _assessor_reasons(
     return []
 
 
-def to_diagnostic(school: School, periode: str, verdict: Readiness, reason: Reason) -> Diagnostic:
-    """A readiness finding as a diagnostic of the build (file, line, column when known)."""
+def to_diagnostic(
+    school: School,
+    periode: str,
+    verdict: Readiness,
+    reason: Reason,
+    severities: Mapping[str, str] | None = None,
+) -> Diagnostic | None:
+    """A readiness finding as a diagnostic of the build (file, line, column when known).
+
+    The severity is the registry's (`kinerja rules`), or the school's `aturan:` override in
+    kinerja.yml; `mati` silences the message but never exports the person anyway.
+    """
+    override = (severities or {}).get(reason.code)
+    if override == "mati":
+        return None
     line = column = 0
     if reason.file:
         absolute = school.root / reason.file
@@ -247,7 +245,7 @@ def to_diagnostic(school: School, periode: str, verdict: Readiness, reason: Reas
     who = f"Pihak yang perlu bertindak: {reason.pihak}." if reason.pihak != NONE else ""
     return Diagnostic(
         reason.code,
-        SEVERITY[reason.code],
+        Severity.from_label(override) if override else rules.get(reason.code).severity,
         reason.file,
         f"Ekspor BKN {periode}, {verdict.nama}: {reason.message}",
         who or "Tidak perlu tindakan.",

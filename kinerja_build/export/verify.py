@@ -8,10 +8,12 @@ edited too), and every derived value is recomputed with `domain.py`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,8 @@ from kinerja_build.export.bundle import BUNDLE_SCHEMAS
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200  # deflate rarely exceeds ~20× on JSON/CSV/PDF; far more means a zip bomb
+RATINGS = {code: key for key, code in domain.RATING_CODES.items()}
+PREDIKAT_BY_CODE = {code: key for key, code in domain.PREDIKAT_CODES.items()}
 JSON_FILES = {"kinerja-periodik.json", "skp-tahunan.json", "angka-kredit.json", "manifest.json"}
 
 
@@ -41,8 +45,23 @@ def verify(path: Path) -> list[Diagnostic]:
         problems = list(_entries(archive, path.name))
         if problems:
             return problems  # never read from a bundle whose layout is already unsafe
-        contents = {info.filename: archive.read(info) for info in archive.infolist()}
-    return list(_contents(contents, path.name))
+        contents: dict[str, bytes] = {}
+        for info in archive.infolist():
+            try:
+                # Bounded by the declared size checked above: zipfile stops there.
+                contents[info.filename] = archive.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+                problems.append(
+                    _problem(
+                        "KIN823",
+                        path.name,
+                        f"Entri {info.filename} rusak dan tidak dapat dibaca ({error}).",
+                        "Berkas rusak dalam pengiriman atau telah diubah; buat ulang dari records.",
+                        info.filename,
+                    )
+                )
+    damaged = {info.filename for info in archive.infolist()} - set(contents)
+    return problems + list(_contents(contents, path.name, damaged))
 
 
 def _problem(code: str, bundle: str, message: str, hint: str, entry: str = "") -> Diagnostic:
@@ -99,34 +118,39 @@ def _entries(archive: zipfile.ZipFile, bundle: str) -> Iterator[Diagnostic]:
         )
 
 
-def _contents(files: dict[str, bytes], bundle: str) -> Iterator[Diagnostic]:
+def _contents(
+    files: dict[str, bytes], bundle: str, damaged: Collection[str] = ()
+) -> Iterator[Diagnostic]:
     manifest = _json(files, "manifest.json", bundle)
     if isinstance(manifest, Diagnostic):
         yield manifest
         return
-    yield from _schema(manifest, "manifest", bundle, "manifest.json")
-    listed = {
-        item.get("nama"): item for item in manifest.get("berkas", []) if isinstance(item, dict)
-    }
-    for name, item in sorted(listed.items(), key=lambda pair: str(pair[0])):
-        content = files.get(str(name))
+    shape = list(_schema(manifest, "manifest", bundle, "manifest.json"))
+    if shape:
+        yield from shape
+        return  # a manifest of the wrong shape cannot vouch for any checksum
+    listed = {item["nama"]: item for item in manifest["berkas"]}
+    for name, item in sorted(listed.items()):
+        content = files.get(name)
+        if name in damaged:
+            continue  # already reported as unreadable
         if content is None:
             yield _problem(
                 "KIN822",
                 bundle,
                 f"{name} tercantum di manifest tetapi tidak ada.",
                 "Berkas ekspor tidak lengkap; buat ulang.",
-                str(name),
+                name,
             )
-        elif hashlib.sha256(content).hexdigest() != item.get("sha256") or len(content) != item.get(
-            "ukuran"
+        elif (
+            hashlib.sha256(content).hexdigest() != item["sha256"] or len(content) != item["ukuran"]
         ):
             yield _problem(
                 "KIN823",
                 bundle,
                 f"Isi {name} tidak cocok dengan SHA-256/ukuran di manifest.",
                 "Berkas telah diubah setelah dibuat; buat ulang dari records.",
-                str(name),
+                name,
             )
     for name in sorted(set(files) - set(listed) - {"manifest.json"}):
         yield _problem(
@@ -136,16 +160,22 @@ def _contents(files: dict[str, bytes], bundle: str) -> Iterator[Diagnostic]:
             "Hapus berkas tambahan atau buat ulang berkas ekspor.",
             name,
         )
-    data = {}
+    data: dict[str, Any] = {}
     for name in sorted(JSON_FILES - {"manifest.json"}):
+        if name not in files and name not in listed:
+            yield _problem(
+                "KIN822", bundle, f"{name} tidak ada.", "Berkas ekspor tidak lengkap.", name
+            )
         if name not in files:
             continue
         parsed = _json(files, name, bundle)
         if isinstance(parsed, Diagnostic):
             yield parsed
             continue
-        yield from _schema(parsed, name.removesuffix(".json"), bundle, name)
-        data[name] = parsed
+        shape = list(_schema(parsed, name.removesuffix(".json"), bundle, name))
+        yield from shape
+        if not shape:  # only well-formed data is compared; the rest is already reported
+            data[name] = parsed
     yield from _consistency(data, manifest, files, bundle)
 
 
@@ -155,30 +185,37 @@ def _json(files: dict[str, bytes], name: str, bundle: str) -> Any:
             "KIN822", bundle, f"{name} tidak ada.", "Berkas ekspor tidak lengkap; buat ulang.", name
         )
     try:
-        return json.loads(files[name].decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+        return json.loads(files[name].decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         return _problem(
             "KIN825",
             bundle,
-            f"{name} bukan JSON yang sah ({error}).",
+            f"{name} bukan JSON yang sah ({str(error)[:120]}).",
             "Buat ulang berkas ekspor.",
             name,
         )
 
 
-def _schema(value: Any, kind: str, bundle: str, name: str) -> Iterator[Diagnostic]:
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} bukan angka JSON")  # NaN/Infinity: Python accepts, JSON does not
+
+
+@functools.cache
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
     schema = json.loads(
         (resources.schemas_dir() / "ekspor" / f"{kind}.schema.json").read_text(encoding="utf-8")
     )
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-    for error in sorted(validator.iter_errors(value), key=lambda item: list(item.absolute_path))[
-        :20
-    ]:
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _schema(value: Any, kind: str, bundle: str, name: str) -> Iterator[Diagnostic]:
+    errors = sorted(_validator(kind).iter_errors(value), key=lambda item: list(item.absolute_path))
+    for error in errors[:20]:
         where = "/".join(str(part) for part in error.absolute_path) or "(akar)"
         yield _problem(
             "KIN825",
             bundle,
-            f"{name} tidak sesuai skema di {where}: {error.message}",
+            f"{name} tidak sesuai skema di {where}: {error.message[:200]}",
             "Buat ulang berkas ekspor dengan kinerja.",
             name,
         )
@@ -187,97 +224,202 @@ def _schema(value: Any, kind: str, bundle: str, name: str) -> Iterator[Diagnosti
 def _consistency(
     data: dict[str, Any], manifest: dict[str, Any], files: dict[str, bytes], bundle: str
 ) -> Iterator[Diagnostic]:
-    periodik = data.get("kinerja-periodik.json")
-    if not isinstance(periodik, list):
-        return
+    """Each value recomputed from the values it derives from, within and across the files."""
     try:
-        periode = domain.parse_periode(str(manifest.get("periode")))
+        periode = domain.parse_periode(manifest["periode"])
     except domain.PeriodeError:
         yield _problem(
             "KIN826",
             bundle,
-            "Periode di manifest tidak sah.",
+            f"Periode {manifest['periode']} di manifest tidak sah.",
             "Buat ulang berkas ekspor.",
             "manifest.json",
         )
         return
-    ratings: dict[Any, str] = {code: key for key, code in domain.RATING_CODES.items()}
-    for index, row in enumerate(periodik):
-        if not isinstance(row, dict):
-            continue
-        where = f"kinerja-periodik.json#{index}"
-        hasil, perilaku = (
-            ratings.get(row.get("hasilKinerjaNilai")),
-            ratings.get(row.get("perilakuKerjaNilai")),
-        )
-        if hasil and perilaku:
-            expected = domain.PREDIKAT_CODES[domain.predikat(hasil, perilaku)]
-            if row.get("kuadranKinerjaNilai") != expected:
-                yield _problem(
-                    "KIN826",
-                    bundle,
-                    f"NIP {row.get('nip')}: kuadran {row.get('kuadranKinerjaNilai')} tidak sesuai matriks "
-                    f"untuk rating {row.get('hasilKinerjaNilai')}/{row.get('perilakuKerjaNilai')} "
-                    f"(seharusnya {expected}).",
-                    "Predikat harus mengikuti matriks PermenPANRB 6/2022; perbaiki penilaian dan buat ulang.",
-                    where,
-                )
-        months = (
-            row.get("bulanMulaiPenilaian"),
-            row.get("bulanSelesaiPenilaian"),
-            row.get("tahun"),
-        )
-        if (
-            months != (periode.start.month, periode.end.month, periode.year)
-            or row.get("periode") != periode.id
-        ):
-            message = f"NIP {row.get('nip')}: bulan/tahun tidak sesuai periode {periode.id}."
-            yield _problem("KIN826", bundle, message, "Buat ulang berkas ekspor.", where)
-        for document in row.get("path") or []:
-            if isinstance(document, dict) and document.get("dok_uri") not in files:
-                yield _problem(
-                    "KIN822",
-                    bundle,
-                    f"Dokumen {document.get('dok_uri')} dirujuk tetapi tidak ada.",
-                    "Berkas ekspor tidak lengkap; buat ulang.",
-                    where,
-                )
-    yield from _credit(data.get("angka-kredit.json"), bundle)
-
-
-def _credit(items: Any, bundle: str) -> Iterator[Diagnostic]:
-    if not isinstance(items, list):
-        return
-    predikat_by_code: dict[Any, str] = {code: key for key, code in domain.PREDIKAT_CODES.items()}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
-        predikat = predikat_by_code.get(item.get("kuadranKinerjaNilai"))
-        jenjang, months = item.get("jenjangJabatan"), item.get("bulan")
-        if predikat is None or jenjang not in domain.KOEFISIEN or not isinstance(months, int):
-            continue
-        exact = domain.angka_kredit(predikat, jenjang, months)
-        stated = item.get("angkaKredit")
-        wrong_value = not isinstance(stated, int | float) or not domain.ak_matches(stated, exact)
-        if wrong_value or item.get("koefisienId") != domain.KOEFISIEN[jenjang][1]:
+    periodik = data.get("kinerja-periodik.json")
+    if periodik is not None:
+        for index, row in enumerate(periodik):
+            yield from _row(row, periode, manifest, files, bundle, f"kinerja-periodik.json#{index}")
+        nips = [row["nip"] for row in periodik]
+        for nip in sorted({nip for nip in nips if nips.count(nip) > 1}):
             yield _problem(
-                "KIN827",
+                "KIN826",
                 bundle,
-                f"NIP {item.get('nip')}: angka kredit {stated} tidak sesuai rumus "
-                f"({months}/12 × {domain.PREDIKAT_PERCENT[predikat]}% × {domain.KOEFISIEN[jenjang][0]} = "
-                f"{domain.round_ak(exact)}) atau koefisienId salah.",
-                "Buat ulang berkas ekspor dari records.",
-                f"angka-kredit.json#{index}",
+                f"NIP {nip} muncul lebih dari sekali di kinerja-periodik.json.",
+                "Satu pegawai satu baris per periode; buat ulang berkas ekspor.",
+                "kinerja-periodik.json",
             )
-        if isinstance(stated, int | float) and Decimal(str(stated)) != Decimal(
-            str(item.get("kreditUtamaBaru"))
+        yield from _counts(manifest, periodik, data.get("angka-kredit.json"), files, bundle)
+        yield from _annual(data.get("skp-tahunan.json"), periodik, periode, bundle)
+    yield from _credit(data.get("angka-kredit.json"), periodik, bundle)
+
+
+def _row(
+    row: dict[str, Any],
+    periode: domain.Periode,
+    manifest: dict[str, Any],
+    files: dict[str, bytes],
+    bundle: str,
+    where: str,
+) -> Iterator[Diagnostic]:
+    nip = row["nip"]
+    predikat = domain.predikat(
+        RATINGS[row["hasilKinerjaNilai"]], RATINGS[row["perilakuKerjaNilai"]]
+    )
+    expected = domain.PREDIKAT_CODES[predikat]
+    if (row["kuadranKinerjaNilai"], row["predikat"]) != (
+        expected,
+        domain.PREDIKAT_LABELS[predikat],
+    ):
+        yield _problem(
+            "KIN826",
+            bundle,
+            f"NIP {nip}: kuadran {row['kuadranKinerjaNilai']} ({row['predikat']}) tidak sesuai "
+            f"matriks untuk rating {row['hasilKinerjaNilai']}/{row['perilakuKerjaNilai']} "
+            f"(seharusnya {expected}, {domain.PREDIKAT_LABELS[predikat]}).",
+            "Predikat harus mengikuti matriks PermenPANRB 6/2022; perbaiki penilaian dan buat ulang.",
+            where,
+        )
+    stated = (
+        row["periode"],
+        row["bulanMulaiPenilaian"],
+        row["bulanSelesaiPenilaian"],
+        row["tahunMulaiPenilaian"],
+        row["tahunSelesaiPenilaian"],
+        row["tahun"],
+        row["jenisPeriode"],
+        row["npsn"],
+    )
+    wanted = (
+        periode.id,
+        periode.start.month,
+        periode.end.month,
+        periode.start.year,
+        periode.end.year,
+        periode.year,
+        "semester" if periode.half else "tahunan",
+        manifest["npsn"],
+    )
+    if stated != wanted:
+        yield _problem(
+            "KIN826",
+            bundle,
+            f"NIP {nip}: periode, bulan/tahun atau NPSN tidak sesuai manifest "
+            f"({periode.id}, NPSN {manifest['npsn']}).",
+            "Buat ulang berkas ekspor.",
+            where,
+        )
+    for document in row["path"]:
+        if document["dok_uri"] not in files:
+            yield _problem(
+                "KIN822",
+                bundle,
+                f"Dokumen {document['dok_uri']} dirujuk tetapi tidak ada.",
+                "Berkas ekspor tidak lengkap; buat ulang.",
+                where,
+            )
+
+
+def _counts(
+    manifest: dict[str, Any],
+    periodik: list[dict[str, Any]],
+    kredit: list[dict[str, Any]] | None,
+    files: dict[str, bytes],
+    bundle: str,
+) -> Iterator[Diagnostic]:
+    actual = {
+        "diekspor": len(periodik),
+        "dokumen": sum(1 for name in files if name.startswith("dokumen/")),
+    }
+    if kredit is not None:
+        actual["angka_kredit"] = len(kredit)
+    for key, count in sorted(actual.items()):
+        if manifest["jumlah"].get(key, count) != count:
+            yield _problem(
+                "KIN826",
+                bundle,
+                f"manifest.json: jumlah.{key} = {manifest['jumlah'][key]}, isi berkas {count}.",
+                "Buat ulang berkas ekspor.",
+                "manifest.json",
+            )
+
+
+def _annual(
+    annual: list[dict[str, Any]] | None,
+    periodik: list[dict[str, Any]],
+    periode: domain.Periode,
+    bundle: str,
+) -> Iterator[Diagnostic]:
+    if annual is None:
+        return
+    by_nip = {row["nip"]: row for row in periodik}
+    keys = ("tahun", "hasilKinerjaNilai", "perilakuKerjaNilai", "kuadranKinerjaNilai")
+    for index, item in enumerate(annual):
+        row = by_nip.get(item["nip"])
+        if periode.half or row is None or any(item[key] != row[key] for key in keys):
+            yield _problem(
+                "KIN826",
+                bundle,
+                f"NIP {item['nip']}: hasil tahunan tidak sesuai kinerja-periodik.json"
+                + (" (periode semester tidak punya hasil tahunan)." if periode.half else "."),
+                "Buat ulang berkas ekspor.",
+                f"skp-tahunan.json#{index}",
+            )
+
+
+def _credit(
+    items: list[dict[str, Any]] | None, periodik: list[dict[str, Any]] | None, bundle: str
+) -> Iterator[Diagnostic]:
+    if items is None:
+        return
+    by_nip = {row["nip"]: row for row in periodik or []}
+    for index, item in enumerate(items):
+        where = f"angka-kredit.json#{index}"
+        predikat = PREDIKAT_BY_CODE[item["kuadranKinerjaNilai"]]
+        jenjang, months = item["jenjangJabatan"], item["bulan"]
+        coefficient, koefisien_id = domain.KOEFISIEN[jenjang]
+        exact = domain.angka_kredit(predikat, jenjang, months)
+        stated = item["angkaKredit"]
+        row = by_nip.get(item["nip"])
+        if (
+            not domain.ak_matches(stated, exact)
+            or Decimal(str(stated)) != Decimal(str(item["kreditUtamaBaru"]))
+            or item["koefisienId"] != koefisien_id
+            or Decimal(str(item["koefisien"])) != coefficient
+            or item["persentase"] != domain.PREDIKAT_PERCENT[predikat]
         ):
             yield _problem(
                 "KIN827",
                 bundle,
-                f"NIP {item.get('nip')}: kreditUtamaBaru berbeda dari angkaKredit.",
+                f"NIP {item['nip']}: angka kredit {stated} tidak sesuai rumus "
+                f"({months}/12 × {domain.PREDIKAT_PERCENT[predikat]}% × {coefficient} = "
+                f"{domain.round_ak(exact)}, koefisienId {koefisien_id}).",
                 "Buat ulang berkas ekspor dari records.",
-                f"angka-kredit.json#{index}",
+                where,
+            )
+        if periodik is not None and (
+            row is None
+            or row["statusKepegawaian"] != "pns"
+            or (row["kuadranKinerjaNilai"], row["koefisienId"])
+            != (item["kuadranKinerjaNilai"], item["koefisienId"])
+        ):
+            yield _problem(
+                "KIN827",
+                bundle,
+                f"NIP {item['nip']}: angka kredit tanpa baris PNS yang sama (kuadran, koefisienId) "
+                "di kinerja-periodik.json.",
+                "Angka kredit hanya untuk PNS yang diekspor; buat ulang berkas ekspor.",
+                where,
+            )
+    credited = {item["nip"] for item in items}
+    for row in periodik or []:
+        if row["statusKepegawaian"] == "pns" and row["nip"] not in credited:
+            yield _problem(
+                "KIN827",
+                bundle,
+                f"NIP {row['nip']}: PNS yang diekspor tanpa angka kredit.",
+                "Buat ulang berkas ekspor dari records.",
+                "angka-kredit.json",
             )
 
 
