@@ -171,7 +171,7 @@ for _code, _name, _title, _severity in (
     (
         "KIN826",
         "predikat-periode",
-        "Kuadran tidak sesuai matriks, atau periode tidak konsisten.",
+        "Isi berkas ekspor tidak konsisten (kuadran, periode, jumlah, hasil tahunan).",
         Severity.ERROR,
     ),
     ("KIN827", "angka-kredit", "Angka kredit atau koefisienId tidak sesuai rumus.", Severity.ERROR),
