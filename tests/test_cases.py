@@ -145,7 +145,8 @@ def test_every_code_has_an_invalid_case() -> None:
     }
     # KIN305 is informational (non-ASN): it is checked by its valid case and a unit test.
     # Render (KIN9xx) and export (KIN8xx) codes come from `kinerja build`/`kinerja ekspor`:
-    # tests/test_render.py, test_export.py and test_review.py cover each of them.
+    # tests/test_render.py, test_export.py and test_review.py cover each of them (for KIN8xx,
+    # test_export.py::test_every_export_code_is_exercised enforces it).
     missing = sorted(
         r.code
         for r in rules.all_rules()

@@ -45,13 +45,14 @@ def export_periode(
     periodik = bundles.rows(result.school, periode, ready)
     bundle = bundles.Bundle(periode, npsn)
     attached = _attach_documents(context, periode, periodik, bundle)
-    kredit = bundles.angka_kredit(periodik, result.school, periode)
+    people = bundles.by_nip(result.school)
+    kredit = bundles.angka_kredit(periodik, result.school, periode, people)
     bundle.files.update(
         {
             "kinerja-periodik.json": bundles.to_json(periodik),
             "skp-tahunan.json": bundles.to_json(bundles.skp_tahunan(periodik, periode)),
             "angka-kredit.json": bundles.to_json(kredit),
-            "pegawai.csv": bundles.pegawai_csv(result.school, periodik),
+            "pegawai.csv": bundles.pegawai_csv(people, periodik),
             "penilaian.csv": bundles.penilaian_csv(periodik, kredit),
             **bundles.schema_files(),
         }
@@ -95,12 +96,13 @@ def _attach_documents(
     bundle: bundles.Bundle,
 ) -> int:
     """Put each exported person's Dokumen Evaluasi Kinerja PDF in dokumen/, when it was built."""
+    attached = 0
+    folder = context.out_dir / "pdf" / periode.id
     by_nip = {
         (context.result.school.person(pid) or {}).get("nip"): pid
         for pid in context.result.school.periods.get(periode.id, {})
     }
-    attached = 0
-    for row in periodik:
+    for row in periodik if folder.is_dir() else ():  # PDF stage not run: nothing to look for
         source = pdf_path(context.out_dir, periode.id, str(by_nip[row["nip"]]), "evaluasi")
         if not source.is_file():
             continue

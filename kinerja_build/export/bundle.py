@@ -10,6 +10,7 @@ validator uses.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -156,10 +157,15 @@ def skp_tahunan(periodik: list[dict[str, Any]], periode: domain.Periode) -> list
 
 
 def angka_kredit(
-    periodik: list[dict[str, Any]], school: School, periode: domain.Periode
+    periodik: list[dict[str, Any]],
+    school: School,
+    periode: domain.Periode,
+    people: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """PNS only: the predikat converted to angka kredit (PermenPANRB 1/2023, PerBKN 3/2023)."""
-    people = by_nip(school)
+    """PNS only: the predikat converted to angka kredit (PermenPANRB 1/2023, PerBKN 3/2023).
+
+    `people` is `by_nip(school)`, computed once per periode by the caller.
+    """
     result = []
     for row in periodik:
         if row["statusKepegawaian"] != "pns" or row["koefisienId"] is None:
@@ -237,7 +243,7 @@ def to_csv(header: list[str], records: list[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def pegawai_csv(school: School, periodik: list[dict[str, Any]]) -> bytes:
+def pegawai_csv(people: dict[str, dict[str, Any]], periodik: list[dict[str, Any]]) -> bytes:
     header = [
         "NIP",
         "Nama",
@@ -248,7 +254,6 @@ def pegawai_csv(school: School, periodik: list[dict[str, Any]]) -> bytes:
         "NPSN",
         "Unit kerja",
     ]
-    people = by_nip(school)
     records = []
     for row in periodik:
         person = people[row["nip"]]
@@ -313,11 +318,17 @@ def to_json(value: Any) -> bytes:
 
 
 def schema_files() -> dict[str, bytes]:
+    return dict(_schema_files())
+
+
+@functools.cache
+def _schema_files() -> tuple[tuple[str, bytes], ...]:
+    """Read once per process: a district export writes them into every bundle."""
     directory = resources.schemas_dir() / "ekspor"
-    return {
-        f"schema/{name}.schema.json": (directory / f"{name}.schema.json").read_bytes()
+    return tuple(
+        (f"schema/{name}.schema.json", (directory / f"{name}.schema.json").read_bytes())
         for name in BUNDLE_SCHEMAS
-    }
+    )
 
 
 def git_commit(root: Path) -> str | None:
