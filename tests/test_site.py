@@ -128,6 +128,23 @@ def test_record_text_is_escaped(base_school: Path, tmp_path: Path) -> None:
     assert 'href="http://x"' not in page
 
 
+def test_hostile_name_cannot_break_out_of_the_title(base_school: Path, tmp_path: Path) -> None:
+    """Material's <title> decodes entities (`striptags`); the plugin must keep them encoded."""
+    person = base_school / "records" / "pegawai" / f"{GURU}.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(
+        re.sub(r"(?m)^nama: .*$", 'nama: "Ahmad </title><script>alert(1)</script>"', text),
+        encoding="utf-8",
+    )
+    result = _build(base_school, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "out" / "site"
+    page = (site / "periode" / "2025" / f"{GURU}.html").read_text(encoding="utf-8")
+    assert "<title>Ahmad &lt;/title&gt;&lt;script&gt;" in page
+    for path in site.rglob("*.html"):
+        assert "<script>alert" not in path.read_text(encoding="utf-8"), path
+
+
 def test_invalid_records_appear_marked_with_their_diagnostics(
     base_school: Path, tmp_path: Path
 ) -> None:

@@ -18,6 +18,7 @@ from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from kinerja_build import domain, resources, schema
 from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
@@ -97,6 +98,14 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         for path in sorted((resources.schemas_dir() / "ekspor").glob("*.json")):
             self._add(files, config, f"schemas/ekspor/{path.name}", path.read_bytes())
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # The title mkdocs takes from the H1 keeps our entities (`&lt;`), but Material's
+        # <title> runs it through `striptags`, which decodes them: a teacher named
+        # `</title><script>…` would run. A meta title is printed as it is, still escaped.
+        if "title" not in page.meta and page.title and not page.is_homepage:
+            page.meta["title"] = page.title
+        return html
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         records = self.root / "records"
