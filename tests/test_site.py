@@ -8,6 +8,7 @@ NIP and every reflection or note in the demo school.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -79,6 +80,9 @@ def test_public_site_leaks_no_nip_and_no_reflection(public_site: Path) -> None:
     assert not list(public_site.rglob("*.pdf")), "PDFs carry NIPs: never on a public site"
     for path in files:
         content = path.read_bytes().decode("utf-8", "replace")
+        if path.suffix == ".json":  # \u escapes of the search index, decoded
+            content = json.dumps(json.loads(content), ensure_ascii=False)
+        content = html.unescape(content)  # pages encode ' _ * … as entities
         compact = content.replace(" ", "")
         for nip in nips:
             assert nip not in compact, f"NIP {nip} in {path}"
@@ -126,6 +130,34 @@ def test_record_text_is_escaped(base_school: Path, tmp_path: Path) -> None:
     assert "<script>alert" not in page
     assert "<img src=x" not in page
     assert 'href="http://x"' not in page
+
+
+def test_record_text_cannot_change_the_markdown(base_school: Path, tmp_path: Path) -> None:
+    """Multi-line text must not start Markdown blocks: attr_list would even add attributes."""
+    folder = base_school / "records" / "kinerja" / "2025" / GURU
+    penilaian = folder / "penilaian.yaml"
+    text = penilaian.read_text(encoding="utf-8")
+    hostile = (
+        "ALPHA\\n{: onmouseover=alert(7) }\\n# BETA\\n1. GAMMA\\n\\n    DELTA\\n!!! danger EPS"
+    )
+    penilaian.write_text(
+        re.sub(r"(?m)^catatan: .*$", lambda _: f'catatan: "{hostile}"', text), encoding="utf-8"
+    )
+    siklus = folder / "siklus.yaml"
+    text = siklus.read_text(encoding="utf-8")
+    siklus.write_text(
+        text.replace("catatan: Rubrik tiga", 'catatan: "sel | ZETA\\n# ETA" #', 1), encoding="utf-8"
+    )
+    result = _build(base_school, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "site" / "periode" / "2025" / f"{GURU}.html").read_text(
+        encoding="utf-8"
+    )
+    assert "onmouseover" in page and 'onmouseover="' not in page
+    assert "<p><em>Catatan:</em> ALPHA<br>" in page
+    for word in ("BETA", "GAMMA", "DELTA", "EPS"):
+        assert re.search(rf"<br>[^<]*{word}", page), word  # still in the same paragraph
+    assert re.search(r"<td>sel &#124; ZETA<br>&#35; ETA</td>", page)
 
 
 def test_hostile_name_cannot_break_out_of_the_title(base_school: Path, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 from kinerja_build import domain, progress, rules
@@ -38,12 +37,28 @@ PDF_TITLES = {
 }
 
 
+# Characters Markdown or its extensions give a meaning inside a line: emphasis, code, links,
+# table cells (`|`), attr_list (`{: onclick=…}` would add attributes), admonitions, escapes.
+# One pass, so the entities made here are not escaped again.
+_ENTITIES = str.maketrans(
+    {
+        **{c: f"&#{ord(c)};" for c in "*_`[]|{}#!\\~^'"},
+        **{"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"},
+    }
+)
+_LIST_START = re.compile(r"^([-+]|\d+(?=[.)]))(?=[.)]?(\s|$))")
+
+
 def e(value: Any) -> str:
-    """Escape record text for HTML (and keep Markdown from interpreting it)."""
-    text = escape("" if value is None else str(value), quote=True)
-    return (
-        text.replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;").replace("[", "&#91;")
-    )
+    """Escape record text for HTML and keep Markdown from interpreting it.
+
+    Line breaks become `<br>`, so record text can never start a Markdown block (heading, list,
+    code block, attribute list) or end the table row or list item it stands in.
+    """
+    lines = [line.strip() for line in ("" if value is None else str(value)).splitlines()]
+    text = "<br>".join(line.translate(_ENTITIES) for line in lines if line)
+    # A leading "- ", "+ " or "1. " would turn "- {text}" into a nested list.
+    return _LIST_START.sub(lambda m: "".join(f"&#{ord(c)};" for c in m[0]), text)
 
 
 def mask_nip(nip: str) -> str:
