@@ -194,6 +194,9 @@ def test_invalid_records_appear_marked_with_their_diagnostics(
     assert "Catatan ini belum valid" in page and "KIN102" in page
     validation = (site / "validasi.html").read_text(encoding="utf-8")
     assert "KIN102" in validation and f"{GURU}.html" in validation
+    # The message's quoted field name is shown as code, the path may wrap at its slashes.
+    assert "Kolom <code>rating_hasil</code> tidak dikenal" in html.unescape(validation)
+    assert f"records/<wbr>kinerja/<wbr>2025/<wbr>{GURU}/<wbr>penilaian.yaml" in validation
 
 
 def test_schemas_are_published_for_editors(tmp_path: Path) -> None:

@@ -155,7 +155,9 @@ def home_page(data: SiteData) -> str:
         ]
     if current is None:
         return "\n".join([*lines, "Belum ada catatan kinerja di `records/kinerja/`.", ""])
-    lines += [f"Periode berjalan: **{e(domain.parse_periode(current).label)}**. Periode lain:"]
+    lines += [
+        f"Periode berjalan: **{e(domain.parse_periode(current).label)}**. Dasbor per periode:"
+    ]
     lines += [""] + [
         f"- [{e(domain.parse_periode(p).label)}](periode/{p}/index.md)"
         for p in periodes(data.school)
@@ -260,7 +262,7 @@ def _problems(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
             out.append(f"    - {item.code} ({e(item.severity.label)})")
             continue
         where = f"{item.file}:{item.line}" if item.line else item.file
-        out.append(f"    - <code>{e(where)}</code> {item.code}: {e(item.message)}")
+        out.append(f"    - <code>{e(where)}</code> {item.code}: {_message(item.message)}")
     return [*out, ""]
 
 
@@ -461,11 +463,28 @@ def validation_page(data: SiteData) -> str:
             f"{item.file}:{item.line}:{item.column}" if item.line else (item.file or "(repositori)")
         )
         page = _page_of(data, item.file)
-        location = f"[<code>{e(where)}</code>]({page})" if page else f"<code>{e(where)}</code>"
+        # <wbr> after each "/" lets long paths wrap at folder boundaries in the narrow column.
+        code = f"<code>{e(where).replace('/', '/<wbr>')}</code>"
+        location = f"[{code}]({page})" if page else code
         out.append(
-            f"| {location} | {item.code} | {item.severity.label} | {e(item.message)} | {e(item.hint)} |"
+            f"| {location} | {item.code} | {item.severity.label} | {_message(item.message)} | {_message(item.hint)} |"
         )
     return "\n".join(out) + "\n"
+
+
+def _message(text: str) -> str:
+    """A diagnostic's text, escaped, with its `quoted` names as code (messages quote values)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # unbalanced backticks: show them as they are
+        return e(text)
+    out = []
+    for i, part in enumerate(parts):
+        text = f"<code>{e(part)}</code>" if i % 2 else e(part)
+        # e() strips each line; keep the spaces around code, never at the very start.
+        lead = " " if i and part[:1].isspace() and not i % 2 else ""
+        trail = " " if part[-1:].isspace() and not i % 2 and i < len(parts) - 1 else ""
+        out.append(lead + text + trail)
+    return "".join(out)
 
 
 def _page_of(data: SiteData, rel: str) -> str | None:
