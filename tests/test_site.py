@@ -7,6 +7,7 @@ NIP and every reflection or note in the demo school.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -99,6 +100,22 @@ def test_public_site_masks_nips_and_leaves_out_ratings(public_site: Path) -> Non
     for label in domain.PREDIKAT_LABELS.values():
         assert f">{label}<" not in text
     assert "Rating hasil kerja" not in text
+
+
+def test_current_periode_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    school = validate(REPO).school
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 9, 1, tzinfo=dt.UTC).timestamp()))
+    )
+    assert pages.current_periode(school) == "2024-2"
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", str(int(dt.datetime(2025, 3, 1, tzinfo=dt.UTC).timestamp()))
+    )
+    assert pages.current_periode(school) == "2025"
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", str(int(dt.datetime(2031, 1, 1, tzinfo=dt.UTC).timestamp()))
+    )
+    assert pages.current_periode(school) == pages.periodes(school)[-1]  # none contains it
 
 
 def test_mask_nip() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kinerja_build import domain, progress, rules
-from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
+from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT, source_date_epoch
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.model import School
 from kinerja_build.site import svg
@@ -132,9 +132,13 @@ def periodes(school: School) -> list[str]:
 
 
 def current_periode(school: School, today: dt.date | None = None) -> str | None:
-    """The periode that contains today, else the latest one with records."""
+    """The periode that contains today, else the latest one with records.
+
+    "Today" is SOURCE_DATE_EPOCH when set, so a reproducible build makes the same home page.
+    """
     found = periodes(school)
-    day = today or dt.date.today()
+    epoch = source_date_epoch()
+    day = today or (dt.datetime.fromtimestamp(epoch, dt.UTC).date() if epoch else dt.date.today())
     for periode_id in found:
         if domain.parse_periode(periode_id).contains(day):
             return periode_id
