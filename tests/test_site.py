@@ -214,6 +214,8 @@ def test_invalid_records_appear_marked_with_their_diagnostics(
     # The message's quoted field name is shown as code, the path may wrap at its slashes.
     assert "Kolom <code>rating_hasil</code> tidak dikenal" in html.unescape(validation)
     assert f"records/<wbr>kinerja/<wbr>2025/<wbr>{GURU}/<wbr>penilaian.yaml" in validation
+    # A person's own file links to their latest page (the non-ASN info, KIN305).
+    assert re.search(r'href="periode/2025/non-asn-rina-marlina\.html"><code>records/', validation)
 
 
 def test_schemas_are_published_for_editors(tmp_path: Path) -> None:

@@ -495,6 +495,12 @@ def _page_of(data: SiteData, rel: str) -> str | None:
     parts = rel.split("/")
     if len(parts) == 5 and parts[:2] == ["records", "kinerja"] and parts[2] in data.school.periods:
         return f"periode/{parts[2]}/{data.slug(parts[3])}.md"
+    if len(parts) == 3 and parts[:2] == ["records", "pegawai"] and parts[2].endswith(".yaml"):
+        # A person's own file: their page in the latest periode they have records in.
+        pegawai_id = parts[2].removesuffix(".yaml")
+        for periode_id in reversed(periodes(data.school)):
+            if pegawai_id in data.school.periods[periode_id]:
+                return f"periode/{periode_id}/{data.slug(pegawai_id)}.md"
     return None
 
 
