@@ -13,9 +13,9 @@ import json
 import shutil
 import socketserver
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -31,6 +31,7 @@ REPO = TESTS.parent
 ARTIFACTS = TESTS / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+T = TypeVar("T")
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
@@ -108,15 +109,39 @@ def _errors(driver: WebDriver) -> list[dict[str, object]]:
     return [entry for entry in logs if entry.get("level") == "SEVERE"]
 
 
+class _Wait:
+    """WebDriverWait that, on a timeout, saves a screenshot and says what the page showed."""
+
+    def __init__(self, driver: WebDriver, name: str, seconds: float = 30) -> None:
+        self.driver, self.name, self.seconds = driver, name, seconds
+
+    def until(self, condition: Callable[[WebDriver], Literal[False] | T]) -> T:
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        try:
+            return WebDriverWait(self.driver, self.seconds).until(condition)
+        except TimeoutException as error:
+            _shot(self.driver, f"gagal-{self.name}", full=True)
+            shown = [
+                e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".kinerja-galat li")
+            ]
+            raise AssertionError(
+                f"{self.name}: waited {self.seconds} s at {self.driver.current_url}; "
+                f"form errors shown: {shown}; console: {_errors(self.driver)}; "
+                f"screenshot tests/artifacts/gagal-{self.name}.png"
+            ) from error
+
+
 def test_dashboard_teacher_and_search(browser: WebDriver, server: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     driver.get(f"{server}/index.html")
-    wait = WebDriverWait(driver, 20)
+    wait = _Wait(driver, "beranda")
     assert "Kinerja SMP Negeri 3 Sukamaju" in driver.title
     assert driver.find_elements(By.CSS_SELECTOR, "svg.kinerja-bar")
     _shot(driver, "1-beranda", full=True)
@@ -157,10 +182,10 @@ def test_rencana_form_from_choice_to_valid_yaml(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     driver = browser
-    wait = WebDriverWait(driver, 20)
+    wait = _Wait(driver, "formulir")
     driver.get(f"{server}/formulir/rencana.html")
     wait.until(
         lambda d: (
@@ -220,10 +245,10 @@ def test_rencana_form_from_choice_to_valid_yaml(
 
 def test_existing_record_loads_into_the_form(browser: WebDriver, server: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     driver = browser
-    wait = WebDriverWait(driver, 20)
+    wait = _Wait(driver, "muat")
     driver.get(f"{server}/formulir/rencana.html")
     wait.until(
         lambda d: (
