@@ -18,7 +18,7 @@ from kinerja_build import __version__, progress, report, rules, scaffold
 from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
-from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.output import check_output_dir, output_tree, write_atomic
 from kinerja_build.validate import Result, validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -155,6 +155,21 @@ def build_command(
     else:
         click.echo(report.summary_line(result.report))
     click.echo(_progress_summary(result))
+    with output_tree(out_dir):
+        _build_outputs(root, out_dir, result, jobs, only, publik, allow_errors)
+    click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
+    sys.exit(_exit_code(result))
+
+
+def _build_outputs(
+    root: Path,
+    out_dir: Path,
+    result: Result,
+    jobs: int | None,
+    only: tuple[str, ...],
+    publik: bool,
+    allow_errors: bool,
+) -> None:
     if result.report.ok or allow_errors:
         context = BuildContext(
             root.resolve(),
@@ -175,8 +190,6 @@ def build_command(
     write_atomic(
         out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8")
     )
-    click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
-    sys.exit(_exit_code(result))
 
 
 def _echo_stage(outcome: StageOutcome) -> None:

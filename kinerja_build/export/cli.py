@@ -12,7 +12,7 @@ from kinerja_build import domain, report
 from kinerja_build.build import BuildContext, source_date_epoch
 from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
-from kinerja_build.output import check_output_dir
+from kinerja_build.output import check_output_dir, output_tree
 from kinerja_build.validate import validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -60,7 +60,8 @@ def bkn_command(root: Path, out: Path | None, periode: str | None) -> None:
         click.echo(report.format_text(result.report, color=_color()), color=_color())
         sys.exit(2)
     context = BuildContext(root.resolve(), out_dir, result, source_date_epoch=source_date_epoch())
-    outcome = build_exports(context, only=periode)
+    with output_tree(out_dir):
+        outcome = build_exports(context, only=periode)
     for line in outcome.lines:
         click.echo(line)
     findings = Report(diagnostics=outcome.diagnostics)
