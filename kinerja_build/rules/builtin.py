@@ -194,3 +194,9 @@ declare(
     "Rencana berubah setelah disetujui; sepakati ditolak.",
     scope="review",
 )
+declare(
+    "KIN714",
+    "tidak-dapat-ditambah",
+    "Langkah tidak dapat ditambahkan tanpa mengubah baris lain (mis. `status` bergaya `[...]`).",
+    scope="review",
+)
