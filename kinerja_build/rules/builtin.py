@@ -262,5 +262,5 @@ declare(
     "KIN714",
     "tidak-dapat-ditambah",
     "Langkah tidak dapat ditambahkan tanpa mengubah baris lain (mis. `status` bergaya `[...]`).",
-    scope="review",
+    scope=Scope.REVIEW,
 )
