@@ -7,7 +7,8 @@ symlink can be committed with `git add -f`). So:
 - no symlink may exist anywhere in the output folder or between the repository and it;
 - kinerja deletes only files it wrote itself: each build lists them in a manifest
   (`.kinerja-keluaran.json`) and a later build removes stale files from that list only;
-- a non-empty folder that kinerja did not make (no manifest, no `validasi.json`) is refused.
+- a folder holding anything besides kinerja's own outputs (pdf/, site/, ekspor-bkn/,
+  validasi.json) is refused.
 """
 
 from __future__ import annotations
@@ -87,13 +88,20 @@ def _refuse_foreign_folder(out: Path) -> None:
         names = [entry.name for entry in os.scandir(out)]
     except OSError as error:
         raise UsageProblem(f"Folder keluaran {out} tidak dapat dibaca: {error.strerror}.") from None
-    if not names or MANIFEST in names or "validasi.json" in names:
-        return
-    raise UsageProblem(
-        f"Folder keluaran {out} sudah berisi berkas yang bukan buatan kinerja "
-        f"(mis. {sorted(names)[0]}). kinerja tidak menimpa atau menghapus berkas orang lain: "
-        "pilih folder baru atau kosong, mis. build/."
+    # kinerja's own top-level names: a folder holding anything else is someone else's.
+    foreign = sorted(
+        name
+        for name in names
+        if name not in (MANIFEST, *OWNED_FILES)
+        and f"{name}/" not in OWNED_PREFIXES
+        and not name.startswith(".kinerja-")
     )
+    if foreign:
+        raise UsageProblem(
+            f"Folder keluaran {out} sudah berisi berkas yang bukan buatan kinerja "
+            f"(mis. {foreign[0]}). kinerja tidak menimpa atau menghapus berkas orang lain: "
+            "pilih folder baru atau kosong, mis. build/."
+        )
 
 
 def _refuse_symlinks_inside(out: Path) -> None:

@@ -78,20 +78,25 @@ def test_a_forged_manifest_cannot_make_kinerja_delete_outside_its_outputs(
 ) -> None:
     out = school / "build"
     out.mkdir()
-    keep = {
-        "catatan.txt": b"milik pengguna",
-        "pdf/2025/x/rencana-kinerja.pdf": b"%PDF bukan buatan kinerja? terdaftar, tapi dipalsukan",
-    }
-    for name, content in keep.items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(content)
-    forged = ["../records/sekolah.yaml", "/etc/hostname", "catatan.txt", "pdf/../catatan.txt"]
+    mine = out / "pdf" / "arsip" / "catatan.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"milik pengguna")
+    outside = school.parent / "di-luar.pdf"
+    outside.write_bytes(b"%PDF di luar")
+    forged = [
+        "../records/sekolah.yaml",
+        str(outside),
+        "pdf/../../di-luar.pdf",
+        "pdf/arsip/../../../records/sekolah.yaml",
+        "site/..",
+    ]
     (out / ".kinerja-keluaran.json").write_text(json.dumps({"berkas": forged}), "utf-8")
     sekolah = (school / "records" / "sekolah.yaml").read_bytes()
     result = run_cli("build", "--root", str(school), "--hanya", "situs")
     assert result.exit_code == 0, result.output
     assert (school / "records" / "sekolah.yaml").read_bytes() == sekolah
-    assert (out / "catatan.txt").read_bytes() == b"milik pengguna"
+    assert outside.read_bytes() == b"%PDF di luar"
+    assert mine.read_bytes() == b"milik pengguna"
 
 
 def test_stale_site_pages_of_an_earlier_build_are_removed(run_cli: Run, school: Path) -> None:
@@ -159,7 +164,9 @@ def test_mkdocs_yml_cannot_run_python(
     run_cli: Run, school: Path, tmp_path: Path, extra: str, code: str
 ) -> None:
     marker = tmp_path / "dijalankan"
-    hook = f"from pathlib import Path\nPath({str(marker)!r}).write_text('x')\ndef tandai(*a): pass\n"
+    hook = (
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('x')\ndef tandai(*a): pass\n"
+    )
     (school / "kait.py").write_text(hook, encoding="utf-8")
     (school / "kait.yml").write_text("hooks: [kait.py]\n", encoding="utf-8")
     (school / "mkdocs.yml").write_text(_MKDOCS_BASE + extra, encoding="utf-8")
@@ -203,7 +210,7 @@ def test_mkdocs_options_that_read_files_are_dropped(run_cli: Run, school: Path) 
         encoding="utf-8",
     )
     (school / "site").mkdir()
-    (school / "site" / "index.md").write_text("# Beranda\n\n--8<-- \"hostname\"\n", "utf-8")
+    (school / "site" / "index.md").write_text('# Beranda\n\n--8<-- "hostname"\n', "utf-8")
     result = run_cli("build", "--root", str(school), "--hanya", "situs")
     assert "KIN911" in result.output and "pymdownx.snippets" not in _site_text(school)
     hostname = Path("/etc/hostname").read_text(encoding="utf-8").strip()

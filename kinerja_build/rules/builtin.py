@@ -155,14 +155,14 @@ declare(
     "KIN911",
     "mkdocs-diabaikan",
     "Pengaturan mkdocs.yml diabaikan: kinerja build hanya memakai pengaturan berupa data.",
-    scope="render",
+    scope=Scope.RENDER,
     severity=Severity.WARNING,
 )
 declare(
     "KIN912",
     "halaman-dilewati",
     "Berkas di folder situs tidak disalin (tautan simbolik, berkas khusus, terlalu besar).",
-    scope="render",
+    scope=Scope.RENDER,
     severity=Severity.WARNING,
 )
 

@@ -99,7 +99,9 @@ def copy_pages(root: Path, docs_name: str, target: Path) -> list[Diagnostic]:
     if not source.exists() and not source.is_symlink():
         return problems  # no hand-written pages: the plugin makes every page
     if _link_on_the_way(root, source) or not source.is_dir():
-        return [_skipped(docs_name, "folder halaman situs adalah tautan simbolik atau bukan folder")]
+        return [
+            _skipped(docs_name, "folder halaman situs adalah tautan simbolik atau bukan folder")
+        ]
     stack: list[tuple[Path, Path, int]] = [(source, target, 0)]
     files = 0
     while stack:

@@ -230,7 +230,9 @@ class _Sanitizer:
             name, options = _named(item if isinstance(value, list) else {index: item})
             where: tuple[str | int, ...] = ("plugins", index)
             if name not in _PLUGINS:
-                self.ignored(where, f"plugin `{name}` tidak diizinkan (plugin dapat menjalankan kode)")
+                self.ignored(
+                    where, f"plugin `{name}` tidak diizinkan (plugin dapat menjalankan kode)"
+                )
                 continue
             kept = {
                 key: option
