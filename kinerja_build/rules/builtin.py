@@ -258,3 +258,9 @@ declare(
     "Rencana berubah setelah disetujui; sepakati ditolak.",
     scope=Scope.REVIEW,
 )
+declare(
+    "KIN714",
+    "tidak-dapat-ditambah",
+    "Langkah tidak dapat ditambahkan tanpa mengubah baris lain (mis. `status` bergaya `[...]`).",
+    scope=Scope.REVIEW,
+)
