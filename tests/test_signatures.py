@@ -286,3 +286,37 @@ def test_fingerprints_agree_with_ssh_keygen(keys: dict[str, Path]) -> None:
         capture_output=True, text=True, check=True,
     ).stdout.split()[1]  # fmt: skip
     assert signatures.fingerprint(public) == printed
+
+
+def test_the_workflow_step_checks_a_pull_request(school: School) -> None:
+    import os
+    import sys
+
+    import yaml
+
+    workflow = yaml.safe_load(
+        (school.root / ".github" / "workflows" / "kinerja.yml").read_text(encoding="utf-8")
+    )
+    (step,) = [
+        s
+        for s in workflow["jobs"]["periksa"]["steps"]
+        if s.get("name") == "Tanda tangan persetujuan"
+    ]
+    school.git("config", "gpg.format", "ssh")  # the KS's own git configuration, set up once
+    school.git("config", "user.signingkey", str(school.keys["ks"]))
+    school.step("setujui", KS, "2026-01-15", "--commit")
+    school.step("sepakati", GURU, "2026-01-16")
+    school.commit("sepakati tanpa tanda tangan")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "BASE": "main",  # what `origin/<base branch>` is in the pull request's checkout
+        "NO_COLOR": "1",
+    }
+    done = subprocess.run(
+        ["bash", "-c", step["run"]], cwd=school.root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    (annotation,) = [line for line in done.stdout.splitlines() if line.startswith("::")]
+    assert annotation.startswith(f"::error file={PLAN},line=")
+    assert "title=KIN722" in annotation and f"({GURU})" in annotation
