@@ -221,8 +221,7 @@ def _progress_summary(result: Result) -> str:
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
         for item in sorted(items, key=lambda entry: entry.nama):
             mark = " [tidak valid]" if item.invalid else ""
-            predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
-            lines.append(f"    - {item.nama}: {item.stage}, {item.status}{predikat}{mark}")
+            lines.append(f"    - {item.nama}: {item.ringkasan}{mark}")
     return "\n".join(lines)
 
 
