@@ -479,9 +479,11 @@ def isi_command(
 
 
 def _register_subcommands() -> None:
+    from kinerja_build.dinas.cli import dinas
     from kinerja_build.export.cli import ekspor
 
     cli.add_command(ekspor)
+    cli.add_command(dinas)
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
         ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),

@@ -32,6 +32,7 @@ KINDS = (
     "penilaian",
 )
 CONFIG_KIND = "kinerja-config"
+DINAS_KIND = "dinas"  # dinas.yml of a district repository
 SUPPORT_SCHEMAS = ("umum.schema.json",)
 
 
@@ -53,7 +54,9 @@ class SchemaProblem:
 @functools.cache
 def registry() -> Registry[Any]:
     """All schemas, registered under their file names so relative `$ref`s resolve offline."""
-    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND)] + list(SUPPORT_SCHEMAS)
+    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND, DINAS_KIND)] + list(
+        SUPPORT_SCHEMAS
+    )
     resources_ = [
         (
             name,

@@ -23,7 +23,8 @@ REGIME_2025_ON = ("4242-2024", "271-O-2025")
 # What a rule receives: "sekolah", "pegawai", one of the period record kinds, "folder"
 # (every record of one person in one periode) or "school" (called once).
 SCOPES = ("sekolah", "pegawai", "rencana", "siklus", "pengembangan-kompetensi", "tugas",
-          "penilaian", "folder", "school", "load", "schema", "render", "ekspor", "review")  # fmt: skip
+          "penilaian", "folder", "school", "load", "schema", "render", "ekspor", "review",
+          "dinas")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the import order fixes nothing else.
     from kinerja_build.rules import (  # noqa: F401
         builtin,
+        dinas,
         pegawai,
         penilaian,
         periode,
