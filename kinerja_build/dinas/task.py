@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__, domain, progress
+from kinerja_build import __version__, domain
 from kinerja_build import report as reports
 from kinerja_build.build import BuildContext, run_stages
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.domain import CYCLE_STEPS, PlanStatus
 from kinerja_build.errors import KinerjaError
 from kinerja_build.export import EXPORT_DIR, not_ready_table
 from kinerja_build.export.bundle import git_commit
 from kinerja_build.export.readiness import assess
-from kinerja_build.model import School
+from kinerja_build.model import School, SchoolPeriode, school_periode
 from kinerja_build.output import check_output_dir, write_atomic
 from kinerja_build.validate import validate
 
@@ -154,12 +155,11 @@ def _summary(
     sekolah = school.sekolah.data if school.sekolah and school.sekolah.data else {}
     npsn = sekolah.get("npsn")
     periodes = {}
-    for periode_id, items in progress.school_progress(school).items():
-        try:
-            periode = domain.parse_periode(periode_id)
-        except domain.PeriodeError:
-            continue
-        periodes[periode_id] = _periode(school, periode, items, validation, npsn)
+    for periode_id in school.periode_ids():
+        periode = school.periode(periode_id)
+        assert periode is not None
+        view = school_periode(school, periode_id)
+        periodes[periode_id] = _periode(school, periode, view, validation, npsn)
     errors = [d for d in everything if d.severity is Severity.ERROR]
     return {
         "format": SUMMARY_FORMAT,
@@ -184,25 +184,28 @@ def _summary(
 def _periode(
     school: School,
     periode: domain.Periode,
-    items: list[progress.Progress],
+    view: SchoolPeriode,
     validation: list[Diagnostic],
     npsn: str | None,
 ) -> dict[str, Any]:
     verdicts = assess(school, periode, validation) if npsn else []
     ready = sum(1 for verdict in verdicts if verdict.ready)
     bundle = f"{EXPORT_DIR}/kinerja-{npsn}-{periode.id}.zip" if npsn else None
+    people = [person for person in view.people if person.on_roster or person.has_records]
     return {
-        "jumlah": len(items),
-        "tahap": dict(progress.stage_counts(items)),
-        "predikat": dict(Counter(item.predikat for item in items if item.predikat)),
-        "tidak_valid": sum(1 for item in items if item.invalid),
+        "jumlah": len(people),
+        "tahap": {str(stage): n for stage, n in Counter(p.stage for p in people).items()},
+        "predikat": {
+            str(k): n for k, n in Counter(p.predikat for p in people if p.predikat).items()
+        },
+        "tidak_valid": sum(1 for person in people if person.invalid),
         "siap": ready,
         "belum_siap": len(verdicts) - ready,
         "belum_siap_baris": not_ready_table(verdicts)[1],
         "bundel": bundle,
-        # Overdue work needs the deadlines of the school model (issue 12); None until then.
+        # Overdue work needs deadlines in the school model (not there yet): None until then.
         "terlambat": None,
-        "tugas_dinas": _dinas_todo(school, periode),
+        "tugas_dinas": _dinas_todo(school, view),
     }
 
 
@@ -220,28 +223,28 @@ def _people(school: School) -> list[dict[str, Any]]:
     ]
 
 
-def _dinas_todo(school: School, periode: domain.Periode) -> list[dict[str, str]]:
+def _dinas_todo(school: School, view: SchoolPeriode) -> list[dict[str, str]]:
     """What the Dinas itself must do for the school's KS: approve, observe, assess."""
     todo = []
-    for pegawai_id in sorted(school.pegawai):
-        if school.role(pegawai_id) != "kepala_sekolah":
+    for person in view.people:
+        if not person.on_roster or school.role(person.pegawai_id) != "kepala_sekolah":
             continue
-        nama = (school.person(pegawai_id) or {}).get("nama", pegawai_id)
-        rencana = school.record(periode.id, pegawai_id, "rencana")
-        siklus = school.record(periode.id, pegawai_id, "siklus") or {}
-        penilaian = school.record(periode.id, pegawai_id, "penilaian")
-        status = rencana["status"][-1]["status"] if rencana else None
-        if status == "diajukan":
-            task, since = "setujui-rencana", rencana["status"][-1]["tanggal"] if rencana else ""
-        elif status != "disepakati" or penilaian is not None:
+        plan, cycle = person.plan, person.cycle
+        since = ""
+        if plan is not None and plan.status is PlanStatus.DIAJUKAN:
+            task, submitted = "setujui-rencana", plan.submitted_on
+            since = submitted.isoformat() if submitted else ""
+        elif plan is None or not plan.agreed or person.assessment is not None:
             continue
-        elif "b_observasi" not in siklus:
-            task, since = "observasi", ""
-        elif "e_refleksi_tindak_lanjut" in siklus:
-            task, since = "penilaian", ""
+        elif cycle is None or CYCLE_STEPS[1] not in cycle.steps_done:
+            task = "observasi"
+        elif CYCLE_STEPS[-1] in cycle.steps_done:
+            task = "penilaian"
         else:
             continue
-        todo.append({"tugas": task, "pegawai": pegawai_id, "nama": nama, "sejak": str(since)})
+        todo.append(
+            {"tugas": task, "pegawai": person.pegawai_id, "nama": person.nama, "sejak": since}
+        )
     return todo
 
 
