@@ -1,26 +1,34 @@
 """The `kinerja` command line: parse options, call one library function, map the result to an exit code.
 
 Exit codes: 0 clean, 1 findings at error severity (or a failed build), 2 usage or configuration.
+
+Start-up is part of every run (CI, editors, the app's checks on save), so this module imports only
+click and the small modules every command shares; each command imports what it needs when it runs
+(tests/test_startup.py keeps WeasyPrint, mkdocs, ruamel, Jinja and the rest out of `--version` and
+`validate`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
-import traceback
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from kinerja_build import __version__, report, rules, scaffold
-from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
+from kinerja_build import __version__, report
+from kinerja_build.build import STAGES
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
-from kinerja_build.output import check_output_dir, write_atomic
-from kinerja_build.validate import Result, validate
+
+if TYPE_CHECKING:
+    from kinerja_build.build import StageOutcome
+    from kinerja_build.validate import Result
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,7 +49,33 @@ def _root_option(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
-@click.group(context_settings=CONTEXT)
+def validate(root: Path) -> Result:
+    """`kinerja_build.validate.validate`, imported when a command first needs it."""
+    from kinerja_build.validate import validate as validate_school
+
+    return validate_school(root)
+
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands named in `lazy` ("module:attribute") load on first use."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "ekspor": "kinerja_build.export.cli:ekspor",
+        "dinas": "kinerja_build.dinas.cli:dinas",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(
     __version__, "-V", "--version", prog_name="kinerja", message="%(prog)s %(version)s"
 )
@@ -146,6 +180,8 @@ def build_command(
 
     Jika ada galat, keluaran tidak dibangun kecuali dengan --allow-errors.
     """
+    from kinerja_build.output import check_output_dir, write_atomic
+
     out_dir = check_output_dir(root, out if out is not None else root / "build")
     result = validate(root)
     if result.usage_error:
@@ -157,6 +193,8 @@ def build_command(
         click.echo(report.summary_line(result.report))
     click.echo(_progress_summary(result))
     if result.report.ok or allow_errors:
+        from kinerja_build.build import BuildContext, run_stages, source_date_epoch
+
         context = BuildContext(
             root.resolve(),
             out_dir,
@@ -235,6 +273,8 @@ def _progress_summary(result: Result) -> str:
 )
 def init_command(directory: Path, periode: str | None) -> None:
     """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
+    from kinerja_build import scaffold
+
     periode_id = periode or scaffold.current_periode(dt.date.today())
     written = scaffold.create(directory, periode_id)
     click.echo(f"Repositori sekolah dibuat di {directory} ({len(written)} berkas).")
@@ -253,6 +293,8 @@ def init_command(directory: Path, periode: str | None) -> None:
 )
 def rules_command(output_format: str) -> None:
     """Daftar semua aturan: kode, tingkat, regulasi yang berlaku, dan uraian singkat."""
+    from kinerja_build import rules
+
     entries = rules.all_rules()
     if output_format == "json":
         payload = [
@@ -398,6 +440,8 @@ def codeowners_command(root: Path, write: bool) -> None:
     if not write:
         click.echo(text, nl=False)
         return
+    from kinerja_build.output import write_atomic
+
     target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
 
@@ -464,6 +508,8 @@ def isi_command(
         click.echo("Catatan belum sesuai skema; berkas tidak ditulis.")
         sys.exit(1)
     depth = len(path.relative_to(root).parts) - 1
+    from kinerja_build.output import write_atomic
+
     written = write_atomic(
         root, path.relative_to(root).as_posix(), forms.to_yaml(jenis, data, depth).encode("utf-8")
     )
@@ -478,11 +524,6 @@ def isi_command(
 
 
 def _register_subcommands() -> None:
-    from kinerja_build.dinas.cli import dinas
-    from kinerja_build.export.cli import ekspor
-
-    cli.add_command(ekspor)
-    cli.add_command(dinas)
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
         ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),
@@ -499,6 +540,8 @@ def main() -> None:
     try:
         cli(prog_name="kinerja")
     except Exception:  # a bug in kinerja, not in the user's records
+        import traceback
+
         traceback.print_exc()
         click.echo(
             "\nIni kesalahan internal kinerja, bukan kesalahan catatan Anda. Mohon laporkan "
