@@ -271,12 +271,20 @@ def _progress_summary(result: Result) -> str:
     default=None,
     help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.",
 )
-def init_command(directory: Path, periode: str | None) -> None:
+@click.option(
+    "--pasang",
+    "install",
+    default=None,
+    help="Sumber pemasangan kinerja untuk alur kerja CI dan README: spesifikasi pip, mis. berkas "
+    "wheel yang disimpan sekolah (./vendor/kinerja-0.1.0-py3-none-any.whl). Bawaan: tag rilis "
+    "versi ini di GitHub.",
+)
+def init_command(directory: Path, periode: str | None, install: str | None) -> None:
     """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
     from kinerja_build import scaffold
 
     periode_id = periode or scaffold.current_periode(dt.date.today())
-    written = scaffold.create(directory, periode_id)
+    written = scaffold.create(directory, periode_id, install)
     click.echo(f"Repositori sekolah dibuat di {directory} ({len(written)} berkas).")
     click.echo("Langkah berikutnya:")
     click.echo(f"  cd {directory} && git init && kinerja validate")
