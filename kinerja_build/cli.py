@@ -59,7 +59,10 @@ def validate(root: Path) -> Result:
 class _LazyGroup(click.Group):
     """A group whose subcommands named in `lazy` ("module:attribute") load on first use."""
 
-    lazy: ClassVar[dict[str, str]] = {"ekspor": "kinerja_build.export.cli:ekspor"}
+    lazy: ClassVar[dict[str, str]] = {
+        "ekspor": "kinerja_build.export.cli:ekspor",
+        "dinas": "kinerja_build.dinas.cli:dinas",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})

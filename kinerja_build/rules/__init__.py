@@ -45,6 +45,7 @@ class Scope(StrEnum):
     RENDER = "render"
     EKSPOR = "ekspor"
     REVIEW = "review"
+    DINAS = "dinas"  # the district build (`kinerja dinas build`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +288,7 @@ def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the import order fixes nothing else.
     from kinerja_build.rules import (  # noqa: F401
         builtin,
+        dinas,
         pegawai,
         penilaian,
         periode,
