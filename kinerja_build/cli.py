@@ -59,7 +59,10 @@ def validate(root: Path) -> Result:
 class _LazyGroup(click.Group):
     """A group whose subcommands named in `lazy` ("module:attribute") load on first use."""
 
-    lazy: ClassVar[dict[str, str]] = {"ekspor": "kinerja_build.export.cli:ekspor"}
+    lazy: ClassVar[dict[str, str]] = {
+        "ekspor": "kinerja_build.export.cli:ekspor",
+        "dinas": "kinerja_build.dinas.cli:dinas",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -256,8 +259,7 @@ def _progress_summary(result: Result) -> str:
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
         for item in sorted(items, key=lambda entry: entry.nama):
             mark = " [tidak valid]" if item.invalid else ""
-            predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
-            lines.append(f"    - {item.nama}: {item.stage}, {item.status}{predikat}{mark}")
+            lines.append(f"    - {item.nama}: {item.ringkasan}{mark}")
     return "\n".join(lines)
 
 
