@@ -16,9 +16,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kinerja_build.diagnostics import Diagnostic, Severity
-from kinerja_build.validate import Result
+
+if TYPE_CHECKING:  # the CLI imports STAGES at start-up; validation is loaded when a command runs
+    from kinerja_build.validate import Result
 
 STAGES = ("pdf", "ekspor", "situs")
 
