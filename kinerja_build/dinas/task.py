@@ -97,7 +97,8 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         commit = git_commit(root)
         content = f"isi:{sources.tree_hash(root)}"
     mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
-    key = hashlib.sha256(f"{__version__}\0{mode}\0{content}".encode()).hexdigest()
+    parts = (__version__, str(SUMMARY_FORMAT), mode, content)
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     previous = _previous(task, key)
     if previous is not None:
         previous["dibangun_ulang"] = False
