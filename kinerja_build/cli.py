@@ -15,10 +15,12 @@ from pathlib import Path
 import click
 
 from kinerja_build import __version__, progress, report, rules, scaffold
-from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
+from kinerja_build.build import STAGES, run_stages
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
+from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, VALIDATION_REPORT
 from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.stage import BuildContext, StageOutcome, source_date_epoch
 from kinerja_build.validate import Result, validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -145,7 +147,7 @@ def build_command(
 
     Jika ada galat, keluaran tidak dibangun kecuali dengan --allow-errors.
     """
-    out_dir = check_output_dir(root, out if out is not None else root / "build")
+    out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
         _emit(result, "text")
@@ -172,10 +174,10 @@ def build_command(
             "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
             "atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan yang valid."
         )
-    write_atomic(
-        out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8")
+    written = write_atomic(
+        out_dir, VALIDATION_REPORT, (report.format_json(result.report) + "\n").encode("utf-8")
     )
-    click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
+    click.echo(f"Laporan validasi: {_display(written)}")
     sys.exit(_exit_code(result))
 
 
@@ -399,16 +401,14 @@ def codeowners_command(root: Path, write: bool) -> None:
     if not write:
         click.echo(text, nl=False)
         return
-    target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
+    target = write_atomic(root.resolve(), CODEOWNERS_FILE, text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
 
 
 @cli.command("isi", context_settings=CONTEXT)
 @click.argument(
     "jenis",
-    type=click.Choice(
-        ["rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian", "pegawai"]
-    ),
+    type=click.Choice([str(kind) for kind in FORM_KINDS]),
 )
 @_root_option
 @click.option("--nip", "pegawai", required=True, help="ID/NIP pegawai pemilik catatan.")
@@ -464,10 +464,8 @@ def isi_command(
             click.echo(f"{where}: {problem.code} {problem.message}\n    saran: {problem.hint}")
         click.echo("Catatan belum sesuai skema; berkas tidak ditulis.")
         sys.exit(1)
-    depth = len(path.relative_to(root).parts) - 1
-    written = write_atomic(
-        root, path.relative_to(root).as_posix(), forms.to_yaml(jenis, data, depth).encode("utf-8")
-    )
+    target = path.relative_to(root).as_posix()
+    written = write_atomic(root, target, forms.to_yaml(jenis, data, target).encode("utf-8"))
     rel = written.relative_to(root).as_posix()
     result = validate(root)
     mine = [d for d in result.report.diagnostics if d.file == rel]

@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import domain
-
-PERIOD_KINDS = ("rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian")
+from kinerja_build.layout import RecordKind
 
 
 @dataclass(slots=True)
 class RecordFile:
     """One record file: where it is, what it is, and its data when it validated."""
 
-    kind: str
+    kind: RecordKind
     rel: str
     absolute: Path
     data: dict[str, Any] | None = None

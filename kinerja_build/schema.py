@@ -21,22 +21,12 @@ from referencing.jsonschema import DRAFT202012
 
 from kinerja_build import resources
 from kinerja_build.diagnostics import JsonPath
+from kinerja_build.layout import RecordKind
+from kinerja_build.layout import schema_file as schema_file  # re-exported for callers
 
-KINDS = (
-    "sekolah",
-    "pegawai",
-    "rencana",
-    "siklus",
-    "pengembangan-kompetensi",
-    "tugas",
-    "penilaian",
-)
+KINDS: tuple[RecordKind, ...] = tuple(RecordKind)
 CONFIG_KIND = "kinerja-config"
 SUPPORT_SCHEMAS = ("umum.schema.json",)
-
-
-def schema_file(kind: str) -> str:
-    return f"{kind}.schema.json"
 
 
 @dataclass(frozen=True, slots=True)

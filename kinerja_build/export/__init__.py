@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kinerja_build import domain
-from kinerja_build.build import BuildContext, StageOutcome, pdf_path
+from kinerja_build import domain, layout
 from kinerja_build.export import bundle as bundles
 from kinerja_build.export.readiness import Readiness, assess, to_diagnostic
+from kinerja_build.layout import EXPORT_DIR, RecordKind, pdf_path
 from kinerja_build.output import write_atomic
+from kinerja_build.stage import BuildContext, StageOutcome
 from kinerja_build.validate import Result
-
-EXPORT_DIR = "ekspor-bkn"
 
 
 def build_exports(context: BuildContext, only: str | None = None) -> StageOutcome:
@@ -21,7 +20,7 @@ def build_exports(context: BuildContext, only: str | None = None) -> StageOutcom
     result = context.result
     sekolah = result.school.sekolah
     if sekolah is None or sekolah.data is None:
-        outcome.lines.append("Ekspor BKN: dilewati, sekolah.yaml tidak valid.")
+        outcome.lines.append(f"Ekspor BKN: dilewati, {RecordKind.SEKOLAH.file_name} tidak valid.")
         return outcome
     for periode_id in sorted(result.school.periods):
         if only is not None and periode_id != only:
@@ -73,10 +72,12 @@ def export_periode(
     )
     stamp = _zip_time(context.source_date_epoch)
     written = write_atomic(
-        context.out_dir, f"{EXPORT_DIR}/{bundle.name}", bundles.zip_bytes(bundle.files, stamp)
+        context.out_dir,
+        layout.export_bundle(npsn, periode.id),
+        bundles.zip_bytes(bundle.files, stamp),
     )
     report = write_atomic(
-        context.out_dir, f"{EXPORT_DIR}/belum-siap-{periode.id}.csv", _not_ready_csv(verdicts)
+        context.out_dir, layout.not_ready_list(periode.id), _not_ready_csv(verdicts)
     )
     outcome.written.extend([written, report])
     for verdict in verdicts:
@@ -97,7 +98,7 @@ def _attach_documents(
 ) -> int:
     """Put each exported person's Dokumen Evaluasi Kinerja PDF in dokumen/, when it was built."""
     attached = 0
-    folder = context.out_dir / "pdf" / periode.id
+    folder = layout.output(context.out_dir, layout.pdf_periode_dir(periode.id))
     by_nip = {
         (context.result.school.person(pid) or {}).get("nip"): pid
         for pid in context.result.school.periods.get(periode.id, {})

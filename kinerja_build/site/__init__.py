@@ -6,8 +6,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from kinerja_build.build import BuildContext, StageOutcome
+from kinerja_build import layout
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.stage import BuildContext, StageOutcome
 
 # Used when a school repository has no mkdocs.yml of its own (`kinerja init` writes one).
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -27,7 +28,7 @@ def build_site(context: BuildContext) -> StageOutcome:
     from mkdocs.exceptions import MkDocsException
 
     outcome = StageOutcome("situs")
-    site_dir = context.out_dir / "site"
+    site_dir = layout.output(context.out_dir, layout.SITE_DIR)
     config_file = context.root / "mkdocs.yml"
     docs_dir = context.root / "site"
     overrides: dict[str, Any] = {"site_dir": str(site_dir)}
@@ -45,7 +46,7 @@ def build_site(context: BuildContext) -> StageOutcome:
             raise MkDocsException("plugin `kinerja` tidak ada di mkdocs.yml (bagian plugins)")
         plugin.preset = context.result
         plugin.preset_publik = context.publik
-        plugin.preset_pdf_dir = context.out_dir / "pdf"
+        plugin.preset_pdf_dir = layout.output(context.out_dir, layout.PDF_DIR)
         if config_file.is_file() is False:
             plugin.root = context.root
         build(config)
@@ -69,7 +70,7 @@ def build_site(context: BuildContext) -> StageOutcome:
 
 
 def _empty_docs(out_dir: Path) -> Path:
-    folder = out_dir / ".situs-kosong"
+    folder = layout.output(out_dir, layout.EMPTY_DOCS_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
