@@ -9,7 +9,8 @@
     build/pdf/<periode>/rekap-kinerja-sekolah.pdf
     build/pdf/.cache.json                       what each PDF was rendered from
     build/ekspor-bkn/kinerja-<npsn>-<periode>.zip
-    build/ekspor-bkn/belum-siap-<periode>.csv
+    build/ekspor-bkn/belum-siap-<periode>.csv (and .xlsx)
+    build/ekspor-bkn/.kinerja-ekspor.json       what earlier exports wrote (pruned from it)
     build/site/
 
 Every module asks this one for a path (one fact, one place); tests/test_layout.py fails when a
@@ -209,6 +210,8 @@ PDF_DIR = "pdf"
 PDF_CACHE = f"{PDF_DIR}/.cache.json"
 PDF_SUFFIX = ".pdf"
 EXPORT_DIR = "ekspor-bkn"
+EXPORT_LEDGER = ".kinerja-ekspor.json"  # in ekspor-bkn/: the files earlier exports wrote
+NOT_READY_FORMATS = (".csv", ".xlsx")
 
 # File names of the documents rendered per person and periode, under pdf/<periode>/<id>/.
 PDF_DOCUMENTS = {
@@ -246,17 +249,24 @@ def pdf_path(out_dir: Path, periode: str, owner: str, document: str) -> Path:
 
 
 def export_bundle_name(npsn: str, periode: str) -> str:
+    """The BKN hand-off bundle of a periode, in ekspor-bkn/: `kinerja-<npsn>-<periode>.zip`."""
     return f"kinerja-{npsn}-{periode}.zip"
 
 
-def export_bundle(npsn: str, periode: str) -> str:
-    """The BKN hand-off bundle of a periode: `ekspor-bkn/kinerja-<npsn>-<periode>.zip`."""
-    return f"{EXPORT_DIR}/{export_bundle_name(npsn, periode)}"
+def not_ready_stem(periode: str) -> str:
+    """Who is not ready for export and why: `belum-siap-<periode>` + each of NOT_READY_FORMATS."""
+    return f"belum-siap-{periode}"
 
 
-def not_ready_list(periode: str) -> str:
-    """Who is not ready for export and why: `ekspor-bkn/belum-siap-<periode>.csv`."""
-    return f"{EXPORT_DIR}/belum-siap-{periode}.csv"
+def export_names(npsn: str, periode: str) -> set[str]:
+    """The files the export writes for one periode, by name under ekspor-bkn/."""
+    stem = not_ready_stem(periode)
+    return {export_bundle_name(npsn, periode), *(stem + suffix for suffix in NOT_READY_FORMATS)}
+
+
+def export_file(name: str) -> str:
+    """A file of the export folder by its name: `ekspor-bkn/<name>`."""
+    return f"{EXPORT_DIR}/{name}"
 
 
 def output(out_dir: Path, rel: str) -> Path:

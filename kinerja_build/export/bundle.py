@@ -243,7 +243,10 @@ def to_csv(header: list[str], records: list[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def pegawai_csv(people: dict[str, dict[str, Any]], periodik: list[dict[str, Any]]) -> bytes:
+Table = tuple[list[str], list[list[Any]]]  # header, rows: one source for the CSV and the .xlsx
+
+
+def pegawai_table(people: dict[str, dict[str, Any]], periodik: list[dict[str, Any]]) -> Table:
     header = [
         "NIP",
         "Nama",
@@ -269,13 +272,14 @@ def pegawai_csv(people: dict[str, dict[str, Any]], periodik: list[dict[str, Any]
                 row["unorNama"],
             ]
         )
-    return to_csv(header, records)
+    return header, records
 
 
-def penilaian_csv(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) -> bytes:
+def penilaian_table(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) -> Table:
     header = [
         "NIP",
         "Nama",
+        "NPSN",
         "Periode",
         "Rating hasil kerja (kode)",
         "Rating perilaku kerja (kode)",
@@ -291,6 +295,7 @@ def penilaian_csv(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) 
         [
             row["nip"],
             row["nama"],
+            row["npsn"],
             row["periode"],
             row["hasilKinerjaNilai"],
             row["perilakuKerjaNilai"],
@@ -303,7 +308,15 @@ def penilaian_csv(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) 
         ]
         for row in periodik
     ]
-    return to_csv(header, records)
+    return header, records
+
+
+def tables_files(name: str, table: Table) -> dict[str, bytes]:
+    """`<name>.csv` and `<name>.xlsx` with the same header and rows."""
+    from kinerja_build.export.spreadsheet import to_xlsx
+
+    header, records = table
+    return {f"{name}.csv": to_csv(header, records), f"{name}.xlsx": to_xlsx(header, records)}
 
 
 def _ak_text(value: float | int | None) -> str:

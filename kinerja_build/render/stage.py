@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,14 @@ _LOGO_TYPES = {
 TASKS_PER_WORKER = 150  # WeasyPrint's memory grows over long runs: recycle workers
 
 
-def build_pdfs(context: BuildContext) -> StageOutcome:
-    """Render every official document of the school into <out>/pdf/."""
+def build_pdfs(
+    context: BuildContext, wanted: Callable[[Document], bool] | None = None
+) -> StageOutcome:
+    """Render every official document of the school into <out>/pdf/.
+
+    With `wanted`, only those documents (e.g. the Dokumen Evaluasi that `kinerja ekspor bkn`
+    attaches); the other PDFs and their cache entries are left as they are.
+    """
     outcome = StageOutcome("pdf")
     result = context.result
     templates = TemplateSet(context.root)
@@ -54,6 +60,8 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
     def tasks() -> Iterator[PdfTask]:
         # A generator: workers start rendering while later documents are still being planned.
         for document in plan_documents(result.school, result.config.referensi):
+            if wanted is not None and not wanted(document):
+                continue
             blocked = sorted(set(context.blocked_by(document.sources)) | set(document.unusable))
             if blocked:
                 skipped.append((document, blocked))
@@ -75,8 +83,12 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
 
     written = _render_all(tasks(), context.jobs, context.out_dir, outcome)
     current = kept | {path.relative_to(context.out_dir).as_posix() for path in written}
-    removed = _remove_stale(context.out_dir, current)
     new_cache = {output: keys[output] for output in sorted(current)}
+    if wanted is None:
+        removed = _remove_stale(context.out_dir, current)
+    else:  # a partial run cannot tell which other PDFs are stale
+        removed = []
+        new_cache = {**{k: v for k, v in cache.items() if k not in keys}, **new_cache}
     write_atomic(
         context.out_dir,
         layout.PDF_CACHE,
