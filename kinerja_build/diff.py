@@ -22,6 +22,7 @@ from typing import Any
 from kinerja_build import domain
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
+from kinerja_build.layout import REVISION_INPUTS
 from kinerja_build.validate import Result, validate
 
 KIND_LABELS = {
@@ -80,7 +81,7 @@ def default_base(root: Path) -> str:
 def _materialize(root: Path, revision: str, target: Path) -> Path:
     """The records (and kinerja.yml, schemas) of a revision, in a temporary folder."""
     commit = git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
-    names = [name for name in ("records", "schemas", "kinerja.yml", "kinerja.yaml")
+    names = [name for name in REVISION_INPUTS
              if git(root, "ls-tree", "--name-only", commit, name).strip()]  # fmt: skip
     if not names:
         target.mkdir(parents=True, exist_ok=True)

@@ -71,6 +71,7 @@ TEMPLATES_DIR = "templates"  # the school's template overrides (and the package'
 PDF_TEMPLATES_SUBDIR = "pdf"  # templates/pdf/<name>: document templates and their CSS
 SCHEMAS_DIR = "schemas"
 CODEOWNERS_FILE = ".github/CODEOWNERS"  # written by `kinerja codeowners --tulis`
+WORKFLOW_FILE = ".github/workflows/kinerja.yml"  # the CI workflow `kinerja init` writes
 # What `kinerja diff` takes from a revision to validate it as it was.
 REVISION_INPUTS = (RECORDS_DIR, SCHEMAS_DIR, *CONFIG_FILES)
 

@@ -13,7 +13,7 @@ from kinerja_build.stage import BuildContext, StageOutcome
 # Used when a school repository has no mkdocs.yml of its own (`kinerja init` writes one).
 DEFAULT_CONFIG: dict[str, Any] = {
     "site_name": "Kemajuan kinerja",
-    "docs_dir": "site",
+    "docs_dir": layout.SITE_SOURCES_DIR,
     "use_directory_urls": False,
     "theme": {"name": "material", "language": "id", "font": False},
     "plugins": [{"search": {"lang": "id"}}, "kinerja"],
@@ -29,8 +29,8 @@ def build_site(context: BuildContext) -> StageOutcome:
 
     outcome = StageOutcome("situs")
     site_dir = layout.output(context.out_dir, layout.SITE_DIR)
-    config_file = context.root / "mkdocs.yml"
-    docs_dir = context.root / "site"
+    config_file = context.root / layout.MKDOCS_CONFIG
+    docs_dir = context.root / layout.SITE_SOURCES_DIR
     overrides: dict[str, Any] = {"site_dir": str(site_dir)}
     if not config_file.is_file():
         overrides = {**DEFAULT_CONFIG, **overrides}
@@ -55,7 +55,7 @@ def build_site(context: BuildContext) -> StageOutcome:
             Diagnostic(
                 "KIN910",
                 Severity.ERROR,
-                "mkdocs.yml" if config_file.is_file() else "",
+                layout.MKDOCS_CONFIG if config_file.is_file() else "",
                 f"Situs gagal dibangun: {error}",
                 "Periksa mkdocs.yml (tema material, plugin kinerja) dan folder site/.",
             )
