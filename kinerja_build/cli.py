@@ -10,11 +10,12 @@ import json
 import os
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from kinerja_build import __version__, progress, report, rules, scaffold
+from kinerja_build import __version__, report, rules, scaffold
 from kinerja_build.build import STAGES, run_stages
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
@@ -203,29 +204,27 @@ def _display(path: Path) -> str:
 
 def _progress_summary(result: Result) -> str:
     from kinerja_build import domain
+    from kinerja_build.model import school_periode
 
     lines = []
-    names = {
-        key: (record.data or {}).get("nama", key) for key, record in result.school.pegawai.items()
-    }
-    for periode_id, items in progress.school_progress(result.school).items():
-        try:
-            periode = domain.parse_periode(periode_id)
+    for periode_id in sorted(result.school.periods):
+        periode = result.school.periode(periode_id)
+        if periode is not None:
             heading = f"Periode {periode_id} — {periode.label}, {periode.regime.nama}"
-        except domain.PeriodeError:
+        else:
             heading = f"Periode {periode_id} (tidak sah)"
-        counts = progress.stage_counts(items)
+        items = school_periode(result.school, periode_id).with_records
+        counts = Counter(item.stage for item in items)
         total = len(items)
         lines.append("")
         lines.append(f"{heading}: {total} pegawai")
-        for stage in ("perencanaan", "pelaksanaan", "penilaian"):
+        for stage in domain.WORK_STAGES:
             share = 100 * counts[stage] / total if total else 0
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
-        for item in sorted(items, key=lambda entry: names.get(entry.pegawai, entry.pegawai)):
+        for item in sorted(items, key=lambda entry: entry.nama):
             mark = " [tidak valid]" if item.invalid else ""
             predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
-            name = names.get(item.pegawai, item.pegawai)
-            lines.append(f"    - {name}: {item.stage}, {item.status}{predikat}{mark}")
+            lines.append(f"    - {item.nama}: {item.stage}, {item.status}{predikat}{mark}")
     return "\n".join(lines)
 
 

@@ -22,16 +22,8 @@ from typing import Any
 from kinerja_build import domain
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
-from kinerja_build.layout import REVISION_INPUTS
+from kinerja_build.layout import PERIOD_KINDS, REVISION_INPUTS, RecordKind
 from kinerja_build.validate import Result, validate
-
-KIND_LABELS = {
-    "rencana": "rencana",
-    "siklus": "siklus",
-    "pengembangan-kompetensi": "pengembangan kompetensi",
-    "tugas": "tugas",
-    "penilaian": "penilaian",
-}
 
 
 @dataclass(slots=True)
@@ -127,7 +119,7 @@ def _changes(old: Result, new: Result) -> Iterator[PersonChange]:
         before = old.school.records(periode_id, pegawai_id)
         after = new.school.records(periode_id, pegawai_id)
         names = _names(new)
-        for kind in KIND_LABELS:
+        for kind in PERIOD_KINDS:
             change.lines.extend(_record_lines(kind, before.get(kind), after.get(kind), names))
         files = {record.rel for record in [*before.values(), *after.values()]}
         old_found = {_key(d) for d in old.report.diagnostics if d.file in files}
@@ -165,8 +157,8 @@ def _names(result: Result) -> dict[str, str]:
     return names
 
 
-def _record_lines(kind: str, before: Any, after: Any, names: dict[str, str]) -> list[str]:
-    label = KIND_LABELS[kind]
+def _record_lines(kind: RecordKind, before: Any, after: Any, names: dict[str, str]) -> list[str]:
+    label = kind.label
     if before is None and after is None:
         return []
     if before is None:

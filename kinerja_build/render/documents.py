@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from kinerja_build import domain, layout, progress
-from kinerja_build.model import School
+from kinerja_build import domain, layout
+from kinerja_build.model import AtasanKind, IdentityKind, School, person_periode
 
 TEMPLATES = {
     "rencana": "rencana-kinerja.html.j2",
@@ -120,17 +120,12 @@ class _Builder:
         """The five-line identity block: nama, NIP, pangkat/gol, jabatan, unit kerja."""
         if person_id is None:
             return {"nama": EMPTY, "nip": EMPTY, "pangkat": EMPTY, "jabatan": EMPTY, "unit": EMPTY}
-        person = self.school.person(person_id)
-        if person is not None:
-            return _pegawai_identity(person, self.sekolah.get("nama", ""))
-        for official in self._officials():
-            if official.get("nip") == person_id:
-                return _official_identity(official)
+        who = self.school.identify(person_id)
+        if who.kind is IdentityKind.PEGAWAI:
+            return _pegawai_identity(who.data, self.sekolah.get("nama", ""))
+        if who.kind is not IdentityKind.TIDAK_DIKENAL:
+            return _official_identity(who.data)
         return {"nama": person_id, "nip": EMPTY, "pangkat": EMPTY, "jabatan": EMPTY, "unit": EMPTY}
-
-    def _officials(self) -> list[dict[str, Any]]:
-        dinas = self.sekolah.get("dinas", {})
-        return [dinas[key] for key in ("kepala", "atasan_kepala", "pengawas") if key in dinas]
 
     def _penilai_id(self, pegawai_id: str, day: dt.date, stated: str | None = None) -> str | None:
         if stated:
@@ -138,11 +133,12 @@ class _Builder:
         atasan = self.school.atasan(pegawai_id, day)
         return atasan.id if atasan else None
 
-    def _atasan_penilai(self, pegawai_id: str) -> dict[str, str]:
+    def _atasan_penilai(self, pegawai_id: str, day: dt.date) -> dict[str, str]:
         """Block 3 of the evaluation: the assessor's own superior."""
         dinas = self.sekolah.get("dinas", {})
-        key = "atasan_kepala" if self.school.role(pegawai_id) == "kepala_sekolah" else "kepala"
-        official = dinas.get(key)
+        atasan = self.school.atasan(pegawai_id, day)
+        assessed_by_dinas = atasan is not None and atasan.status is AtasanKind.DINAS
+        official = dinas.get("atasan_kepala" if assessed_by_dinas else "kepala")
         return _official_identity(official) if official else self.identity(None)
 
     def _name(self, person_id: str | None) -> str:
@@ -240,11 +236,10 @@ class _Builder:
 
     def _plan_state(self, periode: domain.Periode, pegawai_id: str) -> tuple[bool, dt.date | None]:
         """(agreed, date of the last status) of the person's plan."""
-        rencana = self.school.record(periode.id, pegawai_id, "rencana")
-        if rencana is None or not rencana.get("status"):
+        plan = self.school.plan(periode.id, pegawai_id)
+        if plan is None:
             return False, None
-        last = rencana["status"][-1]
-        return last["status"] == "disepakati", domain.parse_date(last["tanggal"])
+        return plan.agreed, plan.last_step.tanggal
 
     def rencana(self, periode: domain.Periode, pegawai_id: str) -> Document:
         plan = self.school.record(periode.id, pegawai_id, "rencana") or {}
@@ -419,16 +414,16 @@ class _Builder:
         return self._document("kompetensi", periode, pegawai_id, sources, not assessed, day, data)
 
     def evaluasi(self, periode: domain.Periode, pegawai_id: str) -> Document:
-        penilaian = self.school.record(periode.id, pegawai_id, "penilaian") or {}
-        day = domain.parse_date(penilaian["tanggal"]) or periode.end
-        predikat = domain.predikat(
-            penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"]
-        )
+        assessment = self.school.assessment(periode.id, pegawai_id)
+        assert assessment is not None  # planned only for people with a valid penilaian
+        penilaian = assessment.data
+        day = assessment.tanggal or periode.end
+        predikat = assessment.predikat
         capaian = penilaian.get("capaian_kinerja_organisasi")
         data = {
             "pegawai": self.identity(pegawai_id),
             "penilai": self.identity(self._penilai_id(pegawai_id, day, penilaian.get("penilai"))),
-            "atasan_penilai": self._atasan_penilai(pegawai_id),
+            "atasan_penilai": self._atasan_penilai(pegawai_id, min(day, periode.end)),
             "capaian_organisasi": domain.CAPAIAN_ORGANISASI_LABELS.get(capaian or "", EMPTY),
             "rating_hasil_kerja": domain.RATING_LABELS[penilaian["rating_hasil_kerja"]],
             "rating_perilaku_kerja": domain.RATING_LABELS[penilaian["rating_perilaku_kerja"]],
@@ -440,16 +435,19 @@ class _Builder:
         return self._document("evaluasi", periode, pegawai_id, sources, False, day, data)
 
     def angka_kredit(self, periode: domain.Periode, pegawai_id: str) -> Document:
-        penilaian = self.school.record(periode.id, pegawai_id, "penilaian") or {}
+        assessment = self.school.assessment(periode.id, pegawai_id)
+        ak = assessment.angka_kredit if assessment is not None else None
+        assert assessment is not None and ak is not None  # planned only for a PNS with a jenjang
+        penilaian = assessment.data
         person = self.school.person(pegawai_id) or {}
-        day = domain.parse_date(penilaian["tanggal"]) or periode.end
-        predikat = domain.predikat(
-            penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"]
+        day = assessment.tanggal or periode.end
+        predikat = assessment.predikat
+        months, coefficient, koefisien_id, value = (
+            ak.months,
+            ak.coefficient,
+            ak.koefisien_id,
+            ak.value,
         )
-        jenjang = person["jenjang_jabatan"]
-        months = int(penilaian.get("angka_kredit", {}).get("bulan") or periode.months)
-        coefficient, koefisien_id = domain.KOEFISIEN[jenjang]
-        value = domain.round_ak(domain.angka_kredit(predikat, jenjang, months))
         tmt = domain.parse_date(person.get("tmt_golongan"))
         lahir = domain.parse_date(person.get("tanggal_lahir"))
         data = {
@@ -505,7 +503,7 @@ class _Builder:
         rows = []
         dates: list[dt.date] = []
         for pegawai_id in sorted(people, key=lambda key: self._name(key)):
-            item = progress.progress_of(self.school, periode.id, pegawai_id)
+            item = person_periode(self.school, periode.id, pegawai_id)
             person = self.school.person(pegawai_id) or {}
             penilaian = self.school.record(periode.id, pegawai_id, "penilaian")
             assessed_on = domain.parse_date(penilaian["tanggal"]) if penilaian else None
@@ -553,7 +551,7 @@ class _Builder:
         return Document("rekap", output, periode.id, None, sources, not complete, day, title, data)
 
 
-def _pegawai_identity(person: dict[str, Any], unit: str) -> dict[str, str]:
+def _pegawai_identity(person: Mapping[str, Any], unit: str) -> dict[str, str]:
     status = person.get("status_kepegawaian")
     asn = status in ("pns", "pppk")
     jenjang = person.get("jenjang_jabatan")
@@ -569,7 +567,7 @@ def _pegawai_identity(person: dict[str, Any], unit: str) -> dict[str, str]:
     }
 
 
-def _official_identity(official: dict[str, Any]) -> dict[str, str]:
+def _official_identity(official: Mapping[str, Any]) -> dict[str, str]:
     return {
         "nama": official["nama"],
         "nip": domain.format_nip(official["nip"]) if official.get("nip") else EMPTY,
