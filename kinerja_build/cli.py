@@ -464,7 +464,8 @@ def isi_command(
         click.echo("Catatan belum sesuai skema; berkas tidak ditulis.")
         sys.exit(1)
     target = path.relative_to(root).as_posix()
-    written = write_atomic(root, target, forms.to_yaml(jenis, data, target).encode("utf-8"))
+    depth = target.count("/")
+    written = write_atomic(root, target, forms.to_yaml(jenis, data, depth).encode("utf-8"))
     rel = written.relative_to(root).as_posix()
     result = validate(root)
     mine = [d for d in result.report.diagnostics if d.file == rel]

@@ -169,9 +169,9 @@ def ask(
     return prompter.text(title, node, default)
 
 
-def to_yaml(kind: str, data: dict[str, Any], rel: str) -> str:
-    """The record at `rel` with its modeline; ids quoted, unicode kept, control characters escaped."""
-    modeline = layout.modeline_target(rel, kind)
+def to_yaml(kind: str, data: dict[str, Any], depth: int) -> str:
+    """The record with its modeline; ids quoted, unicode kept, control characters escaped."""
+    modeline = layout.modeline_target(depth, kind)
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     # A NIP must stay a string: safe_dump quotes digit-only strings already; keep it explicit.
     body = re.sub(

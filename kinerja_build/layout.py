@@ -196,9 +196,9 @@ def schema_file(kind: str) -> str:
     return f"{kind}.schema.json"
 
 
-def modeline_target(rel: str, kind: str) -> str:
-    """The relative path from a record to its schema in the repository's own schemas/ folder."""
-    return "../" * rel.count("/") + f"{SCHEMAS_DIR}/{schema_file(kind)}"
+def modeline_target(depth: int, kind: str) -> str:
+    """The path from a record `depth` folders below the root to its schema in schemas/."""
+    return "../" * depth + f"{SCHEMAS_DIR}/{schema_file(kind)}"
 
 
 # -- the build output tree (relative to the output directory) ----------------------------------

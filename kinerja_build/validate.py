@@ -113,7 +113,7 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
         )
     else:
         return
-    suggestion = layout.modeline_target(item.rel, item.kind)
+    suggestion = layout.modeline_target(item.rel.count("/"), item.kind)
     yield Diagnostic(
         "KIN013",
         Severity.WARNING,
