@@ -5,7 +5,8 @@ in turn. A stage never raises for bad input: it returns a StageOutcome whose dia
 validation report, so the terminal, `build/validasi.json` and the site all show one list.
 
 The stages are imported here directly (a missing one is an import error, not a skipped stage);
-they import kinerja_build.stage, never this module.
+they import kinerja_build.stage, never this module. The CLI imports this module only when
+`kinerja build` runs, so the other commands start without WeasyPrint and mkdocs.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from collections.abc import Iterable, Iterator
 from kinerja_build.export import build_exports
 from kinerja_build.render import build_pdfs
 from kinerja_build.site import build_site
-from kinerja_build.stage import BuildContext, StageFunction, StageOutcome
+from kinerja_build.stage import STAGES, BuildContext, StageFunction, StageOutcome
 
-# Pipeline order: the export bundle attaches the PDFs, and the site copies both.
+# In pipeline order (stage.STAGES): the export bundle attaches the PDFs, the site copies both.
 STAGE_FUNCTIONS: dict[str, StageFunction] = {
     "pdf": build_pdfs,
     "ekspor": build_exports,
     "situs": build_site,
 }
-STAGES = tuple(STAGE_FUNCTIONS)
+if tuple(STAGE_FUNCTIONS) != STAGES:  # pragma: no cover - a programming error, caught at import
+    raise RuntimeError(f"build stages {tuple(STAGE_FUNCTIONS)} differ from {STAGES}")
 
 
 def run_stages(context: BuildContext, wanted: Iterable[str] = STAGES) -> Iterator[StageOutcome]:

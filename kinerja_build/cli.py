@@ -1,28 +1,35 @@
 """The `kinerja` command line: parse options, call one library function, map the result to an exit code.
 
 Exit codes: 0 clean, 1 findings at error severity (or a failed build), 2 usage or configuration.
+
+Start-up is part of every run (CI, editors, the app's checks on save), so this module imports only
+click and the small modules every command shares; each command imports what it needs when it runs
+(tests/test_startup.py keeps WeasyPrint, mkdocs, ruamel, Jinja and the rest out of `--version` and
+`validate`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
-import traceback
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from kinerja_build import __version__, report, rules, scaffold
-from kinerja_build.build import STAGES, run_stages
+from kinerja_build import __version__, report
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
 from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, VALIDATION_REPORT
-from kinerja_build.output import check_output_dir, write_atomic
-from kinerja_build.stage import BuildContext, StageOutcome, source_date_epoch
-from kinerja_build.validate import Result, validate
+from kinerja_build.stage import STAGES
+
+if TYPE_CHECKING:
+    from kinerja_build.stage import StageOutcome
+    from kinerja_build.validate import Result
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -43,7 +50,33 @@ def _root_option(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
-@click.group(context_settings=CONTEXT)
+def validate(root: Path) -> Result:
+    """`kinerja_build.validate.validate`, imported when a command first needs it."""
+    from kinerja_build.validate import validate as validate_school
+
+    return validate_school(root)
+
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands named in `lazy` ("module:attribute") load on first use."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "ekspor": "kinerja_build.export.cli:ekspor",
+        "dinas": "kinerja_build.dinas.cli:dinas",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(
     __version__, "-V", "--version", prog_name="kinerja", message="%(prog)s %(version)s"
 )
@@ -148,6 +181,8 @@ def build_command(
 
     Jika ada galat, keluaran tidak dibangun kecuali dengan --allow-errors.
     """
+    from kinerja_build.output import check_output_dir, write_atomic
+
     out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
@@ -159,6 +194,9 @@ def build_command(
         click.echo(report.summary_line(result.report))
     click.echo(_progress_summary(result))
     if result.report.ok or allow_errors:
+        from kinerja_build.build import run_stages
+        from kinerja_build.stage import BuildContext, source_date_epoch
+
         context = BuildContext(
             root.resolve(),
             out_dir,
@@ -223,8 +261,7 @@ def _progress_summary(result: Result) -> str:
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
         for item in sorted(items, key=lambda entry: entry.nama):
             mark = " [tidak valid]" if item.invalid else ""
-            predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
-            lines.append(f"    - {item.nama}: {item.stage}, {item.status}{predikat}{mark}")
+            lines.append(f"    - {item.nama}: {item.ringkasan}{mark}")
     return "\n".join(lines)
 
 
@@ -235,10 +272,20 @@ def _progress_summary(result: Result) -> str:
     default=None,
     help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.",
 )
-def init_command(directory: Path, periode: str | None) -> None:
+@click.option(
+    "--pasang",
+    "install",
+    default=None,
+    help="Sumber pemasangan kinerja untuk alur kerja CI dan README: spesifikasi pip, mis. berkas "
+    "wheel yang disimpan sekolah (./vendor/kinerja-0.1.0-py3-none-any.whl). Bawaan: tag rilis "
+    "versi ini di GitHub.",
+)
+def init_command(directory: Path, periode: str | None, install: str | None) -> None:
     """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
+    from kinerja_build import scaffold
+
     periode_id = periode or scaffold.current_periode(dt.date.today())
-    written = scaffold.create(directory, periode_id)
+    written = scaffold.create(directory, periode_id, install)
     click.echo(f"Repositori sekolah dibuat di {directory} ({len(written)} berkas).")
     click.echo("Langkah berikutnya:")
     click.echo(f"  cd {directory} && git init && kinerja validate")
@@ -255,6 +302,8 @@ def init_command(directory: Path, periode: str | None) -> None:
 )
 def rules_command(output_format: str) -> None:
     """Daftar semua aturan: kode, tingkat, regulasi yang berlaku, dan uraian singkat."""
+    from kinerja_build import rules
+
     entries = rules.all_rules()
     if output_format == "json":
         payload = [
@@ -400,6 +449,8 @@ def codeowners_command(root: Path, write: bool) -> None:
     if not write:
         click.echo(text, nl=False)
         return
+    from kinerja_build.output import write_atomic
+
     target = write_atomic(root.resolve(), CODEOWNERS_FILE, text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
 
@@ -463,9 +514,12 @@ def isi_command(
             click.echo(f"{where}: {problem.code} {problem.message}\n    saran: {problem.hint}")
         click.echo("Catatan belum sesuai skema; berkas tidak ditulis.")
         sys.exit(1)
-    target = path.relative_to(root).as_posix()
-    depth = target.count("/")
-    written = write_atomic(root, target, forms.to_yaml(jenis, data, depth).encode("utf-8"))
+    depth = len(path.relative_to(root).parts) - 1
+    from kinerja_build.output import write_atomic
+
+    written = write_atomic(
+        root, path.relative_to(root).as_posix(), forms.to_yaml(jenis, data, depth).encode("utf-8")
+    )
     rel = written.relative_to(root).as_posix()
     result = validate(root)
     mine = [d for d in result.report.diagnostics if d.file == rel]
@@ -477,9 +531,6 @@ def isi_command(
 
 
 def _register_subcommands() -> None:
-    from kinerja_build.export.cli import ekspor
-
-    cli.add_command(ekspor)
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
         ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),
@@ -496,6 +547,8 @@ def main() -> None:
     try:
         cli(prog_name="kinerja")
     except Exception:  # a bug in kinerja, not in the user's records
+        import traceback
+
         traceback.print_exc()
         click.echo(
             "\nIni kesalahan internal kinerja, bukan kesalahan catatan Anda. Mohon laporkan "

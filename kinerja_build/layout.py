@@ -70,6 +70,7 @@ SITE_SOURCES_DIR = "site"  # the school's hand-written site pages
 TEMPLATES_DIR = "templates"  # the school's template overrides (and the package's templates)
 PDF_TEMPLATES_SUBDIR = "pdf"  # templates/pdf/<name>: document templates and their CSS
 SCHEMAS_DIR = "schemas"
+DINAS_CONFIG_FILES = ("dinas.yml", "dinas.yaml")  # a Dinas repository's settings (kinerja dinas)
 CODEOWNERS_FILE = ".github/CODEOWNERS"  # written by `kinerja codeowners --tulis`
 WORKFLOW_FILE = ".github/workflows/kinerja.yml"  # the CI workflow `kinerja init` writes
 # What `kinerja diff` takes from a revision to validate it as it was.

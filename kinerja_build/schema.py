@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # python-jsonschema is imported only when a record fails the 
 
 KINDS: tuple[RecordKind, ...] = tuple(RecordKind)
 CONFIG_KIND = "kinerja-config"
+DINAS_KIND = "dinas"  # dinas.yml of a district repository
 SUPPORT_SCHEMAS = ("umum.schema.json",)
 
 
@@ -58,7 +59,9 @@ def registry() -> Registry[Any]:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
-    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND)] + list(SUPPORT_SCHEMAS)
+    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND, DINAS_KIND)] + list(
+        SUPPORT_SCHEMAS
+    )
     resources_ = [
         (
             name,

@@ -11,9 +11,15 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kinerja_build.diagnostics import Diagnostic, Severity
-from kinerja_build.validate import Result
+
+if TYPE_CHECKING:  # the CLI imports STAGES at start-up; validation is loaded when a command runs
+    from kinerja_build.validate import Result
+
+# The output stages in pipeline order, by the name `kinerja build --hanya` takes.
+STAGES = ("pdf", "ekspor", "situs")
 
 
 @dataclass

@@ -45,13 +45,20 @@ def build_exports(context: BuildContext, only: str | None = None) -> StageOutcom
     return outcome
 
 
-def prune_stale(out_dir: Path, expected: set[str], written: list[Path]) -> list[str]:
+def output_names(npsn: str, periode_id: str) -> set[str]:
+    """The files the export writes for one periode, under ekspor-bkn/ (layout.py names them)."""
+    return layout.export_names(npsn, periode_id)
+
+
+def prune_stale(
+    out_dir: Path, expected: set[str], written: list[Path], folder_name: str = EXPORT_DIR
+) -> list[str]:
     """Delete bundles and lists of periodes (or an NPSN) that no longer exist.
 
     Only files named in the ledger, which lists what earlier exports wrote, are candidates:
     anything else in the folder was not written by kinerja and stays.
     """
-    folder = layout.output(out_dir, EXPORT_DIR)
+    folder = layout.output(out_dir, folder_name)
     ledger = _read_ledger(folder / EXPORT_LEDGER)
     removed = []
     for name in sorted(ledger - expected):
@@ -62,7 +69,7 @@ def prune_stale(out_dir: Path, expected: set[str], written: list[Path]) -> list[
     current = (ledger & expected) | {path.name for path in written if path.parent == folder}
     if current or ledger:
         payload = json.dumps(sorted(current), indent=1) + "\n"
-        write_atomic(out_dir, layout.export_file(EXPORT_LEDGER), payload.encode("utf-8"))
+        write_atomic(out_dir, f"{folder_name}/{EXPORT_LEDGER}", payload.encode("utf-8"))
     return removed
 
 
@@ -121,7 +128,7 @@ def export_periode(
     bundle.files["manifest.json"] = bundles.manifest(
         bundle, counts, bundles.git_commit(context.root)
     )
-    stamp = _zip_time(context.source_date_epoch)
+    stamp = zip_time(context.source_date_epoch)
     written = write_atomic(
         context.out_dir, layout.export_file(bundle.name), bundles.zip_bytes(bundle.files, stamp)
     )
@@ -175,7 +182,7 @@ def _attach_documents(
     return attached
 
 
-def _zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
+def zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     if epoch is None:
         return bundles.ZIP_EPOCH
     moment = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.UTC)  # zip cannot go before 1980
