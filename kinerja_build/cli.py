@@ -377,6 +377,23 @@ def referensi_command(root: Path) -> None:
         click.echo("")
 
 
+def commit_options(function: click.decorators.FC) -> click.decorators.FC:
+    """`--commit` and `--kunci` for every command that appends a status step."""
+    function = click.option(
+        "--kunci",
+        "key",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Kunci SSH untuk menandatangani commit (berkas kunci, atau .pub bila kunci ada di "
+        "ssh-agent). Berarti juga --commit. Bawaan: user.signingkey di konfigurasi git.",
+    )(function)
+    return click.option(
+        "--commit",
+        is_flag=True,
+        help="Commit langkah ini (hanya berkas rencananya), ditandatangani dengan kunci SSH Anda.",
+    )(function)
+
+
 def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
     @click.command(name, context_settings=CONTEXT, help=summary)
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -391,13 +408,21 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
         default=None,
         help="Tanggal langkah (YYYY-MM-DD). Bawaan: hari ini.",
     )
+    @commit_options
     def command(
-        path: Path, root: Path, actor: str, note: str | None, day: dt.datetime | None
+        path: Path,
+        root: Path,
+        actor: str,
+        note: str | None,
+        day: dt.datetime | None,
+        commit: bool,
+        key: Path | None,
     ) -> None:
         from kinerja_build import review
 
+        request = review.Commit(key) if commit or key else None
         outcome = review.apply(
-            root, path, name, actor, note, day.date() if day else dt.date.today()
+            root, path, name, actor, note, day.date() if day else dt.date.today(), request
         )
         if outcome.diagnostics:
             text = report.format_text(
@@ -432,6 +457,37 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     changes, base_label, head_label = diff.compare(root, base, head)
     formatter = diff.format_markdown if output_format == "markdown" else diff.format_text
     click.echo(formatter(changes, base_label, head_label))
+
+
+@cli.command("periksa-tanda-tangan", context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
+)
+def signatures_command(base: str | None, head: str | None, root: Path, output_format: str) -> None:
+    """Periksa tanda tangan setiap langkah status yang ditambahkan antara BASE dan HEAD.
+
+    Setiap langkah harus ada di commit yang ditandatangani (SSH) oleh orang yang berhak:
+    pemilik rencana untuk diajukan dan disepakati, atasan pada tanggal itu untuk disetujui dan
+    ditinjau_ulang. Kunci dan atasan diambil dari catatan di BASE, bukan dari perubahan yang
+    diperiksa. Bawaan BASE: merge-base dengan cabang utama; bawaan HEAD: HEAD (commit terakhir).
+    """
+    from kinerja_build import signatures
+
+    found, base_label, head_label = signatures.check(root, base, head)
+    if output_format == "text":
+        click.echo(f"Tanda tangan langkah status {base_label}..{head_label}")
+        click.echo(report.format_text(found, color=_use_color()), color=_use_color())
+    else:
+        click.echo(report.FORMATTERS[output_format](found))
+    sys.exit(0 if found.ok else 1)
 
 
 @cli.command("codeowners", context_settings=CONTEXT)
