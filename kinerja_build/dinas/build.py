@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kinerja_build import layout
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.dinas import checks, engine
 from kinerja_build.dinas.config import DistrictConfig, load_district
@@ -70,7 +71,9 @@ def build_district(
     config, problems = load_district(root)
     if config is None:
         return DistrictResult(None, problems)
-    out_dir = check_output_dir(config.root, out if out is not None else config.root / "build")
+    out_dir = check_output_dir(
+        config.root, out if out is not None else config.root / layout.DEFAULT_OUT_DIR
+    )
     result = DistrictResult(config, list(problems), out_dir=out_dir)
     tasks = tasks_for(config, out_dir, tanpa_pdf, source_date_epoch)
     result.summaries = _run_tasks(tasks, options, on_done)

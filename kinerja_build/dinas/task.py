@@ -19,17 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__, domain
+from kinerja_build import __version__, domain, layout
 from kinerja_build import report as reports
-from kinerja_build.build import BuildContext, run_stages
+from kinerja_build.build import run_stages
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.domain import CYCLE_STEPS, PlanStatus
 from kinerja_build.errors import KinerjaError
-from kinerja_build.export import EXPORT_DIR, not_ready_table
+from kinerja_build.export import not_ready_table
 from kinerja_build.export.bundle import git_commit
 from kinerja_build.export.readiness import assess
 from kinerja_build.model import School, SchoolPeriode, school_periode
 from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.stage import BuildContext
 from kinerja_build.validate import validate
 
 SUMMARY_FORMAT = 1
@@ -169,7 +170,9 @@ def _run_pipeline(task: SchoolTask, root: Path, out: Path) -> dict[str, Any]:
     stages = ("ekspor",) if task.tanpa_pdf else ("pdf", "ekspor")
     for outcome in run_stages(context, stages):
         result.report.extend(outcome.diagnostics)
-    write_atomic(out, "validasi.json", (reports.format_json(result.report) + "\n").encode())
+    write_atomic(
+        out, layout.VALIDATION_REPORT, (reports.format_json(result.report) + "\n").encode()
+    )
     return _summary(task, result.school, validation, result.report.diagnostics)
 
 
@@ -217,7 +220,7 @@ def _periode(
 ) -> dict[str, Any]:
     verdicts = assess(school, periode, validation) if npsn else []
     ready = sum(1 for verdict in verdicts if verdict.ready)
-    bundle = f"{EXPORT_DIR}/kinerja-{npsn}-{periode.id}.zip" if npsn else None
+    bundle = layout.export_file(layout.export_bundle_name(npsn, periode.id)) if npsn else None
     people = [person for person in view.people if person.on_roster or person.has_records]
     return {
         "jumlah": len(people),
