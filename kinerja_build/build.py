@@ -12,11 +12,11 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinerja_build.clock import source_date_epoch as source_date_epoch  # re-exported
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.validate import Result
 
@@ -74,12 +74,6 @@ class StageOutcome:
 
 
 StageFunction = Callable[[BuildContext], StageOutcome]
-
-
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH as an int, or None when unset or not a number."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(raw) if raw.isdigit() else None
 
 
 STAGE_MODULES = {
