@@ -15,10 +15,13 @@ import importlib.util
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kinerja_build.clock import source_date_epoch as source_date_epoch  # re-exported
 from kinerja_build.diagnostics import Diagnostic, Severity
-from kinerja_build.validate import Result
+
+if TYPE_CHECKING:  # the CLI imports STAGES at start-up; validation is loaded when a command runs
+    from kinerja_build.validate import Result
 
 STAGES = ("pdf", "ekspor", "situs")
 

@@ -1,27 +1,35 @@
 """The `kinerja` command line: parse options, call one library function, map the result to an exit code.
 
 Exit codes: 0 clean, 1 findings at error severity (or a failed build), 2 usage or configuration.
+
+Start-up is part of every run (CI, editors, the app's checks on save), so this module imports only
+click and the small modules every command shares; each command imports what it needs when it runs
+(tests/test_startup.py keeps WeasyPrint, mkdocs, ruamel, Jinja and the rest out of `--version` and
+`validate`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
-import traceback
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from kinerja_build import __version__, report, rules, scaffold
-from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
+from kinerja_build import __version__, report
+from kinerja_build.build import STAGES
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
-from kinerja_build.model import PersonPeriode
-from kinerja_build.output import check_output_dir, write_atomic
-from kinerja_build.validate import Result, validate
+
+if TYPE_CHECKING:
+    from kinerja_build.build import StageOutcome
+    from kinerja_build.model import PersonPeriode
+    from kinerja_build.validate import Result
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -42,7 +50,33 @@ def _root_option(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
-@click.group(context_settings=CONTEXT)
+def validate(root: Path) -> Result:
+    """`kinerja_build.validate.validate`, imported when a command first needs it."""
+    from kinerja_build.validate import validate as validate_school
+
+    return validate_school(root)
+
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands named in `lazy` ("module:attribute") load on first use."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "ekspor": "kinerja_build.export.cli:ekspor",
+        "dinas": "kinerja_build.dinas.cli:dinas",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(
     __version__, "-V", "--version", prog_name="kinerja", message="%(prog)s %(version)s"
 )
@@ -147,6 +181,8 @@ def build_command(
 
     Jika ada galat, keluaran tidak dibangun kecuali dengan --allow-errors.
     """
+    from kinerja_build.output import check_output_dir, write_atomic
+
     out_dir = check_output_dir(root, out if out is not None else root / "build")
     result = validate(root)
     if result.usage_error:
@@ -158,6 +194,8 @@ def build_command(
         click.echo(report.summary_line(result.report))
     click.echo(progress_summary(result))
     if result.report.ok or allow_errors:
+        from kinerja_build.build import BuildContext, run_stages, source_date_epoch
+
         context = BuildContext(
             root.resolve(),
             out_dir,
@@ -235,10 +273,7 @@ def _person_line(item: PersonPeriode) -> str:
     """One person of the summary: stage, status, predikat, and who must act next if late."""
     from kinerja_build import domain
 
-    stage = domain.STAGE_LABELS[item.stage].lower()
-    text = f"{item.nama}: {stage}" + (f", {item.status}" if item.status != stage else "")
-    if item.predikat:
-        text += f" — {domain.PREDIKAT_LABELS[item.predikat]}"
+    text = f"{item.nama}: {item.ringkasan}"
     if item.invalid:
         text += " [tidak valid]"
     if not item.wajib:
@@ -260,10 +295,20 @@ def _person_line(item: PersonPeriode) -> str:
     default=None,
     help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.",
 )
-def init_command(directory: Path, periode: str | None) -> None:
+@click.option(
+    "--pasang",
+    "install",
+    default=None,
+    help="Sumber pemasangan kinerja untuk alur kerja CI dan README: spesifikasi pip, mis. berkas "
+    "wheel yang disimpan sekolah (./vendor/kinerja-0.1.0-py3-none-any.whl). Bawaan: tag rilis "
+    "versi ini di GitHub.",
+)
+def init_command(directory: Path, periode: str | None, install: str | None) -> None:
     """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
+    from kinerja_build import scaffold
+
     periode_id = periode or scaffold.current_periode(dt.date.today())
-    written = scaffold.create(directory, periode_id)
+    written = scaffold.create(directory, periode_id, install)
     click.echo(f"Repositori sekolah dibuat di {directory} ({len(written)} berkas).")
     click.echo("Langkah berikutnya:")
     click.echo(f"  cd {directory} && git init && kinerja validate")
@@ -280,6 +325,8 @@ def init_command(directory: Path, periode: str | None) -> None:
 )
 def rules_command(output_format: str) -> None:
     """Daftar semua aturan: kode, tingkat, regulasi yang berlaku, dan uraian singkat."""
+    from kinerja_build import rules
+
     entries = rules.all_rules()
     if output_format == "json":
         payload = [
@@ -353,6 +400,23 @@ def referensi_command(root: Path) -> None:
         click.echo("")
 
 
+def commit_options(function: click.decorators.FC) -> click.decorators.FC:
+    """`--commit` and `--kunci` for every command that appends a status step."""
+    function = click.option(
+        "--kunci",
+        "key",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Kunci SSH untuk menandatangani commit (berkas kunci, atau .pub bila kunci ada di "
+        "ssh-agent). Berarti juga --commit. Bawaan: user.signingkey di konfigurasi git.",
+    )(function)
+    return click.option(
+        "--commit",
+        is_flag=True,
+        help="Commit langkah ini (hanya berkas rencananya), ditandatangani dengan kunci SSH Anda.",
+    )(function)
+
+
 def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
     @click.command(name, context_settings=CONTEXT, help=summary)
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -367,13 +431,21 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
         default=None,
         help="Tanggal langkah (YYYY-MM-DD). Bawaan: hari ini.",
     )
+    @commit_options
     def command(
-        path: Path, root: Path, actor: str, note: str | None, day: dt.datetime | None
+        path: Path,
+        root: Path,
+        actor: str,
+        note: str | None,
+        day: dt.datetime | None,
+        commit: bool,
+        key: Path | None,
     ) -> None:
         from kinerja_build import review
 
+        request = review.Commit(key) if commit or key else None
         outcome = review.apply(
-            root, path, name, actor, note, day.date() if day else dt.date.today()
+            root, path, name, actor, note, day.date() if day else dt.date.today(), request
         )
         if outcome.diagnostics:
             text = report.format_text(
@@ -410,6 +482,37 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     click.echo(formatter(changes, base_label, head_label))
 
 
+@cli.command("periksa-tanda-tangan", context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
+)
+def signatures_command(base: str | None, head: str | None, root: Path, output_format: str) -> None:
+    """Periksa tanda tangan setiap langkah status yang ditambahkan antara BASE dan HEAD.
+
+    Setiap langkah harus ada di commit yang ditandatangani (SSH) oleh orang yang berhak:
+    pemilik rencana untuk diajukan dan disepakati, atasan pada tanggal itu untuk disetujui dan
+    ditinjau_ulang. Kunci dan atasan diambil dari catatan di BASE, bukan dari perubahan yang
+    diperiksa. Bawaan BASE: merge-base dengan cabang utama; bawaan HEAD: HEAD (commit terakhir).
+    """
+    from kinerja_build import signatures
+
+    found, base_label, head_label = signatures.check(root, base, head)
+    if output_format == "text":
+        click.echo(f"Tanda tangan langkah status {base_label}..{head_label}")
+        click.echo(report.format_text(found, color=_use_color()), color=_use_color())
+    else:
+        click.echo(report.FORMATTERS[output_format](found))
+    sys.exit(0 if found.ok else 1)
+
+
 @cli.command("codeowners", context_settings=CONTEXT)
 @_root_option
 @click.option("--tulis", "write", is_flag=True, help="Tulis ke .github/CODEOWNERS (bawaan: cetak).")
@@ -425,6 +528,8 @@ def codeowners_command(root: Path, write: bool) -> None:
     if not write:
         click.echo(text, nl=False)
         return
+    from kinerja_build.output import write_atomic
+
     target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
 
@@ -491,6 +596,8 @@ def isi_command(
         click.echo("Catatan belum sesuai skema; berkas tidak ditulis.")
         sys.exit(1)
     depth = len(path.relative_to(root).parts) - 1
+    from kinerja_build.output import write_atomic
+
     written = write_atomic(
         root, path.relative_to(root).as_posix(), forms.to_yaml(jenis, data, depth).encode("utf-8")
     )
@@ -505,9 +612,6 @@ def isi_command(
 
 
 def _register_subcommands() -> None:
-    from kinerja_build.export.cli import ekspor
-
-    cli.add_command(ekspor)
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
         ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),
@@ -524,6 +628,8 @@ def main() -> None:
     try:
         cli(prog_name="kinerja")
     except Exception:  # a bug in kinerja, not in the user's records
+        import traceback
+
         traceback.print_exc()
         click.echo(
             "\nIni kesalahan internal kinerja, bukan kesalahan catatan Anda. Mohon laporkan "

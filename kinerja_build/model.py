@@ -236,7 +236,7 @@ class Plan:
 
     @property
     def current_review(self) -> tuple[StatusStep, ...]:
-        """The steps since the latest submission: earlier approvals are history (decision 0011).
+        """The steps since the latest submission: earlier approvals are history (decision 0014).
 
         A plan changed after approval is submitted again; the approvals before that submission
         bound an earlier content and are no longer judged against the current one.
@@ -622,6 +622,17 @@ class PersonPeriode:
     @property
     def angka_kredit(self) -> AngkaKredit | None:
         return self.assessment.angka_kredit if self.assessment is not None else None
+
+    @property
+    def ringkasan(self) -> str:
+        """ "penilaian, dinilai — Baik, AK 25,00": the line the CLI and `kinerja diff` print."""
+        stage = domain.STAGE_LABELS[self.stage].lower()
+        text = stage if self.status == stage else f"{stage}, {self.status}"
+        if self.predikat is not None:
+            text += f" — {domain.PREDIKAT_LABELS[self.predikat]}"
+        if self.angka_kredit is not None:
+            text += f", AK {domain.format_decimal(self.angka_kredit.value)}"
+        return text
 
 
 @dataclass(frozen=True)
