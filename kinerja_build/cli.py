@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from kinerja_build import __version__, report
-from kinerja_build.build import STAGES
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
+from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, VALIDATION_REPORT
+from kinerja_build.stage import STAGES
 
 if TYPE_CHECKING:
-    from kinerja_build.build import StageOutcome
     from kinerja_build.model import PersonPeriode
+    from kinerja_build.stage import StageOutcome
     from kinerja_build.validate import Result
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -183,7 +184,7 @@ def build_command(
     """
     from kinerja_build.output import check_output_dir, write_atomic
 
-    out_dir = check_output_dir(root, out if out is not None else root / "build")
+    out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
         _emit(result, "text")
@@ -194,7 +195,8 @@ def build_command(
         click.echo(report.summary_line(result.report))
     click.echo(progress_summary(result))
     if result.report.ok or allow_errors:
-        from kinerja_build.build import BuildContext, run_stages, source_date_epoch
+        from kinerja_build.build import run_stages
+        from kinerja_build.stage import BuildContext, source_date_epoch
 
         context = BuildContext(
             root.resolve(),
@@ -212,10 +214,10 @@ def build_command(
             "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
             "atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan yang valid."
         )
-    write_atomic(
-        out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8")
+    written = write_atomic(
+        out_dir, VALIDATION_REPORT, (report.format_json(result.report) + "\n").encode("utf-8")
     )
-    click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
+    click.echo(f"Laporan validasi: {_display(written)}")
     sys.exit(_exit_code(result))
 
 
@@ -530,16 +532,14 @@ def codeowners_command(root: Path, write: bool) -> None:
         return
     from kinerja_build.output import write_atomic
 
-    target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
+    target = write_atomic(root.resolve(), CODEOWNERS_FILE, text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
 
 
 @cli.command("isi", context_settings=CONTEXT)
 @click.argument(
     "jenis",
-    type=click.Choice(
-        ["rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian", "pegawai"]
-    ),
+    type=click.Choice([str(kind) for kind in FORM_KINDS]),
 )
 @_root_option
 @click.option("--nip", "pegawai", required=True, help="ID/NIP pegawai pemilik catatan.")

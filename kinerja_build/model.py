@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import clock, domain, resources
+from kinerja_build import clock, domain, layout, resources
 from kinerja_build.domain import (
     CYCLE_STEPS,
     CycleStep,
@@ -31,18 +31,7 @@ from kinerja_build.domain import (
     Predikat,
     Stage,
 )
-
-PERIOD_KINDS = ("rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian")
-
-
-def record_rel(periode_id: str, pegawai_id: str, kind: str) -> str:
-    """Where a person's record of a period kind lives, relative to the repository root."""
-    return f"records/kinerja/{periode_id}/{pegawai_id}/{kind}.yaml"
-
-
-def pegawai_rel(pegawai_id: str) -> str:
-    return f"records/pegawai/{pegawai_id}.yaml"
-
+from kinerja_build.layout import RecordKind
 
 # The data of a record that passed its schema; the schema guarantees its shape.
 RecordData = dict[str, Any]
@@ -52,7 +41,7 @@ RecordData = dict[str, Any]
 class RecordFile:
     """One record file: where it is, what it is, and its data when it validated."""
 
-    kind: str
+    kind: RecordKind
     rel: str
     absolute: Path
     data: RecordData | None = None
@@ -75,7 +64,7 @@ class RecordFile:
 class Record:
     """A record that loaded and passed its schema: its data is always there."""
 
-    kind: str
+    kind: RecordKind
     rel: str
     data: RecordData
     periode: str | None
@@ -716,7 +705,7 @@ def next_step(
     if assessment is not None:
         return None
     deadlines = school.deadlines(periode_id)
-    plan_rel = record_rel(periode_id, pegawai_id, "rencana")
+    plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)
     owner = _Actor.owner(school, pegawai_id)
     broken = sorted(record.rel for record in files.values() if not record.valid)
     if broken:
@@ -760,7 +749,7 @@ def next_step(
             "sepakati", "Sepakati rencana yang sudah disetujui", "perencanaan", deadlines,
             plan_rel, f"kinerja sepakati {plan_rel} --oleh {pegawai_id}",
         )  # fmt: skip
-    cycle_rel = record_rel(periode_id, pegawai_id, "siklus")
+    cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
     done = cycle.steps_done if cycle is not None else ()
     for step in CYCLE_STEPS:
         if step not in done:
@@ -771,7 +760,7 @@ def next_step(
                 f"siklus-{step.letter.lower()}", f"Catat siklus langkah {step.title}",
                 "pelaksanaan", deadlines, cycle_rel,
             )  # fmt: skip
-    penilaian_rel = record_rel(periode_id, pegawai_id, "penilaian")
+    penilaian_rel = layout.record_path(RecordKind.PENILAIAN, periode_id, pegawai_id)
     if atasan.missing:
         return atasan.step("atasan", atasan.missing, "penilaian", deadlines, penilaian_rel)
     return atasan.step("nilai", "Nilai kinerja (penilaian)", "penilaian", deadlines, penilaian_rel)

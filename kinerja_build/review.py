@@ -15,9 +15,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinerja_build import domain, lock
+from kinerja_build import domain, layout, lock
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import UsageProblem
+from kinerja_build.layout import RecordKind
 from kinerja_build.model import RecordFile
 from kinerja_build.output import write_atomic
 from kinerja_build.validate import Result, validate
@@ -47,15 +48,21 @@ def _refuse(code: str, rel: str, message: str, hint: str) -> Outcome:
 
 def locate_plan(root: Path, path: Path) -> tuple[str, str, str]:
     """(repo-relative path, periode, pegawai id) of a plan file, or a usage problem."""
-    absolute = path.resolve()
-    records = (root.resolve() / "records" / "kinerja").resolve()
-    if records not in absolute.parents or not absolute.is_file():
-        raise UsageProblem(f"{path} bukan berkas rencana di records/kinerja/<periode>/<id>/.")
-    parts = absolute.relative_to(records).parts
-    if len(parts) != 3 or parts[2] != "rencana.yaml":
-        raise UsageProblem(f"{path}: hanya rencana.yaml yang punya riwayat persetujuan.")
-    rel = absolute.relative_to(root.resolve()).as_posix()
-    return rel, parts[0], parts[1]
+    root, absolute = root.resolve(), path.resolve()
+    place = (
+        layout.parse_record_path(absolute.relative_to(root).as_posix())
+        if root in absolute.parents and absolute.is_file()
+        else None
+    )
+    if not isinstance(place, layout.RecordPlace) or place.periode is None or place.owner is None:
+        raise UsageProblem(
+            f"{path} bukan berkas rencana di {layout.periods_dir()}/<periode>/<id>/."
+        )
+    if place.kind is not RecordKind.RENCANA:
+        raise UsageProblem(
+            f"{path}: hanya {RecordKind.RENCANA.file_name} yang punya riwayat persetujuan."
+        )
+    return absolute.relative_to(root).as_posix(), place.periode, place.owner
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import Severity
-from kinerja_build.model import PersonPeriode, pegawai_rel, school_periode
+from kinerja_build.layout import RecordKind, record_path
+from kinerja_build.model import PersonPeriode, school_periode
 from kinerja_build.rules import Context, Finding, school_rule
 
 
@@ -31,7 +32,7 @@ def _file(ctx: Context, person: PersonPeriode) -> str:
     if any(record.rel == step.file for record in person.files.values()):
         return step.file
     if person.pegawai_id in ctx.school.pegawai:
-        return pegawai_rel(person.pegawai_id)
+        return record_path(RecordKind.PEGAWAI, owner=person.pegawai_id)
     return next(iter(person.files.values())).rel
 
 
