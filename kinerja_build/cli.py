@@ -611,6 +611,59 @@ def isi_command(
     sys.exit(1 if any(d.severity is Severity.ERROR for d in mine) else 0)
 
 
+@cli.command("serve", context_settings=CONTEXT)
+@_root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Alamat yang didengar.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--git",
+    "use_git",
+    is_flag=True,
+    help="Commit setiap simpanan dan persetujuan ke cabang atas nama pelakunya.",
+)
+def serve_command(root: Path, host: str, port: int, use_git: bool) -> None:
+    """Aplikasi sekolah: formulir yang menulis catatan, persetujuan, kotak masuk setiap orang.
+
+    Bawaan hanya untuk komputer ini (127.0.0.1). Dengan --host lain setiap orang masuk dengan
+    token dari `kinerja token NIP`. Perlu paket tambahan: pip install "kinerja[app]".
+    """
+    try:
+        import uvicorn
+
+        from kinerja_build.app.server import LOOPBACK, Settings, create_app
+    except ImportError as error:
+        raise UsageProblem(
+            f'`kinerja serve` memerlukan paket tambahan ({error.name}): pip install "kinerja[app]"'
+        ) from error
+    from kinerja_build.app import access
+
+    root = root.resolve()
+    login = host not in LOOPBACK
+    if login and not access.read_tokens(root):
+        raise UsageProblem(
+            f"--host {host} membuka aplikasi untuk jaringan: buat dulu token setiap orang dengan "
+            "`kinerja token NIP`."
+        )
+    settings = Settings(root, login=login, git=use_git, allowed_hosts=["*"] if login else LOOPBACK)
+    click.echo(f"kinerja serve: http://{host}:{port}/  (Ctrl+C untuk berhenti)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@cli.command("token", context_settings=CONTEXT)
+@click.argument("pegawai")
+@_root_option
+def token_command(pegawai: str, root: Path) -> None:
+    """Buat token masuk `kinerja serve` untuk satu pegawai (token lamanya tidak berlaku lagi)."""
+    from kinerja_build.app import access
+
+    result = validate(root)
+    if pegawai not in result.school.pegawai:
+        raise UsageProblem(f"{pegawai} tidak ada di records/pegawai/.")
+    token = access.new_token(root, pegawai)
+    click.echo(f"Token untuk {pegawai} (berikan hanya kepada orangnya; tidak ditampilkan lagi):")
+    click.echo(token)
+
+
 def _register_subcommands() -> None:
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
