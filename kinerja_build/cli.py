@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from kinerja_build import __version__, report
-from kinerja_build.build import STAGES
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
+from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, VALIDATION_REPORT
+from kinerja_build.stage import STAGES
 
 if TYPE_CHECKING:
-    from kinerja_build.build import StageOutcome
+    from kinerja_build.stage import StageOutcome
     from kinerja_build.validate import Result
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -182,7 +183,7 @@ def build_command(
     """
     from kinerja_build.output import check_output_dir, write_atomic
 
-    out_dir = check_output_dir(root, out if out is not None else root / "build")
+    out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
         _emit(result, "text")
@@ -193,7 +194,8 @@ def build_command(
         click.echo(report.summary_line(result.report))
     click.echo(_progress_summary(result))
     if result.report.ok or allow_errors:
-        from kinerja_build.build import BuildContext, run_stages, source_date_epoch
+        from kinerja_build.build import run_stages
+        from kinerja_build.stage import BuildContext, source_date_epoch
 
         context = BuildContext(
             root.resolve(),
@@ -211,10 +213,10 @@ def build_command(
             "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
             "atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan yang valid."
         )
-    write_atomic(
-        out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8")
+    written = write_atomic(
+        out_dir, VALIDATION_REPORT, (report.format_json(result.report) + "\n").encode("utf-8")
     )
-    click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
+    click.echo(f"Laporan validasi: {_display(written)}")
     sys.exit(_exit_code(result))
 
 
@@ -375,6 +377,23 @@ def referensi_command(root: Path) -> None:
         click.echo("")
 
 
+def commit_options(function: click.decorators.FC) -> click.decorators.FC:
+    """`--commit` and `--kunci` for every command that appends a status step."""
+    function = click.option(
+        "--kunci",
+        "key",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Kunci SSH untuk menandatangani commit (berkas kunci, atau .pub bila kunci ada di "
+        "ssh-agent). Berarti juga --commit. Bawaan: user.signingkey di konfigurasi git.",
+    )(function)
+    return click.option(
+        "--commit",
+        is_flag=True,
+        help="Commit langkah ini (hanya berkas rencananya), ditandatangani dengan kunci SSH Anda.",
+    )(function)
+
+
 def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
     @click.command(name, context_settings=CONTEXT, help=summary)
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -389,13 +408,21 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
         default=None,
         help="Tanggal langkah (YYYY-MM-DD). Bawaan: hari ini.",
     )
+    @commit_options
     def command(
-        path: Path, root: Path, actor: str, note: str | None, day: dt.datetime | None
+        path: Path,
+        root: Path,
+        actor: str,
+        note: str | None,
+        day: dt.datetime | None,
+        commit: bool,
+        key: Path | None,
     ) -> None:
         from kinerja_build import review
 
+        request = review.Commit(key) if commit or key else None
         outcome = review.apply(
-            root, path, name, actor, note, day.date() if day else dt.date.today()
+            root, path, name, actor, note, day.date() if day else dt.date.today(), request
         )
         if outcome.diagnostics:
             text = report.format_text(
@@ -432,6 +459,37 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     click.echo(formatter(changes, base_label, head_label))
 
 
+@cli.command("periksa-tanda-tangan", context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
+)
+def signatures_command(base: str | None, head: str | None, root: Path, output_format: str) -> None:
+    """Periksa tanda tangan setiap langkah status yang ditambahkan antara BASE dan HEAD.
+
+    Setiap langkah harus ada di commit yang ditandatangani (SSH) oleh orang yang berhak:
+    pemilik rencana untuk diajukan dan disepakati, atasan pada tanggal itu untuk disetujui dan
+    ditinjau_ulang. Kunci dan atasan diambil dari catatan di BASE, bukan dari perubahan yang
+    diperiksa. Bawaan BASE: merge-base dengan cabang utama; bawaan HEAD: HEAD (commit terakhir).
+    """
+    from kinerja_build import signatures
+
+    found, base_label, head_label = signatures.check(root, base, head)
+    if output_format == "text":
+        click.echo(f"Tanda tangan langkah status {base_label}..{head_label}")
+        click.echo(report.format_text(found, color=_use_color()), color=_use_color())
+    else:
+        click.echo(report.FORMATTERS[output_format](found))
+    sys.exit(0 if found.ok else 1)
+
+
 @cli.command("codeowners", context_settings=CONTEXT)
 @_root_option
 @click.option("--tulis", "write", is_flag=True, help="Tulis ke .github/CODEOWNERS (bawaan: cetak).")
@@ -449,16 +507,14 @@ def codeowners_command(root: Path, write: bool) -> None:
         return
     from kinerja_build.output import write_atomic
 
-    target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
+    target = write_atomic(root.resolve(), CODEOWNERS_FILE, text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
 
 
 @cli.command("isi", context_settings=CONTEXT)
 @click.argument(
     "jenis",
-    type=click.Choice(
-        ["rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian", "pegawai"]
-    ),
+    type=click.Choice([str(kind) for kind in FORM_KINDS]),
 )
 @_root_option
 @click.option("--nip", "pegawai", required=True, help="ID/NIP pegawai pemilik catatan.")

@@ -9,9 +9,8 @@ from typing import Any
 
 from kinerja_build import resources, schema
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.layout import CONFIG_FILES
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
-
-CONFIG_NAMES = ("kinerja.yml", "kinerja.yaml")
 
 
 @dataclass(slots=True)
@@ -27,7 +26,7 @@ class Config:
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     """Read kinerja.yml when present; bad configuration is reported, never half-applied."""
     config = Config(referensi=copy.deepcopy(resources.referensi()))
-    present = [root / name for name in CONFIG_NAMES if (root / name).is_file()]
+    present = [root / name for name in CONFIG_FILES if (root / name).is_file()]
     if not present:
         return config, []
     path = present[0]

@@ -23,8 +23,7 @@ from typing import Any
 
 from kinerja_build import domain
 from kinerja_build.domain import CYCLE_STEPS, CycleStep, PlanStatus, Predikat, Stage
-
-PERIOD_KINDS = ("rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian")
+from kinerja_build.layout import RecordKind
 
 # The data of a record that passed its schema; the schema guarantees its shape.
 RecordData = dict[str, Any]
@@ -34,7 +33,7 @@ RecordData = dict[str, Any]
 class RecordFile:
     """One record file: where it is, what it is, and its data when it validated."""
 
-    kind: str
+    kind: RecordKind
     rel: str
     absolute: Path
     data: RecordData | None = None
@@ -57,7 +56,7 @@ class RecordFile:
 class Record:
     """A record that loaded and passed its schema: its data is always there."""
 
-    kind: str
+    kind: RecordKind
     rel: str
     data: RecordData
     periode: str | None

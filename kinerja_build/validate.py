@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kinerja_build import rules, schema
+from kinerja_build import layout, rules, schema
 from kinerja_build.config import Config, load_config
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
+from kinerja_build.layout import RecordKind
 from kinerja_build.load import load_file, locate
 from kinerja_build.model import Record, RecordFile, School
 from kinerja_build.project import Found, discover
@@ -87,9 +88,9 @@ def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic
 
 
 def _place(school: School, record: RecordFile) -> None:
-    if record.kind == "sekolah":
+    if record.kind is RecordKind.SEKOLAH:
         school.sekolah = record
-    elif record.kind == "pegawai":
+    elif record.kind is RecordKind.PEGAWAI:
         assert record.owner is not None
         school.pegawai[record.owner] = record
     else:
@@ -100,7 +101,7 @@ def _place(school: School, record: RecordFile) -> None:
 
 def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
     match = _MODELINE.match(first_line)
-    expected = f"{item.kind}.schema.json"
+    expected = layout.schema_file(item.kind)
     target = match["target"] if match else ""
     if not match:
         message = "Baris pertama bukan modeline skema untuk editor."
@@ -112,7 +113,7 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
         )
     else:
         return
-    suggestion = "../" * item.rel.count("/") + f"schemas/{expected}"
+    suggestion = layout.modeline_target(item.rel.count("/"), item.kind)
     yield Diagnostic(
         "KIN013",
         Severity.WARNING,

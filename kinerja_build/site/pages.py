@@ -14,12 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kinerja_build import domain, rules
-from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT, source_date_epoch
+from kinerja_build import domain, layout, rules
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.domain import WORK_STAGES
+from kinerja_build.layout import PDF_DOCUMENTS, RecordKind
 from kinerja_build.model import School, person_periode, school_periode
 from kinerja_build.site import svg
+from kinerja_build.stage import source_date_epoch
 
 PDF_TITLES = {
     "rencana": "Rencana Kinerja (SKP)",
@@ -211,15 +212,12 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
         reached = WORK_STAGES.index(item.stage) + (1 if item.assessment is not None else 0)
         link = f"[{e(data.name(item.pegawai_id))}]({prefix}{data.slug(item.pegawai_id)}.md)"
         mark = ' <span class="kinerja-galat">tidak valid</span>' if item.invalid else ""
-        stage_word = f'<span class="kinerja-tahap-kata">{e(item.stage)}</span>'
-        row = (
-            f"| {link}{mark} | {svg.stage_steps(max(reached, 1))} {stage_word} | {e(item.status)} |"
-        )
+        row = f"| {link}{mark} | {svg.stage_steps(max(reached, 1))} {e(item.stage)} | {e(item.status)} |"
         if not data.publik:
             row += f" {e(domain.PREDIKAT_LABELS[item.predikat]) if item.predikat else '-'} |"
         out.append(row)
     out += ["", "</div>"]
-    recap = f"pdf/{periode_id}/{RECAP_DOCUMENT}"
+    recap = layout.pdf_recap(periode_id)
     if recap in data.pdfs:
         out += ["", f"[Unduh rekap kinerja sekolah (PDF)]({prefix}{data.pdfs[recap]})"]
     return "\n".join(out) + "\n"
@@ -432,7 +430,7 @@ def _assessment(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
 def _documents(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
     links = []
     for key, name in PDF_DOCUMENTS.items():
-        source = f"pdf/{periode_id}/{pegawai_id}/{name}"
+        source = layout.pdf_document(periode_id, pegawai_id, key)
         if source in data.pdfs:
             links.append(f"- [{PDF_TITLES[key]} (PDF)]({pegawai_id}-{name})")
     if not links:
@@ -470,17 +468,13 @@ class _Source:
 
 
 def _source_of(data: SiteData, rel: str) -> _Source:
-    parts = rel.split("/")
-    if len(parts) == 5 and parts[:2] == ["records", "kinerja"]:
-        kind = parts[4].removesuffix(".yaml")
-        periode = parts[2]
-        label = f"{KIND_TITLES.get(kind, kind)} {_periode_label(periode)}"
-        return _Source(parts[3], periode, label)
-    if len(parts) == 3 and parts[:2] == ["records", "pegawai"]:
-        return _Source(parts[2].removesuffix(".yaml"), None, KIND_TITLES["pegawai"])
-    if rel == "records/sekolah.yaml":
-        return _Source(None, None, KIND_TITLES["sekolah"])
-    return _Source(None, None, "Pengaturan repositori" if rel else "Repositori sekolah")
+    place = layout.parse_record_path(rel)
+    if isinstance(place, layout.Misplaced):
+        return _Source(None, None, "Pengaturan repositori" if rel else "Repositori sekolah")
+    label = KIND_TITLES.get(place.kind, place.kind)
+    if place.periode is not None:
+        label = f"{label} {_periode_label(place.periode)}"
+    return _Source(place.owner, place.periode, label)
 
 
 def _periode_label(periode_id: str) -> str:
@@ -536,7 +530,7 @@ def _validation_group(
     if pegawai_id and periodes_seen and periodes_seen[0] in data.school.periods:
         page = f"periode/{periodes_seen[0]}/{data.slug(pegawai_id)}.md"
     elif pegawai_id:
-        page = _page_of(data, f"records/pegawai/{pegawai_id}.yaml")
+        page = _page_of(data, layout.record_path(RecordKind.PEGAWAI, owner=pegawai_id))
     if page:
         out += [f"[Buka halaman kinerja {title}]({page})", ""]
     out.append('<ul class="kinerja-temuan">')
@@ -575,12 +569,14 @@ def _message(text: str) -> str:
 
 
 def _page_of(data: SiteData, rel: str) -> str | None:
-    parts = rel.split("/")
-    if len(parts) == 5 and parts[:2] == ["records", "kinerja"] and parts[2] in data.school.periods:
-        return f"periode/{parts[2]}/{data.slug(parts[3])}.md"
-    if len(parts) == 3 and parts[:2] == ["records", "pegawai"] and parts[2].endswith(".yaml"):
+    place = layout.parse_record_path(rel)
+    if isinstance(place, layout.Misplaced) or place.owner is None:
+        return None
+    if place.periode is not None and place.periode in data.school.periods:
+        return f"periode/{place.periode}/{data.slug(place.owner)}.md"
+    if place.kind is RecordKind.PEGAWAI:
         # A person's own file: their page in the latest periode they have records in.
-        pegawai_id = parts[2].removesuffix(".yaml")
+        pegawai_id = place.owner
         for periode_id in reversed(periodes(data.school)):
             if pegawai_id in data.school.periods[periode_id]:
                 return f"periode/{periode_id}/{data.slug(pegawai_id)}.md"
