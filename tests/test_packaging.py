@@ -38,6 +38,8 @@ def test_wheel_contains_package_data(wheel: Path) -> None:
         "kinerja_build/_bundled/templates/pdf/fonts/LICENSE-OFL.txt",
         "kinerja_build/data/referensi.yaml",
         "kinerja_build/templates/init/rencana.yaml.j2",
+        "kinerja_build/app/templates/formulir.html",
+        "kinerja_build/app/static/app.css",
         "kinerja_build/py.typed",
     ):
         assert expected in names

@@ -295,6 +295,7 @@ def _load_rule_modules() -> None:
         periode,
         rencana,
         siklus,
+        tenggat,
     )
 
 
