@@ -266,12 +266,18 @@ def _run_git(root: Path, args: list[str], stdin: bytes, extra: Iterable[str] = (
 def _allowed_signers(school: School) -> str:
     """git's allowed-signers file: one line per key listed at BASE, the person's id as principal."""
     people = [*school.pegawai, *_officials(school)]
-    lines: list[str] = []
-    for person in people:
-        if not _PRINCIPAL.fullmatch(person):
-            continue
-        lines.extend(f'{person} namespaces="git" {key.line}' for key in keys_of(school, person))
-    return "".join(f"{line}\n" for line in lines)
+    return allowed_signers([key for person in people for key in keys_of(school, person)])
+
+
+def allowed_signers(keys: Iterable[Key]) -> str:
+    """The allowed-signers lines of `keys` (principal: the owner's id; git signatures only)."""
+    lines = [f'{key.owner} namespaces="git" {key.line}' for key in keys]
+    return "".join(f"{line}\n" for line in lines if _PRINCIPAL.fullmatch(line.split(" ")[0]))
+
+
+def signed_by_one_of(root: Path, commit: str, keys: list[Key]) -> Signature:
+    """How `commit` verifies against `keys` only (G: signed by one of them)."""
+    return _verify(root, [commit], allowed_signers(keys)).get(commit, Signature("N", ""))
 
 
 def _officials(school: School) -> Iterator[str]:

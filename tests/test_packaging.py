@@ -152,3 +152,13 @@ def test_a_new_school_installs_kinerja_the_way_its_workflow_does(
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "::error" not in checked.stdout
+    # The signature step on the school's first push (nothing added since BASE: clean).
+    git = ["git", "-C", str(school), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "awal"], check=True)
+    signed = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", steps["Tanda tangan persetujuan"]],
+        cwd=school, env={**env, "BASE": "HEAD"}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert signed.returncode == 0, signed.stdout + signed.stderr
