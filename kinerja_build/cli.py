@@ -59,7 +59,10 @@ def validate(root: Path) -> Result:
 class _LazyGroup(click.Group):
     """A group whose subcommands named in `lazy` ("module:attribute") load on first use."""
 
-    lazy: ClassVar[dict[str, str]] = {"ekspor": "kinerja_build.export.cli:ekspor"}
+    lazy: ClassVar[dict[str, str]] = {
+        "ekspor": "kinerja_build.export.cli:ekspor",
+        "dinas": "kinerja_build.dinas.cli:dinas",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -256,8 +259,7 @@ def _progress_summary(result: Result) -> str:
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
         for item in sorted(items, key=lambda entry: entry.nama):
             mark = " [tidak valid]" if item.invalid else ""
-            predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
-            lines.append(f"    - {item.nama}: {item.stage}, {item.status}{predikat}{mark}")
+            lines.append(f"    - {item.nama}: {item.ringkasan}{mark}")
     return "\n".join(lines)
 
 
@@ -268,12 +270,20 @@ def _progress_summary(result: Result) -> str:
     default=None,
     help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.",
 )
-def init_command(directory: Path, periode: str | None) -> None:
+@click.option(
+    "--pasang",
+    "install",
+    default=None,
+    help="Sumber pemasangan kinerja untuk alur kerja CI dan README: spesifikasi pip, mis. berkas "
+    "wheel yang disimpan sekolah (./vendor/kinerja-0.1.0-py3-none-any.whl). Bawaan: tag rilis "
+    "versi ini di GitHub.",
+)
+def init_command(directory: Path, periode: str | None, install: str | None) -> None:
     """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
     from kinerja_build import scaffold
 
     periode_id = periode or scaffold.current_periode(dt.date.today())
-    written = scaffold.create(directory, periode_id)
+    written = scaffold.create(directory, periode_id, install)
     click.echo(f"Repositori sekolah dibuat di {directory} ({len(written)} berkas).")
     click.echo("Langkah berikutnya:")
     click.echo(f"  cd {directory} && git init && kinerja validate")
@@ -365,6 +375,23 @@ def referensi_command(root: Path) -> None:
         click.echo("")
 
 
+def commit_options(function: click.decorators.FC) -> click.decorators.FC:
+    """`--commit` and `--kunci` for every command that appends a status step."""
+    function = click.option(
+        "--kunci",
+        "key",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Kunci SSH untuk menandatangani commit (berkas kunci, atau .pub bila kunci ada di "
+        "ssh-agent). Berarti juga --commit. Bawaan: user.signingkey di konfigurasi git.",
+    )(function)
+    return click.option(
+        "--commit",
+        is_flag=True,
+        help="Commit langkah ini (hanya berkas rencananya), ditandatangani dengan kunci SSH Anda.",
+    )(function)
+
+
 def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
     @click.command(name, context_settings=CONTEXT, help=summary)
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -379,13 +406,21 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
         default=None,
         help="Tanggal langkah (YYYY-MM-DD). Bawaan: hari ini.",
     )
+    @commit_options
     def command(
-        path: Path, root: Path, actor: str, note: str | None, day: dt.datetime | None
+        path: Path,
+        root: Path,
+        actor: str,
+        note: str | None,
+        day: dt.datetime | None,
+        commit: bool,
+        key: Path | None,
     ) -> None:
         from kinerja_build import review
 
+        request = review.Commit(key) if commit or key else None
         outcome = review.apply(
-            root, path, name, actor, note, day.date() if day else dt.date.today()
+            root, path, name, actor, note, day.date() if day else dt.date.today(), request
         )
         if outcome.diagnostics:
             text = report.format_text(
@@ -420,6 +455,37 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     changes, base_label, head_label = diff.compare(root, base, head)
     formatter = diff.format_markdown if output_format == "markdown" else diff.format_text
     click.echo(formatter(changes, base_label, head_label))
+
+
+@cli.command("periksa-tanda-tangan", context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
+)
+def signatures_command(base: str | None, head: str | None, root: Path, output_format: str) -> None:
+    """Periksa tanda tangan setiap langkah status yang ditambahkan antara BASE dan HEAD.
+
+    Setiap langkah harus ada di commit yang ditandatangani (SSH) oleh orang yang berhak:
+    pemilik rencana untuk diajukan dan disepakati, atasan pada tanggal itu untuk disetujui dan
+    ditinjau_ulang. Kunci dan atasan diambil dari catatan di BASE, bukan dari perubahan yang
+    diperiksa. Bawaan BASE: merge-base dengan cabang utama; bawaan HEAD: HEAD (commit terakhir).
+    """
+    from kinerja_build import signatures
+
+    found, base_label, head_label = signatures.check(root, base, head)
+    if output_format == "text":
+        click.echo(f"Tanda tangan langkah status {base_label}..{head_label}")
+        click.echo(report.format_text(found, color=_use_color()), color=_use_color())
+    else:
+        click.echo(report.FORMATTERS[output_format](found))
+    sys.exit(0 if found.ok else 1)
 
 
 @cli.command("codeowners", context_settings=CONTEXT)

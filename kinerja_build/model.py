@@ -531,6 +531,16 @@ class PersonPeriode:
     def angka_kredit(self) -> AngkaKredit | None:
         return self.assessment.angka_kredit if self.assessment is not None else None
 
+    @property
+    def ringkasan(self) -> str:
+        """ "penilaian, dinilai — Baik, AK 25,00": the line the CLI and `kinerja diff` print."""
+        text = f"{self.stage}, {self.status}"
+        if self.predikat is not None:
+            text += f" — {domain.PREDIKAT_LABELS[self.predikat]}"
+        if self.angka_kredit is not None:
+            text += f", AK {domain.format_decimal(self.angka_kredit.value)}"
+        return text
+
 
 @dataclass(frozen=True)
 class SchoolPeriode:

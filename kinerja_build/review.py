@@ -11,6 +11,7 @@ read-check-write runs under a lock on the plan's folder so concurrent commands c
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class Outcome:
     written: bool
     message: str
     diagnostics: tuple[Diagnostic, ...] = ()
+    original: bytes | None = None  # the plan before the step, to take it back
 
 
 def _refuse(code: str, rel: str, message: str, hint: str) -> Outcome:
@@ -56,13 +58,65 @@ def locate_plan(root: Path, path: Path) -> tuple[str, str, str]:
     return rel, parts[0], parts[1]
 
 
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """Commit the new step alone, signed with SSH (issue 18: a step is tied to its signer)."""
+
+    key: Path | None = None  # private key or .pub (agent); None: git's `user.signingkey`
+
+
 def apply(
-    root: Path, path: Path, command: str, actor: str, note: str | None, day: dt.date
+    root: Path,
+    path: Path,
+    command: str,
+    actor: str,
+    note: str | None,
+    day: dt.date,
+    commit: Commit | None = None,
 ) -> Outcome:
-    """Validate, check the transition and the actor, append the step, re-validate (locked)."""
+    """Validate, check the transition and the actor, append the step, re-validate (locked);
+    with `commit`, also commit the plan signed, or take the step back if that fails."""
     rel, periode_id, owner = locate_plan(root, path)
     with lock.exclusive(root.resolve() / Path(rel).parent):
-        return _apply_locked(root, rel, periode_id, owner, command, actor, note, day)
+        outcome = _apply_locked(root, rel, periode_id, owner, command, actor, note, day)
+        if commit is None or not outcome.written:
+            return outcome
+        return _commit(root.resolve(), rel, outcome, commit)
+
+
+def _commit(root: Path, rel: str, outcome: Outcome, request: Commit) -> Outcome:
+    assert outcome.original is not None
+    signing = ["-c", "gpg.format=ssh"]
+    if request.key is not None:
+        signing += ["-c", f"user.signingkey={request.key.resolve()}"]
+    message = outcome.message.removeprefix(f"{rel}: ").rstrip(".")
+    steps = (
+        ["add", "--", rel],
+        [*signing, "commit", "--quiet", "-S", "-m", f"Rencana {message}", "--", rel],
+    )
+    for arguments in steps:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *arguments], capture_output=True, text=True, timeout=120
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            done = subprocess.CompletedProcess(arguments, 1, "", str(error))
+        if done.returncode != 0:
+            write_atomic((root / rel).parent, Path(rel).name, outcome.original)
+            subprocess.run(["git", "-C", str(root), "reset", "--quiet", "--", rel], check=False)
+            reason = (done.stderr.strip().splitlines() or ["gagal"])[-1]
+            return _refuse(
+                "KIN715",
+                rel,
+                f"Commit bertanda tangan gagal ({reason}); langkah dibatalkan, berkas dikembalikan.",
+                "Atur kunci SSH untuk git: `git config --global gpg.format ssh` dan "
+                "`git config --global user.signingkey ~/.ssh/id_ed25519.pub`, atau sebutkan "
+                "`--kunci BERKAS`.",
+            )
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    return Outcome(True, f"{outcome.message} Commit bertanda tangan: {head}.")
 
 
 def _apply_locked(
@@ -109,7 +163,7 @@ def _apply_locked(
         )
     who = "otomatis (Plt)" if ("otomatis", True) in entry else actor
     label = domain.STATUS_RENCANA_LABELS[STEPS[command][1]].lower()
-    return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.")
+    return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.", (), original)
 
 
 def _check(

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import jinja2
 
-from kinerja_build import domain, resources
+from kinerja_build import __version__, domain, resources
 from kinerja_build.errors import UsageProblem
 
 _TEMPLATES = resources.PACKAGE_DIR / "templates" / "init"
+# Where kinerja is installed from: it is not on the package index, so schools install the tagged
+# source of this version (or a wheel they keep, `kinerja init --pasang`).
+SOURCE_REPOSITORY = "https://github.com/kinerja/kinerja"
 KS_ID = "197508172000121002"
 GURU_ID = "199204102019032011"
 
@@ -23,8 +26,21 @@ def current_periode(today: dt.date) -> str:
     return str(today.year)
 
 
-def create(directory: Path, periode_id: str) -> list[Path]:
-    """Write the new repository; refuses to touch an existing school repository."""
+def default_install() -> str:
+    """The pip requirement for this version of kinerja: its tag in the source repository."""
+    return f"kinerja @ git+{SOURCE_REPOSITORY}@v{__version__}"
+
+
+def create(directory: Path, periode_id: str, install: str | None = None) -> list[Path]:
+    """Write the new repository; refuses to touch an existing school repository.
+
+    `install` is the pip requirement the workflow and README use (default: `default_install()`).
+    """
+    install = install or default_install()
+    if not install.strip() or any(character in install for character in '\n\r"$`'):
+        raise UsageProblem(
+            "--pasang: tulis satu spesifikasi pip tanpa baris baru, kutip, $ atau `."
+        )
     try:
         periode = domain.parse_periode(periode_id)
     except domain.PeriodeError as error:
@@ -44,7 +60,7 @@ def create(directory: Path, periode_id: str) -> list[Path]:
         "semester": periode.regime.semester,
         "ks_mulai": dt.date(periode.year - 1, 7, 1).isoformat(),
         "diajukan": (periode.start + dt.timedelta(days=7)).isoformat(),
-        "install": "pip install kinerja",
+        "install": install,
     }
     files = {
         "records/sekolah.yaml": "sekolah.yaml.j2",

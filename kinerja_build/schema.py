@@ -44,6 +44,7 @@ KINDS = (
     "penilaian",
 )
 CONFIG_KIND = "kinerja-config"
+DINAS_KIND = "dinas"  # dinas.yml of a district repository
 SUPPORT_SCHEMAS = ("umum.schema.json",)
 
 
@@ -68,7 +69,9 @@ def registry() -> Registry[Any]:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
-    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND)] + list(SUPPORT_SCHEMAS)
+    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND, DINAS_KIND)] + list(
+        SUPPORT_SCHEMAS
+    )
     resources_ = [
         (
             name,

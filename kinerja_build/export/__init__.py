@@ -56,13 +56,15 @@ def output_names(npsn: str, periode_id: str) -> set[str]:
     }
 
 
-def prune_stale(out_dir: Path, expected: set[str], written: list[Path]) -> list[str]:
+def prune_stale(
+    out_dir: Path, expected: set[str], written: list[Path], folder_name: str = EXPORT_DIR
+) -> list[str]:
     """Delete bundles and lists of periodes (or an NPSN) that no longer exist.
 
     Only files named in the ledger, which lists what earlier exports wrote, are candidates:
     anything else in the folder was not written by kinerja and stays.
     """
-    folder = out_dir / EXPORT_DIR
+    folder = out_dir / folder_name
     ledger = _read_ledger(folder / LEDGER)
     removed = []
     for name in sorted(ledger - expected):
@@ -73,7 +75,7 @@ def prune_stale(out_dir: Path, expected: set[str], written: list[Path]) -> list[
     current = (ledger & expected) | {path.name for path in written if path.parent == folder}
     if current or ledger:
         payload = json.dumps(sorted(current), indent=1) + "\n"
-        write_atomic(out_dir, f"{EXPORT_DIR}/{LEDGER}", payload.encode("utf-8"))
+        write_atomic(out_dir, f"{folder_name}/{LEDGER}", payload.encode("utf-8"))
     return removed
 
 
@@ -132,7 +134,7 @@ def export_periode(
     bundle.files["manifest.json"] = bundles.manifest(
         bundle, counts, bundles.git_commit(context.root)
     )
-    stamp = _zip_time(context.source_date_epoch)
+    stamp = zip_time(context.source_date_epoch)
     written = write_atomic(
         context.out_dir, f"{EXPORT_DIR}/{bundle.name}", bundles.zip_bytes(bundle.files, stamp)
     )
@@ -186,7 +188,7 @@ def _attach_documents(
     return attached
 
 
-def _zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
+def zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     if epoch is None:
         return bundles.ZIP_EPOCH
     moment = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.UTC)  # zip cannot go before 1980

@@ -379,7 +379,13 @@ def _git_rev_parse(root: Path) -> str | None:
     return commit if done.returncode == 0 and len(commit) == 40 else None
 
 
-def manifest(bundle: Bundle, counts: dict[str, int], commit: str | None) -> bytes:
+def manifest(
+    bundle: Bundle,
+    counts: dict[str, int],
+    commit: str | None,
+    sekolah: list[dict[str, Any]] | None = None,
+) -> bytes:
+    """manifest.json; `sekolah` lists the schools of a district's merged bundle."""
     files = [
         {"nama": name, "sha256": hashlib.sha256(content).hexdigest(), "ukuran": len(content)}
         for name, content in sorted(bundle.files.items())
@@ -396,6 +402,7 @@ def manifest(bundle: Bundle, counts: dict[str, int], commit: str | None) -> byte
             "jumlah": counts,
             "catatan": bundle.notes,
             "berkas": files,
+            **({"sekolah": sekolah} if sekolah is not None else {}),
         }
     )
 
