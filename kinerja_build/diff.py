@@ -22,16 +22,9 @@ from typing import Any
 from kinerja_build import domain
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
+from kinerja_build.layout import PERIOD_KINDS, REVISION_INPUTS, RecordKind
 from kinerja_build.model import Plan, person_periode
 from kinerja_build.validate import Result, validate
-
-KIND_LABELS = {
-    "rencana": "rencana",
-    "siklus": "siklus",
-    "pengembangan-kompetensi": "pengembangan kompetensi",
-    "tugas": "tugas",
-    "penilaian": "penilaian",
-}
 
 
 @dataclass(slots=True)
@@ -82,7 +75,7 @@ def default_base(root: Path) -> str:
 def _materialize(root: Path, revision: str, target: Path) -> Path:
     """The records (and kinerja.yml, schemas) of a revision, in a temporary folder."""
     commit = git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
-    names = [name for name in ("records", "schemas", "kinerja.yml", "kinerja.yaml")
+    names = [name for name in REVISION_INPUTS
              if git(root, "ls-tree", "--name-only", commit, name).strip()]  # fmt: skip
     if not names:
         target.mkdir(parents=True, exist_ok=True)
@@ -128,7 +121,7 @@ def _changes(old: Result, new: Result) -> Iterator[PersonChange]:
         before = old.school.records(periode_id, pegawai_id)
         after = new.school.records(periode_id, pegawai_id)
         names = _names(new)
-        for kind in KIND_LABELS:
+        for kind in PERIOD_KINDS:
             change.lines.extend(_record_lines(kind, before.get(kind), after.get(kind), names))
         files = {record.rel for record in [*before.values(), *after.values()]}
         old_found = {_key(d) for d in old.report.diagnostics if d.file in files}
@@ -160,8 +153,10 @@ def _names(result: Result) -> Callable[[str], str]:
     return lambda some_id: result.school.identify(some_id).nama or some_id
 
 
-def _record_lines(kind: str, before: Any, after: Any, names: Callable[[str], str]) -> list[str]:
-    label = KIND_LABELS[kind]
+def _record_lines(
+    kind: RecordKind, before: Any, after: Any, names: Callable[[str], str]
+) -> list[str]:
+    label = kind.label
     if before is None and after is None:
         return []
     if before is None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import domain, rules
+from kinerja_build import domain, layout, rules
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.diff import _materialize, default_base, git
 from kinerja_build.errors import KinerjaError, UsageProblem
@@ -32,8 +32,6 @@ from kinerja_build.validate import Result, _apply_severities, validate
 
 OWNER_STEPS = ("draf", "diajukan", "disepakati")
 ATASAN_STEPS = ("disetujui", "ditinjau_ulang")
-# A plan's place in a tree; anything else (odd characters, other depths) is not a plan.
-_PLAN_PATH = re.compile(r"records/kinerja/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+/rencana\.yaml")
 _KEY = re.compile(
     r"(?P<type>ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com"
     r"|sk-ecdsa-sha2-nistp256@openssh\.com) (?P<blob>AAAA[A-Za-z0-9+/]+={0,3})(?: [ -~]{1,100})?"
@@ -140,13 +138,19 @@ def _commit(root: Path, revision: str) -> str:
 # -- which steps are new, and which commits introduced them -------------------------------------
 
 
+def _is_plan(path: str) -> bool:
+    """A plan's place in a tree; anything else (odd characters, other depths) is not a plan."""
+    place = layout.parse_record_path(path)
+    return isinstance(place, layout.RecordPlace) and place.kind is layout.RecordKind.RENCANA
+
+
 def _new_steps(root: Path, base: str, head: str) -> tuple[list[NewStep], list[Diagnostic]]:
     changed = [
         path
         for path in git(
-            root, "diff", "--name-only", "--no-renames", base, head, "--", "records/kinerja"
+            root, "diff", "--name-only", "--no-renames", base, head, "--", layout.periods_dir()
         ).splitlines()
-        if _PLAN_PATH.fullmatch(path)
+        if _is_plan(path)
     ]
     if not changed:
         return [], []
@@ -262,12 +266,18 @@ def _run_git(root: Path, args: list[str], stdin: bytes, extra: Iterable[str] = (
 def _allowed_signers(school: School) -> str:
     """git's allowed-signers file: one line per key listed at BASE, the person's id as principal."""
     people = [*school.pegawai, *_officials(school)]
-    lines: list[str] = []
-    for person in people:
-        if not _PRINCIPAL.fullmatch(person):
-            continue
-        lines.extend(f'{person} namespaces="git" {key.line}' for key in keys_of(school, person))
-    return "".join(f"{line}\n" for line in lines)
+    return allowed_signers([key for person in people for key in keys_of(school, person)])
+
+
+def allowed_signers(keys: Iterable[Key]) -> str:
+    """The allowed-signers lines of `keys` (principal: the owner's id; git signatures only)."""
+    lines = [f'{key.owner} namespaces="git" {key.line}' for key in keys]
+    return "".join(f"{line}\n" for line in lines if _PRINCIPAL.fullmatch(line.split(" ")[0]))
+
+
+def signed_by_one_of(root: Path, commit: str, keys: list[Key]) -> Signature:
+    """How `commit` verifies against `keys` only (G: signed by one of them)."""
+    return _verify(root, [commit], allowed_signers(keys)).get(commit, Signature("N", ""))
 
 
 def _officials(school: School) -> Iterator[str]:

@@ -100,11 +100,18 @@ def _codes(result: Result) -> list[str]:
 
 
 def test_the_atasans_signature_is_clean(school: School) -> None:
-    school.step("setujui", KS, "2026-01-15", "--commit", "--kunci", str(school.keys["ks"]))
+    done = school.step("setujui", KS, "2026-01-15", "--commit", "--kunci", str(school.keys["ks"]))
+    assert "Commit bertanda tangan" in done.output and "Peringatan" not in done.output
     assert school.git("log", "-1", "--format=%s").startswith("Rencana ")
     result = school.check()
     assert result.exit_code == 0, result.output
     assert "Bersih" in result.output
+
+
+def test_committing_with_a_key_the_actor_did_not_list_warns(school: School) -> None:
+    done = school.step("setujui", KS, "2026-01-15", "--kunci", str(school.keys["guru"]))
+    assert "Peringatan: kunci penanda tangan (SHA256:" in done.output
+    assert school.git("status", "--porcelain") == ""  # committed all the same
 
 
 def test_an_approval_signed_by_the_teacher_is_an_error(school: School) -> None:
