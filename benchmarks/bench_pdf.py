@@ -110,11 +110,11 @@ def measure(command: list[str]) -> Run:
 
 def dump_html(root: Path, target: Path) -> list[dict[str, str]]:
     """kinerja's own final HTML for every document of the school, for the floor to render."""
-    from kinerja_build.build import BuildContext
     from kinerja_build.render.documents import plan_documents
     from kinerja_build.render.pdf import PDF_VARIANT
     from kinerja_build.render.stage import _template_data
     from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateSet
+    from kinerja_build.stage import BuildContext
     from kinerja_build.validate import validate
 
     result = validate(root)

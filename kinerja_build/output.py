@@ -20,14 +20,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from kinerja_build import layout
 from kinerja_build.errors import UsageProblem
 
-MANIFEST = ".kinerja-keluaran.json"
-# Top-level folders of a school repository that hold sources: never an output folder.
-PROTECTED = ("records", "site", "templates", "schemas", ".git", ".github")
-# Where kinerja writes inside an output folder; the manifest may name nothing else.
-OWNED_PREFIXES = ("pdf/", "ekspor-bkn/", "site/")
-OWNED_FILES = ("validasi.json",)
+MANIFEST = layout.OUTPUT_MANIFEST
+OWNED_PREFIXES = tuple(f"{name}/" for name in layout.OUTPUT_TOP_DIRS)
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
@@ -53,7 +50,7 @@ def check_output_dir(root: Path, out: Path) -> Path:
         )
     if root_resolved in out.parents:
         top = out.relative_to(root_resolved).parts[0]
-        if top in PROTECTED:
+        if top in layout.SOURCE_DIRS:
             raise UsageProblem(
                 f"Folder keluaran {out} berada di dalam {top}/, folder sumber repositori; "
                 "berkas di sana tidak boleh tertimpa atau terbit. Pakai build/ atau folder di "
@@ -92,9 +89,9 @@ def _refuse_foreign_folder(out: Path) -> None:
     foreign = sorted(
         name
         for name in names
-        if name not in (MANIFEST, *OWNED_FILES)
-        and f"{name}/" not in OWNED_PREFIXES
-        and not name.startswith(".kinerja-")
+        if name not in layout.OUTPUT_TOP_FILES
+        and name not in layout.OUTPUT_TOP_DIRS
+        and not name.startswith(layout.STAGING_PREFIX)
     )
     if foreign:
         raise UsageProblem(
@@ -250,7 +247,7 @@ def _owned_name(name: str) -> bool:
         return False
     if any(part in ("", ".", "..") for part in name.split("/")):
         return False
-    return name in OWNED_FILES or name.startswith(OWNED_PREFIXES)
+    return name == layout.VALIDATION_REPORT or name.startswith(OWNED_PREFIXES)
 
 
 def _remove_empty_parents(base: Path, folder: Path) -> None:

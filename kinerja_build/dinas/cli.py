@@ -13,10 +13,10 @@ from typing import Any
 import click
 import jinja2
 
-from kinerja_build import report, resources, scaffold
-from kinerja_build.build import source_date_epoch
+from kinerja_build import layout, report, resources, scaffold
 from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
+from kinerja_build.stage import source_date_epoch
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -44,12 +44,14 @@ def init_command(directory: Path, periode: str | None) -> None:
         )
     scaffold.create(directory / "sekolah" / "contoh", periode_id)  # checks the periode too
     template = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / layout.TEMPLATES_DIR),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     ).get_template("dinas.yml.j2")
-    (directory / "dinas.yml").write_text(template.render(periode=periode_id), encoding="utf-8")
-    schemas = directory / "schemas"
+    (directory / layout.DINAS_CONFIG_FILES[0]).write_text(
+        template.render(periode=periode_id), encoding="utf-8"
+    )
+    schemas = directory / layout.SCHEMAS_DIR
     schemas.mkdir()
     for name in ("dinas.schema.json", "umum.schema.json"):
         shutil.copyfile(resources.schemas_dir() / name, schemas / name)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import schema
+from kinerja_build import layout, schema
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
 
-CONFIG_NAMES = ("dinas.yml", "dinas.yaml")
+CONFIG_NAMES = layout.DINAS_CONFIG_FILES
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def load_district(root: Path) -> tuple[DistrictConfig | None, list[Diagnostic]]:
             Diagnostic(
                 "KIN012",
                 Severity.ERROR,
-                "dinas.yml",
+                CONFIG_NAMES[0],
                 f"Berkas `dinas.yml` tidak ditemukan di {root}.",
                 "Jalankan dari folder repositori Dinas, beri `--root DIR`, atau buat yang baru "
                 "dengan `kinerja dinas init DIR`.",

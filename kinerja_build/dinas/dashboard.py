@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from kinerja_build import __version__, domain
+from kinerja_build import __version__, domain, layout
 from kinerja_build.diagnostics import Severity
 from kinerja_build.dinas import checks
 from kinerja_build.export import EXPORT_DIR
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kinerja_build.dinas.build import DistrictResult
 
 SITE_DIR = "situs"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / layout.TEMPLATES_DIR
 PREDIKAT_ORDER = tuple(domain.PREDIKAT_LABELS)
 TODO_LABELS = {
     "setujui-rencana": "Setujui rencana kinerja kepala sekolah",

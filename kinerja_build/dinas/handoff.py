@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import domain
+from kinerja_build import domain, layout
 from kinerja_build.dinas.checks import duplicate_nips
 from kinerja_build.dinas.config import DistrictConfig
 from kinerja_build.dinas.task import SCHOOLS_DIR
 from kinerja_build.export import (
-    EXPORT_DIR,
     NOT_READY_HEADER,
     output_names,
     prune_stale,
@@ -128,14 +127,14 @@ def _periode(
     bundle.files["manifest.json"] = bundles.manifest(bundle, counts, None, sekolah=schools)
     stamp = zip_time(source_date_epoch)
     handoff.bundle = write_atomic(
-        out_dir, f"{EXPORT_DIR}/{bundle.name}", bundles.zip_bytes(bundle.files, stamp)
+        out_dir, layout.export_file(bundle.name), bundles.zip_bytes(bundle.files, stamp)
     )
     rows = _not_ready_rows(summaries, periode.id, duplicates)
     handoff.not_ready_rows = len(rows)
     for name, content in bundles.tables_files(
-        f"belum-siap-{periode.id}", (NOT_READY_DISTRICT_HEADER, rows)
+        layout.not_ready_stem(periode.id), (NOT_READY_DISTRICT_HEADER, rows)
     ).items():
-        handoff.not_ready.append(write_atomic(out_dir, f"{EXPORT_DIR}/{name}", content))
+        handoff.not_ready.append(write_atomic(out_dir, layout.export_file(name), content))
     return handoff
 
 

@@ -12,9 +12,17 @@ import os
 import subprocess
 from pathlib import Path
 
+from kinerja_build import layout
+
 GIT_TIMEOUT = 300  # seconds for one git command (a clone of a large school over a slow link)
 SOURCES_DIR = "sumber"
-FINGERPRINTED = ("records", "templates", "kinerja.yml", "kinerja.yaml", "mkdocs.yml")
+# What of a school repository a build reads (a change to anything else needs no rebuild).
+FINGERPRINTED = (
+    layout.RECORDS_DIR,
+    layout.TEMPLATES_DIR,
+    *layout.CONFIG_FILES,
+    layout.MKDOCS_CONFIG,
+)
 MAX_FILES = 200_000
 
 

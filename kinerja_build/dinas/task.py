@@ -19,17 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__, domain
+from kinerja_build import __version__, domain, layout
 from kinerja_build import report as reports
-from kinerja_build.build import BuildContext, run_stages
+from kinerja_build.build import run_stages
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.domain import CYCLE_STEPS, PlanStatus
 from kinerja_build.errors import KinerjaError
-from kinerja_build.export import EXPORT_DIR, not_ready_table
+from kinerja_build.export import not_ready_table
 from kinerja_build.export.bundle import git_commit
 from kinerja_build.export.readiness import assess
 from kinerja_build.model import School, SchoolPeriode, school_periode
 from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.stage import BuildContext
 from kinerja_build.validate import validate
 
 SUMMARY_FORMAT = 1
@@ -96,8 +97,7 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         root = Path(task.folder)
         commit = git_commit(root)
         content = f"isi:{sources.tree_hash(root)}"
-    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
-    key = hashlib.sha256(f"{__version__}\0{mode}\0{content}".encode()).hexdigest()
+    key = _key(task, content)
     previous = _previous(task, key)
     if previous is not None:
         previous["dibangun_ulang"] = False
@@ -107,10 +107,38 @@ def _build(task: SchoolTask) -> dict[str, Any]:
     except KinerjaError as error:
         return failed(task, error.message)
     summary = _run_pipeline(task, root, out)
+    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
     summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
     write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
     summary["dibangun_ulang"] = True
     return summary
+
+
+def _key(task: SchoolTask, content: str) -> str:
+    """What decides a rebuild: kinerja's version, the mode, and the records' commit or content."""
+    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
+    parts = (__version__, str(SUMMARY_FORMAT), mode, content)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def unchanged(task: SchoolTask) -> dict[str, Any] | None:
+    """For a local folder: the previous summary when nothing changed, checked without a worker.
+
+    Git sources are checked by their task (the fetch belongs on the worker).
+    """
+    from kinerja_build.dinas import sources
+
+    if task.folder is None:
+        return None
+    try:
+        content = f"isi:{sources.tree_hash(Path(task.folder))}"
+    except (OSError, sources.SourceError):
+        return None  # the task will report it
+    previous = _previous(task, _key(task, content))
+    if previous is not None:
+        previous["dibangun_ulang"] = False
+        previous["detik"] = 0.0
+    return previous
 
 
 def _previous(task: SchoolTask, key: str) -> dict[str, Any] | None:
@@ -142,7 +170,9 @@ def _run_pipeline(task: SchoolTask, root: Path, out: Path) -> dict[str, Any]:
     stages = ("ekspor",) if task.tanpa_pdf else ("pdf", "ekspor")
     for outcome in run_stages(context, stages):
         result.report.extend(outcome.diagnostics)
-    write_atomic(out, "validasi.json", (reports.format_json(result.report) + "\n").encode())
+    write_atomic(
+        out, layout.VALIDATION_REPORT, (reports.format_json(result.report) + "\n").encode()
+    )
     return _summary(task, result.school, validation, result.report.diagnostics)
 
 
@@ -190,7 +220,7 @@ def _periode(
 ) -> dict[str, Any]:
     verdicts = assess(school, periode, validation) if npsn else []
     ready = sum(1 for verdict in verdicts if verdict.ready)
-    bundle = f"{EXPORT_DIR}/kinerja-{npsn}-{periode.id}.zip" if npsn else None
+    bundle = layout.export_file(layout.export_bundle_name(npsn, periode.id)) if npsn else None
     people = [person for person in view.people if person.on_roster or person.has_records]
     return {
         "jumlah": len(people),

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__, domain, resources
+from kinerja_build import __version__, domain, layout, resources
 from kinerja_build.model import Atasan, AtasanKind, IdentityKind, School
 
 BUNDLE_SCHEMAS = ("kinerja-periodik", "skp-tahunan", "angka-kredit", "manifest")
@@ -41,7 +41,7 @@ class Bundle:
 
     @property
     def name(self) -> str:
-        return f"kinerja-{self.npsn}-{self.periode.id}.zip"
+        return layout.export_bundle_name(self.npsn, self.periode.id)
 
 
 def rows(school: School, periode: domain.Periode, ready: Iterable[str]) -> list[dict[str, Any]]:

@@ -14,8 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from kinerja_build import domain
-from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
+from kinerja_build import domain, layout
 from kinerja_build.model import AtasanKind, IdentityKind, School, person_periode
 
 TEMPLATES = {
@@ -206,7 +205,7 @@ class _Builder:
     def _blocked(
         self, kind: str, periode: domain.Periode, pegawai_id: str, unusable: list[str]
     ) -> Document:
-        output = f"pdf/{periode.id}/{pegawai_id}/{PDF_DOCUMENTS[kind]}"
+        output = layout.pdf_document(periode.id, pegawai_id, kind)
         return Document(
             kind,
             output,
@@ -232,7 +231,7 @@ class _Builder:
         person = self.school.person(pegawai_id) or {}
         title = f"{TITLES[kind]} — {person.get('nama', pegawai_id)} — {periode.label}"
         data = {**self._common(periode, draft), **data, "judul": TITLES[kind]}
-        output = f"pdf/{periode.id}/{pegawai_id}/{PDF_DOCUMENTS[kind]}"
+        output = layout.pdf_document(periode.id, pegawai_id, kind)
         return Document(kind, output, periode.id, pegawai_id, sources, draft, date, title, data)
 
     def _plan_state(self, periode: domain.Periode, pegawai_id: str) -> tuple[bool, dt.date | None]:
@@ -488,7 +487,7 @@ class _Builder:
     def recap(self, periode: domain.Periode) -> Document:
         if self.school.sekolah is not None and not self.school.sekolah.valid:
             rel = self.school.sekolah.rel
-            output = f"pdf/{periode.id}/{RECAP_DOCUMENT}"
+            output = layout.pdf_recap(periode.id)
             return Document(
                 "rekap",
                 output,
@@ -548,7 +547,7 @@ class _Builder:
                 sources.append(self.school.pegawai[pegawai_id].rel)
             sources.extend(record.rel for record in records.values())
         title = f"{TITLES['rekap']} — {self.sekolah.get('nama', '')} — {periode.label}"
-        output = f"pdf/{periode.id}/{RECAP_DOCUMENT}"
+        output = layout.pdf_recap(periode.id)
         return Document("rekap", output, periode.id, None, sources, not complete, day, title, data)
 
 

@@ -19,16 +19,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__
-from kinerja_build.build import BuildContext, StageOutcome
+from kinerja_build import __version__, layout
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.load import locate
 from kinerja_build.output import active_tree, write_atomic
 from kinerja_build.render.documents import Document, plan_documents
 from kinerja_build.render.pdf import PDF_VARIANT, PdfResult, PdfTask, render_pdf
 from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, TemplateSet
+from kinerja_build.stage import BuildContext, StageOutcome
 
-CACHE_FILE = "pdf/.cache.json"
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 _LOGO_TYPES = {
     ".png": "image/png",
@@ -74,7 +73,10 @@ def build_pdfs(
                 continue
             key = hashlib.sha256((base_key + html).encode("utf-8")).hexdigest()
             keys[document.output] = key
-            if cache.get(document.output) == key and (context.out_dir / document.output).is_file():
+            if (
+                cache.get(document.output) == key
+                and layout.output(context.out_dir, document.output).is_file()
+            ):
                 kept.add(document.output)
                 continue
             yield PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed)
@@ -89,7 +91,7 @@ def build_pdfs(
         new_cache = {**{k: v for k, v in cache.items() if k not in keys}, **new_cache}
     write_atomic(
         context.out_dir,
-        CACHE_FILE,
+        layout.PDF_CACHE,
         (json.dumps(new_cache, indent=1, sort_keys=True) + "\n").encode("utf-8"),
     )
     outcome.written.extend(written)
@@ -124,7 +126,7 @@ def _logo(context: BuildContext, outcome: StageOutcome) -> tuple[str | None, Pat
     sekolah = context.result.school.sekolah
     if sekolah is None or not sekolah.data or not sekolah.data.get("logo"):
         return None, None
-    records = (context.root / "records").resolve()
+    records = layout.records_dir(context.root).resolve()
     path = (records / sekolah.data["logo"]).resolve()
     problem = ""
     if records not in path.parents:
@@ -166,7 +168,7 @@ def _base_key(templates: TemplateSet, logo: Path | None) -> str:
 
 def _read_cache(out_dir: Path) -> dict[str, str]:
     try:
-        data = json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        data = json.loads(layout.output(out_dir, layout.PDF_CACHE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # no cache or a damaged one: render everything
     if not isinstance(data, dict):
@@ -219,7 +221,9 @@ def _remove_stale(out_dir: Path, current: set[str]) -> list[str]:
     stale = sorted(
         rel
         for rel in tree.previous
-        if rel.startswith("pdf/") and rel.endswith(".pdf") and rel not in current
+        if rel.startswith(f"{layout.PDF_DIR}/")
+        and rel.endswith(layout.PDF_SUFFIX)
+        and rel not in current
     )
     return [rel for rel in stale if tree.remove(rel)]
 
@@ -268,7 +272,7 @@ def _summary(
     removed: list[str],
     context: BuildContext,
 ) -> list[str]:
-    folder = context.out_dir / "pdf"
+    folder = layout.output(context.out_dir, layout.PDF_DIR)
     lines = [
         f"Dokumen PDF ({folder}): {rendered} dibuat, {unchanged} tidak berubah, "
         f"{len(skipped)} dilewati."

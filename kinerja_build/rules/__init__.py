@@ -25,7 +25,8 @@ from typing import Any, Protocol, TypeVar
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import JsonPath, Severity
-from kinerja_build.model import PERIOD_KINDS, Record, RecordFile, School
+from kinerja_build.layout import PERIOD_KINDS
+from kinerja_build.model import Record, RecordFile, School
 
 ALL_REGIMES: tuple[str, ...] = ("7607-2023", "4242-2024", "271-O-2025")
 REGIME_2024 = ("7607-2023",)
@@ -294,6 +295,7 @@ def _load_rule_modules() -> None:
         periode,
         rencana,
         siklus,
+        tenggat,
     )
 
 

@@ -19,10 +19,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kinerja_build.build import BuildContext, StageOutcome
+from kinerja_build import layout
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.output import OutputTree, active_tree, move_into
-from kinerja_build.site.config import CONFIG_FILE, DEFAULT_CONFIG, school_config
+from kinerja_build.site.config import DEFAULT_CONFIG, school_config
+from kinerja_build.stage import BuildContext, StageOutcome
 
 MAX_PAGE_FILES = 20_000
 MAX_PAGE_BYTES = 20 * 1024 * 1024
@@ -35,11 +36,11 @@ def build_site(context: BuildContext) -> StageOutcome:
     settings, problems = school_config(context.root)
     outcome.diagnostics.extend(problems)
     context.out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".kinerja-situs-", dir=context.out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f"{layout.STAGING_PREFIX}situs-", dir=context.out_dir))
     try:
         docs = staging / "docs"
         docs.mkdir()
-        docs_name = str(settings.get("docs_dir", "site"))
+        docs_name = str(settings.get("docs_dir", layout.SITE_SOURCES_DIR))
         outcome.diagnostics.extend(copy_pages(context.root, docs_name, docs))
         built = staging / "site"
         if _run_mkdocs(context, settings, docs, built, outcome):
@@ -62,14 +63,14 @@ def _run_mkdocs(
         # A stream, never a path: mkdocs must not read any mkdocs.yml (nor the cwd's) itself.
         config = load_config(
             io.BytesIO(json.dumps(explicit).encode("utf-8")),
-            config_file_path=str(context.root / CONFIG_FILE),
+            config_file_path=str(context.root / layout.MKDOCS_CONFIG),
         )
         plugin = config.plugins.get("kinerja")
         if plugin is None:
             raise MkDocsException("plugin `kinerja` tidak ada di mkdocs.yml (bagian plugins)")
         plugin.preset = context.result
         plugin.preset_publik = context.publik
-        plugin.preset_pdf_dir = context.out_dir / "pdf"
+        plugin.preset_pdf_dir = layout.output(context.out_dir, layout.PDF_DIR)
         plugin.root = context.root
         build(config)
     except (MkDocsException, OSError, ValueError) as error:
@@ -77,7 +78,7 @@ def _run_mkdocs(
             Diagnostic(
                 "KIN910",
                 Severity.ERROR,
-                CONFIG_FILE if (context.root / CONFIG_FILE).is_file() else "",
+                layout.MKDOCS_CONFIG if (context.root / layout.MKDOCS_CONFIG).is_file() else "",
                 f"Situs gagal dibangun: {error}",
                 "Periksa mkdocs.yml (tema material, plugin kinerja) dan folder site/.",
             )
@@ -86,7 +87,7 @@ def _run_mkdocs(
     mode = (
         "publik (NIP disamarkan, tanpa rating/predikat/refleksi)" if context.publik else "internal"
     )
-    site_dir = context.out_dir / "site"
+    site_dir = layout.output(context.out_dir, layout.SITE_DIR)
     outcome.lines.append(f"Situs ({mode}): {site_dir / 'index.html'}")
     outcome.written.append(site_dir)
     return True
@@ -172,11 +173,11 @@ def _publish(built: Path, out_dir: Path, tree: OutputTree) -> None:
     for folder, _subfolders, names in os.walk(built):
         for name in names:
             source = Path(folder) / name
-            rel = "site/" + source.relative_to(built).as_posix()
+            rel = f"{layout.SITE_DIR}/{source.relative_to(built).as_posix()}"
             move_into(out_dir, rel, source)
             produced.add(rel)
     for rel in sorted(tree.previous):
-        if rel.startswith("site/") and rel not in produced:
+        if rel.startswith(f"{layout.SITE_DIR}/") and rel not in produced:
             tree.remove(rel)
 
 

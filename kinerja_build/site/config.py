@@ -17,15 +17,16 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kinerja_build import layout
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
 
-CONFIG_FILE = "mkdocs.yml"
+CONFIG_FILE = layout.MKDOCS_CONFIG
 
 # Used when a school repository has no mkdocs.yml of its own (`kinerja init` writes one).
 DEFAULT_CONFIG: dict[str, Any] = {
     "site_name": "Kemajuan kinerja",
-    "docs_dir": "site",
+    "docs_dir": layout.SITE_SOURCES_DIR,
     "use_directory_urls": False,
     "theme": {"name": "material", "language": "id", "font": False},
     "plugins": [{"search": {"lang": "id"}}, "kinerja"],
@@ -170,13 +171,9 @@ class _Sanitizer:
         return None
 
     def _docs_dir(self, value: Any) -> Any:
-        if _relative_inside(value) and PurePosixPath(value).parts[:1] not in (
-            ("records",),
-            ("templates",),
-            ("schemas",),
-            ("build",),
-            (".git",),
-        ):
+        top = PurePosixPath(value).parts[:1] if isinstance(value, str) else ()
+        refused = {*layout.SOURCE_DIRS, layout.DEFAULT_OUT_DIR} - {layout.SITE_SOURCES_DIR}
+        if _relative_inside(value) and not set(top) & refused:
             return value
         self.ignored(("docs_dir",), "harus folder di dalam repositori (bukan records/)")
         return None

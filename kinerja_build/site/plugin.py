@@ -20,9 +20,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kinerja_build import domain, resources, schema
-from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
+from kinerja_build import domain, layout, resources, schema
 from kinerja_build.diagnostics import Diagnostic
+from kinerja_build.layout import PDF_DOCUMENTS, RECAP_DOCUMENT
 from kinerja_build.site import formulir, pages
 from kinerja_build.validate import Result, validate
 
@@ -31,13 +31,55 @@ SITE_CSS = """
 .kinerja-linimasa { list-style: none; padding-left: 0; border-left: 3px solid #1e88e5; }
 .kinerja-linimasa li { margin: 0 0 .6em 0; padding-left: .8em; }
 .kinerja-linimasa li.belum { color: #777; border-left: 3px solid #e0e0e0; margin-left: -3px; }
-.kinerja-bar, .kinerja-chart { max-width: 40rem; display: block; margin: .5em 0 1em; }
+.kinerja-chart { max-width: 40rem; display: block; margin: .5em 0 1em; }
+.kinerja-bar { max-width: 40rem; display: flex; height: 1.4rem; margin: .5em 0 .3em;
+  border-radius: 3px; overflow: hidden; }
+.kinerja-legenda { list-style: none; margin: 0 0 1em 0 !important; padding: 0; display: flex;
+  flex-wrap: wrap; gap: .2em 1.2em; }
+.md-typeset .kinerja-legenda li, .md-typeset .kinerja-temuan > li { list-style: none;
+  margin-left: 0 !important; }
+.kinerja-warna { display: inline-block; width: .9em; height: .9em; margin-right: .35em;
+  vertical-align: -.1em; border-radius: 2px; }
+.kinerja-catatan { font-size: .75rem; color: #444; }
+.kinerja-temuan { list-style: none; padding-left: 0 !important; margin-left: 0 !important; }
+.kinerja-temuan > li { border-left: 4px solid #9e9e9e; padding: .2em 0 .2em .8em;
+  margin: 0 0 .8em 0 !important; overflow-wrap: anywhere; }
+.kinerja-temuan > li.kinerja-galat { border-color: #c62828; color: inherit; font-weight: normal; }
+.kinerja-temuan > li.kinerja-peringatan { border-color: #ef6c00; }
+.kinerja-tingkat { font-weight: bold; }
+.kinerja-galat .kinerja-tingkat { color: #b71c1c; }
+.kinerja-peringatan .kinerja-tingkat { color: #a84300; }
+.md-typeset .kinerja-temuan details { border: 0; box-shadow: none; background: none;
+  margin: .2em 0 0; padding: 0; font-size: .7rem; color: #555; }
+.md-typeset .kinerja-temuan summary { padding: 0; background: none; font-weight: normal;
+  cursor: pointer; text-decoration: underline dotted; }
+.md-typeset .kinerja-temuan summary::before, .md-typeset .kinerja-temuan summary::after {
+  display: none; }
+/* Material's light footer text fails WCAG contrast on its dark footer. */
+.md-copyright { color: rgba(255, 255, 255, .87); }
+.md-copyright a { color: #fff; text-decoration: underline; }
+@media screen and (max-width: 44.9375em) {
+  /* Phones: small type in wide tables instead of a horizontal scroll that hides columns. */
+  .md-typeset table:not([class]) { font-size: .62rem; }
+  .md-typeset table:not([class]) th, .md-typeset table:not([class]) td { padding: .5em .45em; }
+  /* The people table: the status says the stage in words; the dots column goes. */
+  .kinerja-pegawai th:nth-child(2), .kinerja-pegawai td:nth-child(2),
+  .kinerja-catatan { display: none; }
+}
 .kinerja-tahap { vertical-align: middle; }
 .kinerja-formulir input, .kinerja-formulir select, .kinerja-formulir textarea { width: 100%;
   padding: .3em; border: 1px solid #bbb; border-radius: 3px; font: inherit; }
 .kinerja-formulir .errmsg, .kinerja-galat { color: #c62828; }
 .kinerja-yaml:empty { display: none; }
 """
+
+
+# Material's search dialog has no accessible name (axe: aria-dialog-name); give it one.
+SITE_JS = """document.querySelectorAll('.md-search[role=dialog]').forEach(function (dialog) {
+  dialog.setAttribute('aria-label', 'Pencarian');
+});
+"""
+OVERRIDES = Path(__file__).resolve().parent / "overrides"
 
 
 class KinerjaConfig(base.Config):
@@ -79,6 +121,10 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
                 },
             ]
         config.extra_css = [*config.extra_css, "assets/kinerja.css"]
+        config.extra_javascript = [*config.extra_javascript, "assets/kinerja.js"]
+        # Our Indonesian 404 page and footer; a school's own custom_dir still wins.
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(OVERRIDES))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -87,11 +133,13 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         data = pages.SiteData(
             result.school, list(result.report.diagnostics), publik, result.config.referensi
         )
-        pdf_dir = self.preset_pdf_dir or Path(self.config.pdf_dir or self.root / "build" / "pdf")
+        default_pdf_dir = layout.output(self.root / layout.DEFAULT_OUT_DIR, layout.PDF_DIR)
+        pdf_dir = self.preset_pdf_dir or Path(self.config.pdf_dir or default_pdf_dir)
         if not publik:  # PDFs carry NIPs and ratings: never on a public site
             self._add_pdfs(files, config, data, pdf_dir)
         self._add_pages(files, config, data, result)
         self._add(files, config, "assets/kinerja.css", SITE_CSS)
+        self._add(files, config, "assets/kinerja.js", SITE_JS)
         for path in sorted(resources.schemas_dir().glob("*.schema.json")):  # umum too
             self._add(files, config, f"schemas/{path.name}", path.read_bytes())
         self._add_forms(files, config, data, result)
@@ -108,7 +156,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         return html
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        records = self.root / "records"
+        records = layout.records_dir(self.root)
         if records.is_dir():
             server.watch(str(records))  # editing a record rebuilds the site
         return server
@@ -137,7 +185,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
                 self._add(files, config, uri, pages.person_page(data, periode_id, pegawai_id))
         self._add(files, config, "validasi.md", pages.validation_page(data))
         self._add(files, config, "referensi/aturan.md", pages.rules_page())
-        schemas = {kind: schema.compiled_schema(kind) for kind in schema.KINDS}
+        schemas = {str(kind): schema.compiled_schema(kind) for kind in schema.KINDS}
         examples = {} if data.publik else _examples(result)
         self._add(files, config, "referensi/kolom.md", pages.fields_page(schemas, examples))
 
@@ -194,18 +242,20 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         self, files: Files, config: MkDocsConfig, data: pages.SiteData, pdf_dir: Path
     ) -> None:
         for periode_id in pages.periodes(data.school):
-            recap = pdf_dir / periode_id / RECAP_DOCUMENT
+            key = layout.pdf_recap(periode_id)
+            recap = layout.in_pdf_dir(pdf_dir, key)
             if recap.is_file():
                 target = f"periode/{periode_id}/{RECAP_DOCUMENT}"
                 self._add(files, config, target, recap.read_bytes())
-                data.pdfs[f"pdf/{periode_id}/{RECAP_DOCUMENT}"] = RECAP_DOCUMENT
+                data.pdfs[key] = RECAP_DOCUMENT
             for pegawai_id in data.school.periods[periode_id]:
-                for name in PDF_DOCUMENTS.values():
-                    source = pdf_dir / periode_id / pegawai_id / name
+                for document, name in PDF_DOCUMENTS.items():
+                    key = layout.pdf_document(periode_id, pegawai_id, document)
+                    source = layout.in_pdf_dir(pdf_dir, key)
                     if source.is_file():
                         target = f"periode/{periode_id}/{pegawai_id}-{name}"
                         self._add(files, config, target, source.read_bytes())
-                        data.pdfs[f"pdf/{periode_id}/{pegawai_id}/{name}"] = target
+                        data.pdfs[key] = target
 
 
 def _repository(config: MkDocsConfig) -> str:
@@ -221,7 +271,7 @@ def _repository(config: MkDocsConfig) -> str:
 def _periodes(root: Path) -> list[tuple[str, str]]:
     """(id, label) of the periode folders in records/kinerja/, oldest first."""
     found = []
-    folder = root / "records" / "kinerja"
+    folder = layout.absolute(root, layout.periods_dir())
     for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
         try:
             periode = domain.parse_periode(entry.name)
