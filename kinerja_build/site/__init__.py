@@ -42,7 +42,7 @@ def build_site(context: BuildContext) -> StageOutcome:
         docs.mkdir()
         docs_name = str(settings.get("docs_dir", layout.SITE_SOURCES_DIR))
         outcome.diagnostics.extend(copy_pages(context.root, docs_name, docs))
-        built = staging / "site"
+        built = staging / "hasil"
         if _run_mkdocs(context, settings, docs, built, outcome):
             _publish(built, context.out_dir, active_tree(context.out_dir))
     finally:
