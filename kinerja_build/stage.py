@@ -64,3 +64,13 @@ def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH as an int, or None when unset or not a number."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(raw) if raw.isdigit() else None
+
+
+def judged(outcome: StageOutcome, context: BuildContext) -> StageOutcome:
+    """The stage's diagnostics at the school's severities (registry, then kinerja.yml `aturan:`).
+
+    Every way of running a stage goes through here: `build.run_stages` and the commands that
+    run one stage on its own (`kinerja ekspor bkn`).
+    """
+    outcome.diagnostics = context.result.config.policy.judge(outcome.diagnostics)
+    return outcome
