@@ -21,6 +21,7 @@ class Config:
     severities: dict[str, str] = field(default_factory=dict)  # aturan: code → galat, …, mati
     max_bytes: int = DEFAULT_MAX_BYTES
     referensi: dict[str, Any] = field(default_factory=dict)
+    tenggat: list[dict[str, Any]] = field(default_factory=list)  # the school's own deadlines
     file: str = ""
 
     @property
@@ -65,6 +66,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     config.file = rel
     config.severities = overrides
     config.max_bytes = int(data.get("batas_ukuran_berkas", DEFAULT_MAX_BYTES))
+    config.tenggat = list(data.get("tenggat", []))
     for key, entries in data.get("referensi", {}).items():
         known = {entry["id"]: entry for entry in config.referensi[key]}
         for entry in entries:

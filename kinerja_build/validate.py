@@ -7,17 +7,18 @@ then write").
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kinerja_build import layout, rules, schema
+from kinerja_build import clock, layout, rules, schema
 from kinerja_build.config import Config, load_config
 from kinerja_build.diagnostics import Diagnostic, Report
 from kinerja_build.layout import RecordKind
 from kinerja_build.load import load_file, locate
-from kinerja_build.model import Record, RecordFile, School
+from kinerja_build.model import Calendar, Record, RecordFile, School
 from kinerja_build.project import Found, discover
 from kinerja_build.rules import Context, Finding, Rule
 from kinerja_build.severity import make
@@ -41,12 +42,13 @@ class Result:
         return bool(self.config_problems)
 
 
-def validate(root: Path) -> Result:
-    """Validate the school repository at `root`."""
+def validate(root: Path, today: dt.date | None = None) -> Result:
+    """Validate the school repository at `root`; deadlines are judged on `today` (build date)."""
     root = root.resolve()
     config, config_problems = load_config(root)
     report = Report()
-    school = School(root)
+    calendar = Calendar(tuple(config.referensi["tenggat"]), tuple(config.tenggat))
+    school = School(root, calendar=calendar, today=today or clock.today())
     if config_problems:
         report.extend(config_problems)
         return Result(root, report, school, config, config_problems)

@@ -100,11 +100,18 @@ def _codes(result: Result) -> list[str]:
 
 
 def test_the_atasans_signature_is_clean(school: School) -> None:
-    school.step("setujui", KS, "2026-01-15", "--commit", "--kunci", str(school.keys["ks"]))
+    done = school.step("setujui", KS, "2026-01-15", "--commit", "--kunci", str(school.keys["ks"]))
+    assert "Commit bertanda tangan" in done.output and "Peringatan" not in done.output
     assert school.git("log", "-1", "--format=%s").startswith("Rencana ")
     result = school.check()
     assert result.exit_code == 0, result.output
     assert "Bersih" in result.output
+
+
+def test_committing_with_a_key_the_actor_did_not_list_warns(school: School) -> None:
+    done = school.step("setujui", KS, "2026-01-15", "--kunci", str(school.keys["guru"]))
+    assert "Peringatan: kunci penanda tangan (SHA256:" in done.output
+    assert school.git("status", "--porcelain") == ""  # committed all the same
 
 
 def test_an_approval_signed_by_the_teacher_is_an_error(school: School) -> None:
@@ -320,3 +327,17 @@ def test_the_workflow_step_checks_a_pull_request(school: School) -> None:
     (annotation,) = [line for line in done.stdout.splitlines() if line.startswith("::")]
     assert annotation.startswith(f"::error file={PLAN},line=")
     assert "title=KIN722" in annotation and f"({GURU})" in annotation
+
+
+def test_a_merge_commit_keeps_the_signatures_and_a_squash_loses_them(school: School) -> None:
+    school.step("setujui", KS, "2026-01-15", "--kunci", str(school.keys["ks"]))
+    school.git("checkout", "-q", "main")
+    school.git("branch", "-q", "sebelum", "main")
+    school.git("merge", "-q", "--no-ff", "-m", "Gabung PR persetujuan", "usulan")
+    pushed = school.check("sebelum", "main")  # the push to main after the merge
+    assert pushed.exit_code == 0, pushed.output
+    school.git("reset", "-q", "--hard", "sebelum")
+    school.git("merge", "-q", "--squash", "usulan")
+    school.git("commit", "-q", "-m", "Squash PR persetujuan")
+    squashed = school.check("sebelum", "main")
+    assert _codes(squashed) == ["KIN722"]

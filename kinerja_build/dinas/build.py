@@ -14,7 +14,7 @@ from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.dinas import checks, engine
 from kinerja_build.dinas.config import DistrictConfig, load_district
 from kinerja_build.dinas.handoff import Handoff, write_handoffs
-from kinerja_build.dinas.task import SchoolTask
+from kinerja_build.dinas.task import SchoolTask, build_school, unchanged
 from kinerja_build.load import locate
 from kinerja_build.output import check_output_dir, write_atomic
 from kinerja_build.severity import make
@@ -77,9 +77,7 @@ def build_district(
     )
     result = DistrictResult(config, list(problems), out_dir=out_dir)
     tasks = tasks_for(config, out_dir, tanpa_pdf, source_date_epoch)
-    if tasks:
-        with engine.client(options) as client:
-            result.summaries = engine.run(client, tasks, on_done)
+    result.summaries = _run_tasks(tasks, options, on_done)
     result.diagnostics.extend(_school_findings(config, result.summaries))
     result.diagnostics.extend(checks.cross_school(config, result.summaries))
     result.diagnostics.extend(_distribution_findings(config, result.summaries))
@@ -96,6 +94,43 @@ def build_district(
     }
     write_atomic(out_dir, REPORT_FILE, (json.dumps(payload, ensure_ascii=False) + "\n").encode())
     return result
+
+
+def _run_tasks(
+    tasks: list[SchoolTask],
+    options: engine.EngineOptions,
+    on_done: Callable[[Summary, int, int], None] | None,
+) -> list[Summary]:
+    """Unchanged local schools are reused here; the rest go to the engine.
+
+    Starting an embedded cluster costs seconds (worker processes, imports): not worth it for a
+    single school, which is then built in this process by the same task function.
+    """
+    known: dict[str, Summary] = {}
+    for task in tasks:
+        previous = unchanged(task)
+        if previous is not None:
+            known[task.id] = previous
+    pending = [task for task in tasks if task.id not in known]
+    done = 0
+
+    def report(summary: Summary) -> None:
+        nonlocal done
+        done += 1
+        if on_done is not None:
+            on_done(summary, done, len(tasks))
+
+    for summary in known.values():
+        report(summary)
+    if len(pending) == 1 and not options.scheduler:
+        summary = build_school(pending[0])
+        known[pending[0].id] = summary
+        report(summary)
+    elif pending:
+        with engine.client(options) as client:
+            for summary in engine.run(client, pending, lambda s, _d, _t: report(s)):
+                known[summary["id"]] = summary
+    return [known[task.id] for task in tasks]
 
 
 def _as_json(diagnostic: Diagnostic) -> dict[str, Any]:

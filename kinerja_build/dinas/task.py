@@ -97,8 +97,7 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         root = Path(task.folder)
         commit = git_commit(root)
         content = f"isi:{sources.tree_hash(root)}"
-    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
-    key = hashlib.sha256(f"{__version__}\0{mode}\0{content}".encode()).hexdigest()
+    key = _key(task, content)
     previous = _previous(task, key)
     if previous is not None:
         previous["dibangun_ulang"] = False
@@ -108,10 +107,38 @@ def _build(task: SchoolTask) -> dict[str, Any]:
     except KinerjaError as error:
         return failed(task, error.message)
     summary = _run_pipeline(task, root, out)
+    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
     summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
     write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
     summary["dibangun_ulang"] = True
     return summary
+
+
+def _key(task: SchoolTask, content: str) -> str:
+    """What decides a rebuild: kinerja's version, the mode, and the records' commit or content."""
+    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
+    parts = (__version__, str(SUMMARY_FORMAT), mode, content)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def unchanged(task: SchoolTask) -> dict[str, Any] | None:
+    """For a local folder: the previous summary when nothing changed, checked without a worker.
+
+    Git sources are checked by their task (the fetch belongs on the worker).
+    """
+    from kinerja_build.dinas import sources
+
+    if task.folder is None:
+        return None
+    try:
+        content = f"isi:{sources.tree_hash(Path(task.folder))}"
+    except (OSError, sources.SourceError):
+        return None  # the task will report it
+    previous = _previous(task, _key(task, content))
+    if previous is not None:
+        previous["dibangun_ulang"] = False
+        previous["detik"] = 0.0
+    return previous
 
 
 def _previous(task: SchoolTask, key: str) -> dict[str, Any] | None:

@@ -301,6 +301,7 @@ def _load_rule_modules() -> None:
         periode,
         rencana,
         siklus,
+        tenggat,
     )
 
 
