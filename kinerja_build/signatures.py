@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kinerja_build import domain, layout, rules
-from kinerja_build.diagnostics import Diagnostic, Report, Severity
+from kinerja_build.diagnostics import Diagnostic, Report
 from kinerja_build.diff import _materialize, default_base, git
 from kinerja_build.errors import KinerjaError, UsageProblem
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_text, locate
@@ -164,8 +164,10 @@ def _new_steps(root: Path, base: str, head: str) -> tuple[list[NewStep], list[Di
     steps: list[NewStep] = []
     problems: list[Diagnostic] = []
     for path in changed:
+        if (head, path) not in statuses:
+            continue  # deleted (shown by `kinerja diff`) or unreadable (reported by validate)
         old = statuses.get((base, path)) or []
-        new = statuses.get((head, path)) or []
+        new = statuses[(head, path)]
         if new[: len(old)] != old:
             problems.append(_rewritten(path, old, new))
             continue
@@ -193,7 +195,7 @@ def _rewritten(path: str, old: list[Any], new: list[Any]) -> Diagnostic:
     index = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
     return Diagnostic(
         "KIN725",
-        Severity.ERROR,
+        rules.get("KIN725").severity,
         path,
         f"Langkah status ke-{index + 1} yang sudah ada di BASE diubah atau dihapus: riwayat "
         "persetujuan hanya boleh ditambah.",
