@@ -75,6 +75,7 @@ class Form:
     title: str
     intro: str
     steps: tuple[Step, ...]
+    numbered: bool = True  # False when the step titles carry their own letters (A–E)
 
     @property
     def per_periode(self) -> bool:
@@ -205,7 +206,7 @@ RENCANA = Form(
             (
                 Group(
                     "praktik_kinerja",
-                    "Praktik kinerja",
+                    "",
                     (
                         Field("indikator", "Indikator yang dipilih", "select", "indikator"),
                         Field("alasan", "Alasan memilih indikator", "textarea"),
@@ -383,6 +384,7 @@ SIKLUS = Form(
             ),
         ),
     ),
+    numbered=False,
 )
 
 PENILAIAN = Form(

@@ -166,8 +166,10 @@ def _new_steps(root: Path, base: str, head: str) -> tuple[list[NewStep], list[Di
     steps: list[NewStep] = []
     problems: list[Diagnostic] = []
     for path in changed:
+        if (head, path) not in statuses:
+            continue  # deleted (shown by `kinerja diff`) or unreadable (reported by validate)
         old = statuses.get((base, path)) or []
-        new = statuses.get((head, path)) or []
+        new = statuses[(head, path)]
         if new[: len(old)] != old:
             problems.append(_rewritten(path, old, new))
             continue
