@@ -28,6 +28,7 @@ from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, V
 from kinerja_build.stage import STAGES
 
 if TYPE_CHECKING:
+    from kinerja_build.model import PersonPeriode
     from kinerja_build.stage import StageOutcome
     from kinerja_build.validate import Result
 
@@ -192,7 +193,7 @@ def build_command(
         click.echo(report.format_text(result.report, color=_use_color()), color=_use_color())
     else:
         click.echo(report.summary_line(result.report))
-    click.echo(_progress_summary(result))
+    click.echo(progress_summary(result))
     if result.report.ok or allow_errors:
         from kinerja_build.build import run_stages
         from kinerja_build.stage import BuildContext, source_date_epoch
@@ -240,7 +241,8 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _progress_summary(result: Result) -> str:
+def progress_summary(result: Result) -> str:
+    """Per periode: everyone on the roster with their stage, the late ones first."""
     from kinerja_build import domain
     from kinerja_build.model import school_periode
 
@@ -251,18 +253,41 @@ def _progress_summary(result: Result) -> str:
             heading = f"Periode {periode_id} — {periode.label}, {periode.regime.nama}"
         else:
             heading = f"Periode {periode_id} (tidak sah)"
-        items = school_periode(result.school, periode_id).with_records
+        view = school_periode(result.school, periode_id)
+        items = view.by_urgency  # the whole roster, most late first
         counts = Counter(item.stage for item in items)
         total = len(items)
+        late = sum(1 for item in items if item.late)
+        optional = sum(1 for item in items if not item.wajib)
+        extra = f", {optional} tidak wajib" if optional else ""
         lines.append("")
-        lines.append(f"{heading}: {total} pegawai")
-        for stage in domain.WORK_STAGES:
+        lines.append(f"{heading}: {total} pegawai{extra}, {late} terlambat")
+        for stage in domain.Stage:
             share = 100 * counts[stage] / total if total else 0
-            lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
-        for item in sorted(items, key=lambda entry: entry.nama):
-            mark = " [tidak valid]" if item.invalid else ""
-            lines.append(f"    - {item.nama}: {item.ringkasan}{mark}")
+            label = domain.STAGE_LABELS[stage]
+            lines.append(f"  {label:<12} {counts[stage]:>4}  ({share:.0f}%)")
+        for item in items:
+            lines.append(f"    - {_person_line(item)}")
     return "\n".join(lines)
+
+
+def _person_line(item: PersonPeriode) -> str:
+    """One person of the summary: stage, status, predikat, and who must act next if late."""
+    from kinerja_build import domain
+
+    text = f"{item.nama}: {item.ringkasan}"
+    if item.invalid:
+        text += " [tidak valid]"
+    if not item.wajib:
+        text += f" [{item.alasan_tidak_wajib}]"
+    step = item.next_step
+    if item.late and step is not None and step.due is not None:
+        who = domain.PERAN_NOUNS[step.peran]
+        text += (
+            f" — TERLAMBAT {item.days_late} hari: {step.label.lower()} ({who}, tenggat "
+            f"{domain.tanggal_indonesia(step.due)})"
+        )
+    return text
 
 
 @cli.command("init", context_settings=CONTEXT)
@@ -584,6 +609,59 @@ def isi_command(
         click.echo(text, color=_use_color())
     click.echo(f"Ditulis: {rel}")
     sys.exit(1 if any(d.severity is Severity.ERROR for d in mine) else 0)
+
+
+@cli.command("serve", context_settings=CONTEXT)
+@_root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Alamat yang didengar.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--git",
+    "use_git",
+    is_flag=True,
+    help="Commit setiap simpanan dan persetujuan ke cabang atas nama pelakunya.",
+)
+def serve_command(root: Path, host: str, port: int, use_git: bool) -> None:
+    """Aplikasi sekolah: formulir yang menulis catatan, persetujuan, kotak masuk setiap orang.
+
+    Bawaan hanya untuk komputer ini (127.0.0.1). Dengan --host lain setiap orang masuk dengan
+    token dari `kinerja token NIP`. Perlu paket tambahan: pip install "kinerja[app]".
+    """
+    try:
+        import uvicorn
+
+        from kinerja_build.app.server import LOOPBACK, Settings, create_app
+    except ImportError as error:
+        raise UsageProblem(
+            f'`kinerja serve` memerlukan paket tambahan ({error.name}): pip install "kinerja[app]"'
+        ) from error
+    from kinerja_build.app import access
+
+    root = root.resolve()
+    login = host not in LOOPBACK
+    if login and not access.read_tokens(root):
+        raise UsageProblem(
+            f"--host {host} membuka aplikasi untuk jaringan: buat dulu token setiap orang dengan "
+            "`kinerja token NIP`."
+        )
+    settings = Settings(root, login=login, git=use_git, allowed_hosts=["*"] if login else LOOPBACK)
+    click.echo(f"kinerja serve: http://{host}:{port}/  (Ctrl+C untuk berhenti)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@cli.command("token", context_settings=CONTEXT)
+@click.argument("pegawai")
+@_root_option
+def token_command(pegawai: str, root: Path) -> None:
+    """Buat token masuk `kinerja serve` untuk satu pegawai (token lamanya tidak berlaku lagi)."""
+    from kinerja_build.app import access
+
+    result = validate(root)
+    if pegawai not in result.school.pegawai:
+        raise UsageProblem(f"{pegawai} tidak ada di records/pegawai/.")
+    token = access.new_token(root, pegawai)
+    click.echo(f"Token untuk {pegawai} (berikan hanya kepada orangnya; tidak ditampilkan lagi):")
+    click.echo(token)
 
 
 def _register_subcommands() -> None:

@@ -15,12 +15,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinerja_build import domain, layout, lock
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build import domain, layout, lock, signatures
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import RecordKind
 from kinerja_build.model import RecordFile
 from kinerja_build.output import write_atomic
+from kinerja_build.severity import make
 from kinerja_build.validate import Result, validate
 from kinerja_build.yaml_append import AppendError, append_entry
 
@@ -40,10 +41,11 @@ class Outcome:
     message: str
     diagnostics: tuple[Diagnostic, ...] = ()
     original: bytes | None = None  # the plan before the step, to take it back
+    signer_keys: tuple[signatures.Key, ...] = ()  # the actor's listed keys, to check a commit
 
 
 def _refuse(code: str, rel: str, message: str, hint: str) -> Outcome:
-    return Outcome(False, message, (Diagnostic(code, Severity.ERROR, rel, message, hint),))
+    return Outcome(False, message, (make(code, rel, message, hint),))
 
 
 def locate_plan(root: Path, path: Path) -> tuple[str, str, str]:
@@ -110,7 +112,9 @@ def _commit(root: Path, rel: str, outcome: Outcome, request: Commit) -> Outcome:
             done = subprocess.CompletedProcess(arguments, 1, "", str(error))
         if done.returncode != 0:
             write_atomic((root / rel).parent, Path(rel).name, outcome.original)
-            subprocess.run(["git", "-C", str(root), "reset", "--quiet", "--", rel], check=False)
+            subprocess.run(
+                ["git", "-C", str(root), "reset", "--quiet", "--", rel], capture_output=True
+            )
             reason = (done.stderr.strip().splitlines() or ["gagal"])[-1]
             return _refuse(
                 "KIN715",
@@ -121,9 +125,20 @@ def _commit(root: Path, rel: str, outcome: Outcome, request: Commit) -> Outcome:
                 "`--kunci BERKAS`.",
             )
     head = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
-    return Outcome(True, f"{outcome.message} Commit bertanda tangan: {head}.")
+    message = f"{outcome.message} Commit bertanda tangan: {head[:12]}."
+    if "otomatis (Plt)" in outcome.message:
+        return Outcome(True, message)
+    signature = signatures.signed_by_one_of(root, head, list(outcome.signer_keys))
+    if signature.status != "G":
+        # Committed all the same: the person may be adding this key in another pull request.
+        message += (
+            f" Peringatan: kunci penanda tangan ({signature.fingerprint or 'tidak diketahui'}) "
+            "tidak tercantum di `kunci_ssh` pelaku; `kinerja periksa-tanda-tangan` akan menolak "
+            "langkah ini sampai kunci itu tercatat di cabang utama."
+        )
+    return Outcome(True, message)
 
 
 def _apply_locked(
@@ -170,7 +185,8 @@ def _apply_locked(
         )
     who = "otomatis (Plt)" if ("otomatis", True) in entry else actor
     label = domain.STATUS_RENCANA_LABELS[STEPS[command][1]].lower()
-    return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.", (), original)
+    keys = tuple(signatures.keys_of(before.school, actor)) if actor else ()
+    return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.", (), original, keys)
 
 
 def _check(

@@ -7,12 +7,12 @@ them both import this module, and neither imports the other's caller.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kinerja_build.clock import source_date_epoch as source_date_epoch  # re-exported
 from kinerja_build.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:  # the CLI imports STAGES at start-up; validation is loaded when a command runs
@@ -60,7 +60,11 @@ class StageOutcome:
 StageFunction = Callable[[BuildContext], StageOutcome]
 
 
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH as an int, or None when unset or not a number."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(raw) if raw.isdigit() else None
+def judged(outcome: StageOutcome, context: BuildContext) -> StageOutcome:
+    """The stage's diagnostics at the school's severities (registry, then kinerja.yml `aturan:`).
+
+    Every way of running a stage goes through here: `build.run_stages` and the commands that
+    run one stage on its own (`kinerja ekspor bkn`).
+    """
+    outcome.diagnostics = context.result.config.policy.judge(outcome.diagnostics)
+    return outcome

@@ -38,6 +38,8 @@ def test_wheel_contains_package_data(wheel: Path) -> None:
         "kinerja_build/_bundled/templates/pdf/fonts/LICENSE-OFL.txt",
         "kinerja_build/data/referensi.yaml",
         "kinerja_build/templates/init/rencana.yaml.j2",
+        "kinerja_build/app/templates/formulir.html",
+        "kinerja_build/app/static/app.css",
         "kinerja_build/py.typed",
     ):
         assert expected in names
@@ -48,7 +50,13 @@ def test_installed_wheel_validates_a_new_school(wheel: Path, tmp_path: Path) -> 
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
     school = tmp_path / "sekolah"
-    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    # Judged on 1 January 2025, the first day of the new school's periode (not yet late).
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(target),
+        "NO_COLOR": "1",
+        "SOURCE_DATE_EPOCH": "1735689600",
+    }
     code = (
         "import sys; target = sys.argv.pop(1); import kinerja_build.cli as c; "
         "assert c.__file__.startswith(target), c.__file__; c.main()"
@@ -150,3 +158,13 @@ def test_a_new_school_installs_kinerja_the_way_its_workflow_does(
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "::error" not in checked.stdout
+    # The signature step on the school's first push (nothing added since BASE: clean).
+    git = ["git", "-C", str(school), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "awal"], check=True)
+    signed = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", steps["Tanda tangan persetujuan"]],
+        cwd=school, env={**env, "BASE": "HEAD"}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert signed.returncode == 0, signed.stdout + signed.stderr

@@ -284,24 +284,25 @@ def persetujuan_kedaluwarsa(
 ) -> Iterator[Finding]:
     """Status disetujui dan disepakati mencatat SHA-256 bentuk kanonik rencana (semua kolom
     kecuali `status`, JSON dengan kunci terurut). Bila isi rencana berubah setelah itu,
-    persetujuan tidak lagi berlaku: ajukan ulang dan minta persetujuan baru."""
-    data = record.data
-    current = domain.canonical_plan_hash(data)
-    for index, entry in _entries(data, "disetujui", "disepakati"):
-        stated = entry.get("sha256")
-        if stated is None:
+    persetujuan tidak lagi berlaku: ajukan ulang (`kinerja ajukan`) dan minta persetujuan baru.
+    Hanya persetujuan sesudah pengajuan terakhir yang dinilai; persetujuan sebelumnya menjadi
+    riwayat."""
+    plan = Plan(record.data)
+    current = plan.fingerprint
+    for step in plan.approvals():
+        if step.sha256 is None:
             yield Finding(
-                ("status", index),
-                f"Status {entry['status']} tidak mencatat sidik jari `sha256` rencana.",
+                ("status", step.index),
+                f"Status {step.status} tidak mencatat sidik jari `sha256` rencana.",
                 f"Tambahkan `sha256: {current}` bila isi ini yang memang disetujui.",
             )
-        elif stated != current:
+        elif step.sha256 != current:
             yield Finding(
-                ("status", index, "sha256"),
-                f"Persetujuan kedaluwarsa: rencana diubah setelah {entry['status']} "
-                f"(tercatat {stated[:12]}…, isi sekarang {current[:12]}…).",
-                "Kembalikan isi rencana seperti saat disetujui, atau ajukan ulang "
-                f"(status diajukan) dan minta persetujuan baru atas isi sekarang ({current}).",
+                ("status", step.index, "sha256"),
+                f"Persetujuan kedaluwarsa: rencana diubah setelah {step.status} "
+                f"(tercatat {step.sha256[:12]}…, isi sekarang {current[:12]}…).",
+                "Kembalikan isi rencana seperti saat disetujui, atau ajukan ulang dengan "
+                f"`kinerja ajukan {record.rel}` dan minta persetujuan baru atas isi sekarang.",
             )
 
 
