@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import layout
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.output import OutputTree, active_tree, move_into
+from kinerja_build.severity import make
 from kinerja_build.site.config import DEFAULT_CONFIG, school_config
 from kinerja_build.stage import BuildContext, StageOutcome
 
@@ -75,9 +76,8 @@ def _run_mkdocs(
         build(config)
     except (MkDocsException, OSError, ValueError) as error:
         outcome.diagnostics.append(
-            Diagnostic(
+            make(
                 "KIN910",
-                Severity.ERROR,
                 layout.MKDOCS_CONFIG if (context.root / layout.MKDOCS_CONFIG).is_file() else "",
                 f"Situs gagal dibangun: {error}",
                 "Periksa mkdocs.yml (tema material, plugin kinerja) dan folder site/.",
@@ -158,9 +158,8 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _skipped(rel: str, why: str) -> Diagnostic:
-    return Diagnostic(
+    return make(
         "KIN912",
-        Severity.WARNING,
         rel,
         f"Tidak disalin ke situs: {why}.",
         "Situs hanya memuat berkas biasa dari dalam repositori. Salin isinya sebagai berkas "

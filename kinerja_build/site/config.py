@@ -18,8 +18,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kinerja_build import layout
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
+from kinerja_build.severity import make
 
 CONFIG_FILE = layout.MKDOCS_CONFIG
 
@@ -119,9 +120,8 @@ class _Sanitizer:
         line, column = locate(self.path, json_path, key=True)
         shown = "/".join(str(part) for part in json_path)
         self.diagnostics.append(
-            Diagnostic(
+            make(
                 "KIN911",
-                Severity.WARNING,
                 CONFIG_FILE,
                 f"Pengaturan `{shown}` di mkdocs.yml diabaikan: {why}.",
                 "kinerja build hanya memakai pengaturan berupa data (judul, navigasi, opsi "
@@ -310,9 +310,8 @@ def school_config(root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
         return copy.deepcopy(DEFAULT_CONFIG), []
     if path.is_symlink() or not path.is_file():
         return copy.deepcopy(DEFAULT_CONFIG), [
-            Diagnostic(
+            make(
                 "KIN009",
-                Severity.ERROR,
                 CONFIG_FILE,
                 "mkdocs.yml adalah tautan simbolik atau bukan berkas biasa; tidak dibaca.",
                 "Simpan mkdocs.yml sebagai berkas biasa di akar repositori.",
