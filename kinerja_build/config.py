@@ -33,11 +33,25 @@ class Config:
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     """Read kinerja.yml when present; bad configuration is reported, never half-applied."""
     config = Config(referensi=copy.deepcopy(resources.referensi()))
-    present = [root / name for name in CONFIG_FILES if (root / name).is_file()]
+    present = [
+        root / name
+        for name in CONFIG_FILES
+        if (root / name).is_file() or (root / name).is_symlink()
+    ]
     if not present:
         return config, []
     path = present[0]
     rel = path.name
+    if path.is_symlink():
+        # Never read through it: its target's content would be echoed in messages.
+        return config, [
+            make(
+                "KIN009",
+                rel,
+                f"{rel} adalah tautan simbolik; pengaturan tidak dibaca.",
+                f"Simpan {rel} sebagai berkas biasa di akar repositori.",
+            )
+        ]
     loaded = load_file(path, rel, DEFAULT_MAX_BYTES)
     if not loaded.ok:
         return config, loaded.diagnostics

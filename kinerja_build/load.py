@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -58,8 +59,13 @@ def _diag(
 def read_text(absolute: Path, rel: str, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
     """Read a record file as UTF-8 text within the size limit, or explain why not."""
     try:
-        with open(absolute, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # O_NONBLOCK: opening a FIFO committed in place of a record must not wait for a writer.
+        descriptor = os.open(absolute, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return None, [_not_regular(rel)]
+            size = status.st_size
             if size > max_bytes:
                 return None, [_too_big(rel, size, max_bytes)]
             # Ask for what the file holds, not for the limit: a 1 MB buffer per file costs more
@@ -107,6 +113,15 @@ def read_text(absolute: Path, rel: str, max_bytes: int) -> tuple[str | None, lis
             )
         ]
     return text.removeprefix("\ufeff"), []
+
+
+def _not_regular(rel: str) -> Diagnostic:
+    return _diag(
+        "KIN012",
+        rel,
+        "Ini bukan berkas biasa (FIFO, perangkat, atau soket); isinya tidak dibaca.",
+        "Catatan harus berupa berkas teks biasa. Hapus entri ini dari repositori.",
+    )
 
 
 def _too_big(rel: str, size: int, max_bytes: int) -> Diagnostic:
@@ -483,7 +498,13 @@ def _tree(path: str, mtime_ns: int, size: int) -> Node | None:
     in one file need only one parse)."""
     if size > 16 * DEFAULT_MAX_BYTES:
         raise ValueError("too large to locate")
-    text = Path(path).read_text(encoding="utf-8").removeprefix("\ufeff")
+    # O_NONBLOCK and a regular-file check: a FIFO named in a diagnostic must not block here.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ValueError("not a regular file")
+        raw = handle.read(16 * DEFAULT_MAX_BYTES + 1)
+    text = raw.decode("utf-8").removeprefix("\ufeff")
     if _nesting_problem(text, "") is not None:
         raise ValueError("too deep to locate")
     tree: Node | None = yaml.compose(text, Loader=_Loader)

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from kinerja_build import layout
+from kinerja_build import layout, safefs
 from kinerja_build.errors import UsageProblem
 
 MANIFEST = layout.OUTPUT_MANIFEST
@@ -102,15 +102,16 @@ def _refuse_foreign_folder(out: Path) -> None:
 
 
 def _refuse_symlinks_inside(out: Path) -> None:
-    for directory, subfolders, files in os.walk(out):  # os.walk never follows links by default
-        for name in [*subfolders, *files]:
-            path = Path(directory) / name
-            if path.is_symlink():
+    try:
+        for entry in safefs.walk(out):
+            if entry.is_link:
                 raise UsageProblem(
-                    f"Folder keluaran memuat tautan simbolik {path}; kinerja tidak menulis "
+                    f"Folder keluaran memuat tautan simbolik {entry.path}; kinerja tidak menulis "
                     "melalui tautan (tautan bisa mengarah ke records/ atau ke luar). Hapus "
                     "tautan itu, lalu bangun ulang."
                 )
+    except safefs.TooLarge as error:
+        raise UsageProblem(f"Folder keluaran {out} tidak wajar ({error}).") from None
 
 
 def _no_symlink_between(base: Path, target: Path) -> None:

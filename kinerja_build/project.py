@@ -18,6 +18,19 @@ from kinerja_build.load import is_inside
 from kinerja_build.severity import make
 
 MAX_FILES = 200_000
+QUIET_DOTFILES = (".gitkeep",)  # git's placeholder for an empty folder: nothing to report
+_DOTFILE = (
+    "Berkas atau folder yang namanya diawali titik diabaikan; isinya tidak diperiksa.",
+    "Hapus titik di awal nama bila ini catatan, atau pindahkan berkas ini ke luar records/.",
+)
+_FOLDER = (
+    "Folder ini bernama seperti berkas catatan; folder diabaikan sebagai catatan.",
+    "Catatan adalah berkas, bukan folder. Ganti nama folder ini atau pindahkan isinya.",
+)
+_CASE = (
+    "Akhiran nama berkas ini tidak ditulis dengan huruf kecil; berkas diabaikan.",
+    "Ganti akhirannya menjadi `.yaml` (huruf kecil), mis. `rencana.yaml`.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +53,17 @@ def discover(root: Path) -> tuple[list[Found], list[Diagnostic]]:
     records = layout.records_dir(root)
     found: list[Found] = []
     problems: list[Diagnostic] = []
+    if records.is_symlink():
+        problems.append(
+            _error(
+                "KIN009",
+                RECORDS_DIR,
+                f"Folder `{RECORDS_DIR}/` adalah tautan simbolik; isinya tidak dibaca.",
+                f"Simpan catatan di folder `{RECORDS_DIR}/` yang sebenarnya di dalam repositori, "
+                "bukan tautan ke tempat lain.",
+            )
+        )
+        return found, problems
     if not records.is_dir():
         problems.append(
             _error(
@@ -96,6 +120,8 @@ def _walk(root: Path, directory: Path, problems: list[Diagnostic]) -> Iterator[P
         for entry in entries:
             path = Path(entry.path)
             if entry.name.startswith("."):
+                if entry.name not in QUIET_DOTFILES:
+                    problems.append(_ignored(path.relative_to(root).as_posix(), _DOTFILE))
                 continue
             if not entry.name.isprintable():  # control characters or undecodable bytes
                 problems.append(
@@ -118,9 +144,13 @@ def _walk(root: Path, directory: Path, problems: list[Diagnostic]) -> Iterator[P
                 )
                 continue
             if entry.is_dir():
+                if layout.is_record_name(entry.name.lower()):
+                    problems.append(_ignored(path.relative_to(root).as_posix(), _FOLDER))
                 if not entry.is_symlink():
                     stack.append(path)
                 continue
+            if not layout.is_record_name(entry.name) and layout.is_record_name(entry.name.lower()):
+                problems.append(_ignored(path.relative_to(root).as_posix(), _CASE))
             if layout.is_record_name(entry.name):
                 count += 1
                 if count > MAX_FILES:
@@ -141,6 +171,10 @@ def _place(absolute: Path, rel: str) -> Found | Diagnostic:
     if isinstance(place, layout.Misplaced):
         return _unknown(rel, place.hint)
     return Found(place.kind, absolute, rel, place.periode, place.owner)
+
+
+def _ignored(rel: str, why: tuple[str, str]) -> Diagnostic:
+    return _error("KIN015", rel, why[0], why[1])
 
 
 def _unknown(rel: str, hint: str) -> Diagnostic:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,144 @@ def test_a_docs_dir_outside_the_repository_is_refused(
 
 def _copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, symlinks=True)
+
+
+def test_records_folder_that_is_a_symlink_is_not_walked(
+    run_cli: Run, school: Path, tmp_path: Path
+) -> None:
+    shutil.move(school / "records", tmp_path / "records-asli")
+    (school / "records").symlink_to(tmp_path / "records-asli")
+    result = run_cli("validate", "--root", str(school), "--format", "json")
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [d["code"] for d in report["diagnostik"]] == ["KIN009"]
+    assert report["berkas_diperiksa"] == 0
+
+
+def test_kinerja_yml_that_is_a_symlink_is_not_read(
+    run_cli: Run, school: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "rahasia.yml"
+    secret.write_text("aturan:\n  KATA-SANDI-RAHASIA: galat\n", encoding="utf-8")
+    (school / "kinerja.yml").symlink_to(secret)
+    result = run_cli("validate", "--root", str(school))
+    assert result.exit_code == 2, result.output
+    assert "KIN009" in result.output and "KATA-SANDI-RAHASIA" not in result.output
+
+
+def _school_template(school: Path, body: str) -> Path:
+    folder = school / "templates" / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rencana-kinerja.html.j2").write_text(body, encoding="utf-8")
+    return folder
+
+
+def test_a_template_including_a_symlink_is_refused(school: Path, tmp_path: Path) -> None:
+    from kinerja_build.render.templates import TemplateProblem, TemplateSet
+
+    secret = tmp_path / "rahasia.html"
+    secret.write_text("KATA-SANDI-RAHASIA", encoding="utf-8")
+    folder = _school_template(school, '{% include "bocor.html" %}')
+    (folder / "bocor.html").symlink_to(secret)
+    (folder / "antrian.html").unlink(missing_ok=True)
+    os.mkfifo(folder / "antrian.html")
+    templates = TemplateSet(school)
+    templates.fingerprint()  # must not block on the FIFO nor read the link
+    html = templates.render("rencana-kinerja.html.j2", {})
+    assert isinstance(html, TemplateProblem) and html.code == "KIN903", html
+    (folder / "rencana-kinerja.html.j2").write_text('{% include "antrian.html" %}', "utf-8")
+    html = TemplateSet(school).render("rencana-kinerja.html.j2", {})
+    assert isinstance(html, TemplateProblem) and html.code == "KIN903", html
+
+
+def test_a_templates_folder_that_is_a_symlink_is_not_used(school: Path, tmp_path: Path) -> None:
+    from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateSet
+
+    (tmp_path / "luar" / "pdf").mkdir(parents=True)
+    (tmp_path / "luar" / "pdf" / "rencana-kinerja.html.j2").write_text("RAHASIA", "utf-8")
+    (school / "templates").symlink_to(tmp_path / "luar")
+    templates = TemplateSet(school)
+    assert templates.search == [PACKAGE_TEMPLATES] and templates.refused
+
+
+def test_a_template_that_never_ends_is_stopped(
+    school: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kinerja_build.render import templates as module
+
+    monkeypatch.setattr(module, "MAX_RENDER_SECONDS", 1.0)
+    loops = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    _school_template(school, loops)
+    html = module.TemplateSet(school).render("rencana-kinerja.html.j2", {})
+    assert isinstance(html, module.TemplateProblem) and "detik" in html.message
+    _school_template(school, "{% for a in range(100000) %}" + "x" * 100 + "{% endfor %}")
+    html = module.TemplateSet(school).render("rencana-kinerja.html.j2", {})
+    assert isinstance(html, module.TemplateProblem) and "MB HTML" in html.message
+
+
+def test_a_document_with_too_many_pages_is_refused() -> None:
+    from kinerja_build.render import pdf
+
+    html = "<p style='page-break-after: always'>x</p>" * (pdf.MAX_PAGES + 1)
+    result = pdf.render_pdf(pdf.PdfTask("x.pdf", html, "file:///nonexistent/", ()))
+    assert result.content is None and "halaman" in result.failure
+
+
+# --- crash and hang inputs ---------------------------------------------------------------------------
+
+
+def test_fifo_and_device_in_records_do_not_hang(run_cli: Run, school: Path) -> None:
+    fifo = school / "records" / "pegawai" / "199999999999999999.yaml"
+    os.mkfifo(fifo)
+    result = run_cli("validate", "--root", str(school), "--format", "json")
+    found = {(d["file"], d["code"]) for d in json.loads(result.output)["diagnostik"]}
+    assert ("records/pegawai/199999999999999999.yaml", "KIN012") in found
+
+
+def _remove_chains(top: Path) -> None:
+    """Delete the chains again: pytest's own clean-up (shutil.rmtree) recurses and would fail."""
+    subprocess.run(["rm", "-rf", str(top)], check=True)
+
+
+@pytest.fixture
+def deep_school(school: Path) -> Iterator[Path]:
+    yield school
+    _remove_chains(school)
+
+
+def test_directory_chain_deeper_than_python_recursion(run_cli: Run, deep_school: Path) -> None:
+    """records/ (walked without recursion), site/ (mkdocs' own walk would recurse) and build/."""
+    school = deep_school
+    deep = school / "records"
+    os.chdir(deep)  # relative mkdir keeps each path short of PATH_MAX
+    try:
+        for _ in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+    finally:
+        os.chdir(school)
+    result = run_cli("validate", "--root", str(school))
+    assert result.exit_code in (0, 1), result.output
+    pages = school / "site"
+    pages.mkdir()
+    os.chdir(pages)
+    try:
+        for _ in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("halaman.md").write_text("# Dalam\n", encoding="utf-8")
+    finally:
+        os.chdir(school)
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert result.exit_code == 0 and "KIN912" in result.output, result.output
+    chain = school / "build" / "site" / "tua"
+    chain.mkdir(parents=True)
+    os.chdir(chain)
+    try:
+        for _ in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+    finally:
+        os.chdir(school)
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert result.exit_code == 2 and "tidak wajar" in result.output, result.output

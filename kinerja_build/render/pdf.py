@@ -10,9 +10,13 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinerja_build.limits import TimeLimit, time_limit
+
 # PDF/A-2a: archival (fonts embedded, no external dependencies, colour profile) and tagged,
 # so the text is extractable and readable by screen readers; see docs/decisions/0005.
 PDF_VARIANT = "pdf/a-2a"
+MAX_PDF_SECONDS = 120.0  # the largest demo document renders in about a second
+MAX_PAGES = 200  # the longest official document (the school recap) has a page per ~30 people
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +46,15 @@ def render_pdf(task: PdfTask) -> PdfResult:
     fetcher = SafeFetcher(list(task.allowed))
     # WeasyPrint logs each refused or broken resource; the fetcher already records them.
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    options = {"pdf_variant": PDF_VARIANT, "uncompressed_pdf": False}
     try:
-        document = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher)
-        content = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        # A school's template arrives by pull request: bound the time and pages of a document.
+        with time_limit(MAX_PDF_SECONDS, f"lebih dari {MAX_PDF_SECONDS:.0f} detik"):
+            html = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher)
+            document = html.render(**options)
+            if len(document.pages) > MAX_PAGES:
+                raise TimeLimit(f"lebih dari {MAX_PAGES} halaman ({len(document.pages)})")
+            content = document.write_pdf(**options)
     except Exception as error:  # WeasyPrint raises many types; report, never crash the build
         return PdfResult(task.key, None, fetcher.refused, f"{type(error).__name__}: {error}")
     return PdfResult(task.key, content, fetcher.refused)

@@ -50,6 +50,7 @@ def build_pdfs(
     outcome = StageOutcome("pdf")
     result = context.result
     templates = TemplateSet(context.root)
+    outcome.diagnostics.extend(_refused_templates(templates))
     logo_url, logo_path = _logo(context, outcome)
     allowed = tuple(templates.search)
     base_key = _base_key(templates, logo_path)
@@ -227,9 +228,19 @@ def _remove_stale(out_dir: Path, current: set[str]) -> list[str]:
     return [rel for rel in stale if tree.remove(rel)]
 
 
+def _refused_templates(templates: TemplateSet) -> Iterator[Diagnostic]:
+    for why in templates.refused:
+        yield make(
+            "KIN903",
+            "",
+            f"Templat sekolah tidak dipakai: {why}.",
+            "Simpan templat sebagai berkas biasa di templates/pdf/ di dalam repositori.",
+        )
+
+
 def _template_diagnostic(problem: TemplateProblem, document: Document) -> Diagnostic:
     return make(
-        "KIN902",
+        problem.code,
         problem.template,
         f"Templat gagal untuk {document.output}: {problem.message}",
         "Perbaiki templat di baris ini (atau hapus templat sekolah agar templat bawaan dipakai).",

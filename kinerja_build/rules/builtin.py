@@ -107,6 +107,14 @@ declare(
     scope=Scope.LOAD,
     overridable=False,
 )
+declare(
+    "KIN015",
+    "diabaikan",
+    "Berkas atau folder di records/ diabaikan (nama diawali titik, akhiran bukan `.yaml` huruf "
+    "kecil, atau folder bernama seperti catatan).",
+    scope=Scope.LOAD,
+    severity=Severity.WARNING,
+)
 declare("KIN101", "kolom-wajib", "Kolom wajib belum diisi.", scope=Scope.SCHEMA)
 declare(
     "KIN102",

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import layout
+from kinerja_build import layout, safefs
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.output import OutputTree, active_tree, move_into
 from kinerja_build.severity import make
@@ -137,10 +137,8 @@ def copy_pages(root: Path, docs_name: str, target: Path) -> list[Diagnostic]:
 
 
 def _copy_regular(source: Path, target: Path) -> None:
-    # O_NOFOLLOW | O_NONBLOCK: a file swapped for a link or a FIFO after the check is not read.
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    descriptor = os.open(source, flags)
-    with os.fdopen(descriptor, "rb") as stream, target.open("wb") as out:
+    # A file swapped for a link or a FIFO after the check is not read.
+    with os.fdopen(safefs.open_regular(source), "rb") as stream, target.open("wb") as out:
         shutil.copyfileobj(stream, out)
 
 
