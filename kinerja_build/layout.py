@@ -137,6 +137,11 @@ def is_record_name(name: str) -> bool:
     return name.endswith(YAML_SUFFIXES)
 
 
+def is_person_id(text: str) -> bool:
+    """An 18-digit NIP or a lower-case non-ASN id: what names a person's file and folders."""
+    return _ID.match(text) is not None
+
+
 def parse_record_path(rel: str) -> RecordPlace | Misplaced:
     """Read (kind, periode, owner) back from a repo-relative path; anything else is Misplaced.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import layout
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.severity import make
 from kinerja_build.stage import BuildContext, StageOutcome
 
 # Used when a school repository has no mkdocs.yml of its own (`kinerja init` writes one).
@@ -52,9 +52,8 @@ def build_site(context: BuildContext) -> StageOutcome:
         build(config)
     except (MkDocsException, OSError, ValueError) as error:
         outcome.diagnostics.append(
-            Diagnostic(
+            make(
                 "KIN910",
-                Severity.ERROR,
                 layout.MKDOCS_CONFIG if config_file.is_file() else "",
                 f"Situs gagal dibangun: {error}",
                 "Periksa mkdocs.yml (tema material, plugin kinerja) dan folder site/.",
