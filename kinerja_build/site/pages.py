@@ -16,9 +16,9 @@ from typing import Any
 
 from kinerja_build import domain, layout, rules
 from kinerja_build.diagnostics import Diagnostic
-from kinerja_build.domain import WORK_STAGES
+from kinerja_build.domain import WORK_STAGES, Peran
 from kinerja_build.layout import PDF_DOCUMENTS, RecordKind
-from kinerja_build.model import School, person_periode, school_periode
+from kinerja_build.model import PersonPeriode, School, person_periode, school_periode
 from kinerja_build.site import svg
 from kinerja_build.stage import source_date_epoch
 
@@ -147,6 +147,7 @@ def home_page(data: SiteData) -> str:
         ]
     if current is None:
         return "\n".join([*lines, "Belum ada catatan kinerja di `records/kinerja/`.", ""])
+    lines += _action_section(data, current)
     lines += [
         f"Periode berjalan: **{e(domain.parse_periode(current).label)}**. Dasbor per periode:"
     ]
@@ -156,6 +157,60 @@ def home_page(data: SiteData) -> str:
     ]
     lines += ["", dashboard_body(data, current, prefix=f"periode/{current}/")]
     return "\n".join(lines)
+
+
+# Who must act, in the order a principal reads the list: the school's own people first.
+ACTION_GROUPS = (Peran.KEPALA_SEKOLAH, Peran.GURU, Peran.OPERATOR, Peran.DINAS)
+ACTION_TITLES = {
+    Peran.KEPALA_SEKOLAH: "Kepala sekolah",
+    Peran.GURU: "Guru",
+    Peran.OPERATOR: "Operator sekolah",
+    Peran.DINAS: "Dinas Pendidikan",
+}
+
+
+def _action_section(data: SiteData, periode_id: str) -> list[str]:
+    """ "Perlu tindakan": each person's next step, grouped by who must act, most late first."""
+    view = school_periode(data.school, periode_id)
+    waiting = [item for item in view.by_urgency if item.next_step is not None and item.wajib]
+    out = ["## Perlu tindakan", ""]
+    if not waiting:
+        return [*out, "Tidak ada langkah yang menunggu pada periode berjalan.", ""]
+    late = sum(1 for item in waiting if item.late)
+    out += [f"{len(waiting)} langkah menunggu, {late} di antaranya terlambat.", ""]
+    for peran in ACTION_GROUPS:
+        group = [item for item in waiting if item.next_step and item.next_step.peran is peran]
+        if not group:
+            continue
+        out += [f"### {ACTION_TITLES[peran]}", "", '<ul class="kinerja-tindakan">']
+        for item in group:
+            out.append(_action_item(data, item, periode_id))
+        out += ["</ul>", ""]
+    return out
+
+
+def _action_item(data: SiteData, item: PersonPeriode, periode_id: str) -> str:
+    step = item.next_step
+    assert step is not None
+    page = f"periode/{periode_id}/{data.slug(item.pegawai_id)}.html"
+    who = (
+        f" oleh {e(step.pelaku_nama)}" if step.pelaku_nama and step.peran is not Peran.GURU else ""
+    )
+    if item.late:
+        when = (
+            f'<span class="kinerja-terlambat">terlambat {item.days_late} hari</span> '
+            f"(tenggat {e(domain.tanggal_indonesia(step.due))})"
+            if step.due
+            else ""
+        )
+    elif step.due is not None:
+        when = f"tenggat {e(domain.tanggal_indonesia(step.due))}"
+    else:
+        when = "tanpa tenggat"
+    return (
+        f'<li><a href="{e(page)}">{e(data.name(item.pegawai_id))}</a>: '
+        f"{e(step.label)}{who} · {when}</li>"
+    )
 
 
 def dashboard_page(data: SiteData, periode_id: str) -> str:

@@ -47,6 +47,9 @@ SITE_CSS = """
 .kinerja-temuan > li.kinerja-galat { border-color: #c62828; color: inherit; font-weight: normal; }
 .kinerja-temuan > li.kinerja-peringatan { border-color: #ef6c00; }
 .kinerja-tingkat { font-weight: bold; }
+.kinerja-terlambat { color: #b71c1c; font-weight: bold; }
+.kinerja-tindakan li { overflow-wrap: anywhere; }
+.md-typeset .kinerja-tindakan a, .md-typeset .kinerja-temuan a { text-decoration: underline; }
 .kinerja-galat .kinerja-tingkat { color: #b71c1c; }
 .kinerja-peringatan .kinerja-tingkat { color: #a84300; }
 .md-typeset .kinerja-temuan details { border: 0; box-shadow: none; background: none;
