@@ -41,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "kinerja_sesi"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_FIELDS = 4000
+MAX_SESSIONS = 10_000
 
 
 @dataclass
@@ -113,6 +114,8 @@ class KinerjaApp:
         sid = request.cookies.get(COOKIE, "")
         found = self.sessions.get(sid)
         if found is None:
+            if len(self.sessions) >= MAX_SESSIONS:  # bounded memory: the oldest session goes
+                self.sessions.pop(next(iter(self.sessions)))
             sid = secrets.token_urlsafe(32)
             found = self.sessions[sid] = Session()
         return sid, found
