@@ -290,6 +290,53 @@ def _person_line(item: PersonPeriode) -> str:
     return text
 
 
+@cli.command("tindakan", context_settings=CONTEXT)
+@_root_option
+@click.option(
+    "--oleh",
+    "oleh",
+    default=None,
+    help="ID/NIP satu orang: langkah yang harus ia ambil dan rencananya yang menunggu pihak lain.",
+)
+@click.option("--periode", default=None, help="Hanya periode ini, mis. 2026.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Bentuk daftar: teks, JSON, atau Markdown (ringkasan CI / komentar).",
+)
+@click.option(
+    "--gagal-jika-terlambat",
+    "fail_if_late",
+    is_flag=True,
+    help="Keluar dengan kode 1 bila ada langkah yang terlambat (untuk CI).",
+)
+def tindakan_command(
+    root: Path, oleh: str | None, periode: str | None, output_format: str, fail_if_late: bool
+) -> None:
+    """Siapa harus berbuat apa, sampai kapan: langkah berikutnya setiap pegawai, terlambat dulu.
+
+    \b
+    Contoh:
+      kinerja tindakan                         semua pegawai
+      kinerja tindakan --oleh <NIP-KS>         rencana yang menunggu persetujuan kepala sekolah
+      kinerja tindakan --oleh <NIP-guru>       langkah berikutnya seorang guru
+
+    Tanggal hari ini diambil dari SOURCE_DATE_EPOCH bila diisi.
+    """
+    from kinerja_build import tindakan
+
+    result = validate(root)
+    if result.usage_error:
+        _emit(result, "text")
+        sys.exit(2)
+    inbox = tindakan.collect(result.school, oleh, periode)
+    click.echo(tindakan.FORMATTERS[output_format](inbox))
+    sys.exit(1 if fail_if_late and inbox.late else 0)
+
+
 @cli.command("init", context_settings=CONTEXT)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -419,11 +466,24 @@ def commit_options(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
-def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
+def _review_command(
+    name: str, summary: str, note_required: bool, actor_required: bool = True
+) -> click.Command:
     @click.command(name, context_settings=CONTEXT, help=summary)
-    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.argument(
+        "paths",
+        metavar="RENCANA...",
+        nargs=-1,
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+    )
     @_root_option
-    @click.option("--oleh", "actor", required=True, help="ID/NIP pelaku langkah ini.")
+    @click.option(
+        "--oleh",
+        "actor",
+        required=actor_required,
+        help="ID/NIP pelaku langkah ini." + ("" if actor_required else " Bawaan: pemilik rencana."),
+    )
     # No explicit default: with click 8.5 `default=None` would satisfy `required`.
     @click.option("--catatan", "note", required=note_required, help="Catatan untuk pemilik.")
     @click.option(
@@ -435,9 +495,9 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
     )
     @commit_options
     def command(
-        path: Path,
+        paths: tuple[Path, ...],
         root: Path,
-        actor: str,
+        actor: str | None,
         note: str | None,
         day: dt.datetime | None,
         commit: bool,
@@ -446,17 +506,24 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
         from kinerja_build import review
 
         request = review.Commit(key) if commit or key else None
-        outcome = review.apply(
-            root, path, name, actor, note, day.date() if day else dt.date.today(), request
-        )
-        if outcome.diagnostics:
-            text = report.format_text(
-                Report(diagnostics=list(outcome.diagnostics)), color=_use_color(), summary=False
-            )
-            click.echo(text, color=_use_color())
-        if outcome.written or outcome.message not in {d.message for d in outcome.diagnostics}:
-            click.echo(outcome.message)
-        sys.exit(0 if outcome.written else 1)
+        when = day.date() if day else dt.date.today()
+        failed = 0
+        for path in paths:  # each plan on its own: one refusal does not stop the others
+            owner = review.locate_plan(root, path)[2]
+            outcome = review.apply(root, path, name, actor or owner, note, when, request)
+            if outcome.diagnostics:
+                text = report.format_text(
+                    Report(diagnostics=list(outcome.diagnostics)),
+                    color=_use_color(),
+                    summary=False,
+                )
+                click.echo(text, color=_use_color())
+            if outcome.written or outcome.message not in {d.message for d in outcome.diagnostics}:
+                click.echo(outcome.message)
+            failed += not outcome.written
+        if len(paths) > 1:
+            click.echo(f"{len(paths) - failed} dari {len(paths)} rencana ditulis.")
+        sys.exit(1 if failed else 0)
 
     return command
 
@@ -665,6 +732,15 @@ def token_command(pegawai: str, root: Path) -> None:
 
 
 def _register_subcommands() -> None:
+    cli.add_command(
+        _review_command(
+            "ajukan",
+            "Ajukan rencana (oleh pemiliknya), juga mengajukan ulang setelah ditinjau ulang atau "
+            "setelah isinya diubah sesudah disetujui. Mencatat SHA-256 isinya.",
+            note_required=False,
+            actor_required=False,
+        )
+    )
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
         ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),
