@@ -265,7 +265,7 @@ def _check_submission(record: RecordFile, plan: Plan, actor: str) -> str | Outco
             "KIN711",
             record.rel,
             f"Rencana sudah {plan.status} dan isinya tidak berubah: tidak perlu diajukan ulang.",
-            "Ubah isi rencana lebih dulu bila memang perlu direvisi (keputusan 0015).",
+            "Ubah isi rencana lebih dulu bila memang perlu direvisi.",
         )
     return actor
 
