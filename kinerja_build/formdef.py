@@ -75,6 +75,7 @@ class Form:
     intro: str
     steps: tuple[Step, ...]
     per_periode: bool = True  # records/kinerja/<periode>/<id>/<kind>.yaml
+    numbered: bool = True  # False when the step titles carry their own letters (A–E)
 
     def fields(self) -> Iterator[tuple[str, Field]]:
         """Every field with its path pattern (`*` for a repeated row)."""
@@ -200,7 +201,7 @@ RENCANA = Form(
             (
                 Group(
                     "praktik_kinerja",
-                    "Praktik kinerja",
+                    "",
                     (
                         Field("indikator", "Indikator yang dipilih", "select", "indikator"),
                         Field("alasan", "Alasan memilih indikator", "textarea"),
@@ -378,6 +379,7 @@ SIKLUS = Form(
             ),
         ),
     ),
+    numbered=False,
 )
 
 PENILAIAN = Form(

@@ -8,6 +8,7 @@ then write").
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,7 +110,7 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
         message = "Baris pertama bukan modeline skema untuk editor."
     elif target.rsplit("/", 1)[-1] != expected:
         message = f"Modeline merujuk skema yang salah (seharusnya {expected})."
-    elif "://" not in target and not (item.absolute.parent / target).is_file():
+    elif "://" not in target and not os.path.isfile(os.path.join(item.absolute.parent, target)):
         message = (
             f"Modeline merujuk berkas yang tidak ada ({target}); editor tidak dapat memakainya."
         )
