@@ -337,6 +337,41 @@ def tindakan_command(
     sys.exit(1 if fail_if_late and inbox.late else 0)
 
 
+@cli.command("mulai", context_settings=CONTEXT)
+@click.argument("periode_id", metavar="PERIODE")
+@_root_option
+def mulai_command(periode_id: str, root: Path) -> None:
+    """Mulai periode baru: rencana draf untuk setiap pegawai, disalin dari periode sebelumnya.
+
+    Yang disalin: indikator praktik kinerja (dengan alasan dan target), rencana pengembangan
+    kompetensi, dan nilai BerAKHLAK. Yang tidak: riwayat status, nomor dan tanggal SK, tanggal,
+    serta tugas tambahan (perlu SK tahun ini). Berkas yang sudah ada tidak pernah ditimpa.
+    """
+    from kinerja_build import clock, rollover
+
+    root = root.resolve()
+    result = validate(root)
+    if result.usage_error:
+        _emit(result, "text")
+        sys.exit(2)
+    done = rollover.start(root, result.school, periode_id, clock.today())
+    for rel, source in done.made:
+        click.echo(f"Dibuat: {rel} (dari periode {source})")
+    for rel in done.kept:
+        click.echo(f"Sudah ada, tidak diubah: {rel}")
+    for nama, why in done.skipped:
+        click.echo(report.safe_text(f"Tidak dibuat untuk {nama}: {why}"))
+    made = {rel for rel, _ in done.made}
+    mine = [d for d in validate(root).report.diagnostics if d.file in made]
+    if mine:
+        click.echo(report.format_text(Report(diagnostics=mine), color=_use_color(), summary=False))
+    click.echo(
+        f"{len(done.made)} rencana draf dibuat, {len(done.kept)} sudah ada, "
+        f"{len(done.skipped)} tidak dibuat. Lengkapi lalu ajukan: `kinerja ajukan RENCANA…`."
+    )
+    sys.exit(1 if any(d.severity is Severity.ERROR for d in mine) else 0)
+
+
 @cli.command("init", context_settings=CONTEXT)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
