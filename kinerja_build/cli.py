@@ -176,6 +176,7 @@ def build_command(
     \b
     Keluaran:
       build/validasi.json     semua temuan validasi
+      build/kalender-<periode>.ics  tenggat per peran untuk aplikasi kalender
       build/pdf/              dokumen resmi per periode dan pegawai (PDF/A)
       build/ekspor-bkn/       berkas ekspor BKN per periode
       build/site/             situs kemajuan (buka build/site/index.html)
@@ -218,6 +219,11 @@ def build_command(
         out_dir, VALIDATION_REPORT, (report.format_json(result.report) + "\n").encode("utf-8")
     )
     click.echo(f"Laporan validasi: {_display(written)}")
+    from kinerja_build import kalender
+
+    calendars = kalender.write_calendars(out_dir, result.school, result.school.today)
+    if calendars:
+        click.echo(f"Kalender tenggat: {', '.join(_display(path) for path in calendars)}")
     sys.exit(_exit_code(result))
 
 
