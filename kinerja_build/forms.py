@@ -57,9 +57,10 @@ def previous(root: Path, kind: str, pegawai: str, periode: str | None) -> dict[s
     return {}
 
 
-# What never carries over into a new periode: the approval history, the periode itself, and
-# last year's decrees (an SK is issued per year; copying its number and date is a false record).
-_NOT_CARRIED = frozenset({"periode", "status", "sha256", "sk"})
+# What never carries over into a new periode: the approval history, the periode itself, last
+# year's decrees (an SK is issued per year; copying its number and date is a false record) and
+# last year's evidence files.
+_NOT_CARRIED = frozenset({"periode", "status", "sha256", "sk", "bukti"})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
