@@ -711,9 +711,10 @@ def next_step(
     owner = _Actor.owner(school, pegawai_id)
     broken = sorted(record.rel for record in files.values() if not record.valid)
     if broken:
+        # No deadline: the schema error is the signal, and the stage reached is unknown.
         tahap = "perencanaan" if plan is None or not plan.agreed else "pelaksanaan"
         return owner.step(
-            "perbaiki", "Perbaiki catatan yang tidak lolos skema", tahap, deadlines, broken[0],
+            "perbaiki", "Perbaiki catatan yang tidak lolos skema", tahap, {}, broken[0],
             "kinerja validate",
         )  # fmt: skip
     if plan is None:
