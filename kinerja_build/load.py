@@ -19,7 +19,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kinerja_build.diagnostics import Diagnostic, JsonPath, Severity
+from kinerja_build.diagnostics import Diagnostic, JsonPath
+from kinerja_build.severity import make
 
 try:  # libyaml ships in PyYAML's wheels; the pure-Python loader is a slow but correct fallback
     from yaml import CSafeLoader as _Loader
@@ -51,7 +52,7 @@ class Loaded:
 def _diag(
     code: str, path: str, message: str, hint: str, line: int = 0, column: int = 0
 ) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, path, message, hint, (), line, column)
+    return make(code, path, message, hint, (), line, column)
 
 
 def read_text(absolute: Path, rel: str, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:

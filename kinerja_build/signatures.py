@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import dataclasses
 import hashlib
 import re
 import subprocess
@@ -24,13 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from kinerja_build import domain, layout, rules
-from kinerja_build.diagnostics import Diagnostic, Report, Severity
+from kinerja_build import domain, layout
+from kinerja_build.diagnostics import Diagnostic, Report
 from kinerja_build.diff import _materialize, default_base, git
 from kinerja_build.errors import KinerjaError, UsageProblem
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_text, locate
 from kinerja_build.model import AtasanKind, School
-from kinerja_build.validate import Result, _apply_severities, validate
+from kinerja_build.severity import make
+from kinerja_build.validate import Result, validate
 
 OWNER_STEPS = ("draf", "diajukan", "disepakati")
 ATASAN_STEPS = ("disetujui", "ditinjau_ulang")
@@ -121,7 +123,7 @@ def check(root: Path, base: str | None, head: str | None) -> tuple[Report, str, 
         for step in steps:
             report.extend(_judge(step, before, after, signatures))
         report.diagnostics = [_located(d, head_dir) for d in report.diagnostics]
-        report.diagnostics = list(_apply_severities(iter(report.diagnostics), before.config))
+        report.diagnostics = before.config.policy.judge(report.diagnostics)
         report.files_checked = len({step.rel for step in steps})
     return report, base_rev[:12], head_rev[:12]
 
@@ -164,8 +166,10 @@ def _new_steps(root: Path, base: str, head: str) -> tuple[list[NewStep], list[Di
     steps: list[NewStep] = []
     problems: list[Diagnostic] = []
     for path in changed:
+        if (head, path) not in statuses:
+            continue  # deleted (shown by `kinerja diff`) or unreadable (reported by validate)
         old = statuses.get((base, path)) or []
-        new = statuses.get((head, path)) or []
+        new = statuses[(head, path)]
         if new[: len(old)] != old:
             problems.append(_rewritten(path, old, new))
             continue
@@ -191,9 +195,8 @@ def _has(
 
 def _rewritten(path: str, old: list[Any], new: list[Any]) -> Diagnostic:
     index = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
-    return Diagnostic(
+    return make(
         "KIN725",
-        Severity.ERROR,
         path,
         f"Langkah status ke-{index + 1} yang sudah ada di BASE diubah atau dihapus: riwayat "
         "persetujuan hanya boleh ditambah.",
@@ -462,19 +465,9 @@ _COMMANDS = {
 
 
 def _diag(step: NewStep, code: str, message: str, hint: str) -> Diagnostic:
-    severity = rules.get(code).severity
-    return Diagnostic(code, severity, step.rel, message, hint, ("status", step.index))
+    return make(code, step.rel, message, hint, ("status", step.index))
 
 
 def _located(diagnostic: Diagnostic, head_dir: Path) -> Diagnostic:
     line, column = locate(head_dir / diagnostic.file, diagnostic.json_path)
-    return Diagnostic(
-        diagnostic.code,
-        diagnostic.severity,
-        diagnostic.file,
-        diagnostic.message,
-        diagnostic.hint,
-        diagnostic.json_path,
-        line,
-        column,
-    )
+    return dataclasses.replace(diagnostic, line=line, column=column)

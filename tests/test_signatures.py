@@ -338,3 +338,10 @@ def test_a_merge_commit_keeps_the_signatures_and_a_squash_loses_them(school: Sch
     school.git("commit", "-q", "-m", "Squash PR persetujuan")
     squashed = school.check("sebelum", "main")
     assert _codes(squashed) == ["KIN722"]
+
+
+def test_a_deleted_plan_is_no_signature_finding(school: School) -> None:
+    (school.root / PLAN).unlink()
+    school.commit("rencana salah tempat dihapus")
+    result = school.check()
+    assert result.exit_code == 0, result.output
