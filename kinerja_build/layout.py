@@ -263,9 +263,18 @@ def pdf_path(out_dir: Path, periode: str, owner: str, document: str) -> Path:
     return output(out_dir, pdf_document(periode, owner, document))
 
 
+CALENDAR_PREFIX, CALENDAR_SUFFIX = "kalender-", ".ics"
+
+
 def calendar_file(periode: str) -> str:
     """The periode's deadlines per role, for calendar apps: `kalender-<periode>.ics`."""
-    return f"kalender-{periode}.ics"
+    return f"{CALENDAR_PREFIX}{periode}{CALENDAR_SUFFIX}"
+
+
+def is_calendar_file(name: str) -> bool:
+    """Whether a name at the top of the output directory is one of the build's calendars."""
+    middle = name.removeprefix(CALENDAR_PREFIX).removesuffix(CALENDAR_SUFFIX)
+    return name == calendar_file(middle) and bool(_PERIODE.match(middle))
 
 
 def export_bundle_name(npsn: str, periode: str) -> str:
