@@ -16,8 +16,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from click.testing import CliRunner, Result
+from pdf_layer import (
+    PAGE_NUMBER,
+    content_text,
+    descendants,
+    full_text,
+    hyphenated,
+    marked_content,
+    only_signatures,
+    page_texts,
+    structure_elements,
+)
 from PIL import Image
 from pypdf import PdfReader
 
@@ -25,6 +37,7 @@ from kinerja_build import domain
 from kinerja_build.cli import cli
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
 from kinerja_build.render.fetcher import AssetRefused, SafeFetcher
+from kinerja_build.render.finish import read_stamp
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -77,8 +90,8 @@ def tiny(tmp_path: Path) -> Path:
 
 
 def _text(pdf: Path) -> str:
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    return re.sub(r"[ \t]+", " ", text)
+    """The document's content (page numbers, running header and watermark left out)."""
+    return "\n".join(page_texts(pdf))
 
 
 def _records(root: Path) -> Iterator[tuple[str, str, dict[str, dict[str, Any]]]]:
@@ -214,7 +227,28 @@ def test_plan_lists_berakhlak_and_approval_history(built: Path) -> None:
         for entry in plan["status"]:
             day = domain.parse_date(str(entry["tanggal"]))
             assert day is not None and domain.tanggal_indonesia(day) in flat
-        assert domain.canonical_plan_hash(plan) in flat.replace(" ", "")
+        assert "SHA-256" not in flat, "no developer jargon on a signed page"
+
+
+def _watermarked(pdf: Path) -> bool:
+    """Whether every page paints the DRAF watermark (an image behind the page, no text)."""
+    with pikepdf.open(pdf) as document:
+        return all(_artifact_drawings(page) for page in document.pages)
+
+
+def _artifact_drawings(page: pikepdf.Page) -> int:
+    """XObjects drawn inside Artifact marked content (the logo is a Figure, not an artifact)."""
+    stack: list[bool] = []
+    count = 0
+    for instruction in pikepdf.parse_content_stream(page, "BMC BDC EMC Do"):
+        operator = str(instruction.operator)
+        if operator in ("BMC", "BDC"):
+            stack.append(str(instruction.operands[0]) == "/Artifact")
+        elif operator == "EMC" and stack:
+            stack.pop()
+        elif operator == "Do" and any(stack):
+            count += 1
+    return count
 
 
 def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> None:
@@ -224,8 +258,11 @@ def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> No
         if not plan:
             continue
         agreed = plan["status"][-1]["status"] == "disepakati"
-        text = _text(built / "build" / "pdf" / periode / pegawai_id / "rencana-kinerja.pdf")
-        assert ("DRAF" in text) is not agreed, (periode, pegawai_id)
+        pdf = built / "build" / "pdf" / periode / pegawai_id / "rencana-kinerja.pdf"
+        text = _text(pdf)
+        assert ("BELUM FINAL" in text) is not agreed, (periode, pegawai_id)
+        assert _watermarked(pdf) is not agreed, (periode, pegawai_id)
+        assert "DRAF" not in full_text(pdf), "the watermark is a graphic, not text"
         seen_draft |= not agreed
         seen_final |= agreed
     assert seen_draft and seen_final
@@ -239,12 +276,93 @@ def test_recap_lists_everyone_with_stage(built: Path) -> None:
             assert str(_person(built, folder.name)["nama"]) in text
 
 
-def test_page_numbers_in_indonesian(built: Path) -> None:
+def test_page_numbers_in_indonesian_and_marked_as_artifacts(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "rencana-kinerja.pdf"
     pages = len(PdfReader(pdf).pages)
-    text = _text(pdf)
+    assert pages > 1
+    text = full_text(pdf)
     for page in range(1, pages + 1):
         assert f"Halaman {page} dari {pages}" in text
+    assert not PAGE_NUMBER.search(_text(pdf)), "page numbers are artifacts, not content"
+
+
+def test_continuation_pages_say_whose_document_they_are(built: Path) -> None:
+    pdf = built / "build" / "pdf" / "2025" / GURU / "rencana-kinerja.pdf"
+    person = _person(built, GURU)
+    header = f"{person['nama']} · NIP {domain.format_nip(str(person['nip']))} · Rencana Kinerja"
+    pages = PdfReader(pdf).pages
+    raw = [re.sub(r"[ \t]+", " ", page.extract_text() or "") for page in pages]
+    assert header not in raw[0], "the first page has the letterhead instead"
+    for page, text in zip(pages[1:], raw[1:], strict=True):
+        assert header in text and "Tahun 2025" in text
+        assert header not in content_text(page), "the running header is an artifact"
+
+
+def test_every_document_is_sign_ready(built: Path) -> None:
+    """NIPs whole, identity unhyphenated, no page of only signatures, no artifacts as text."""
+    school = "SMP Negeri 3 Sukamaju"
+    pdfs = sorted((built / "build" / "pdf").rglob("*.pdf"))
+    assert pdfs
+    for pdf in pdfs:
+        texts = page_texts(pdf)
+        text = "\n".join(texts)
+        names = _names_in(built, pdf)
+        for name, nip in names:
+            assert name in text.replace("\n", " "), (pdf, name)
+            if nip:
+                assert domain.format_nip(nip) in text, (pdf, nip, "NIP broken across lines")
+        for word in {w for name, _ in names for w in name.split()} | set(school.split()):
+            assert not hyphenated(text, word.strip(",.")), (pdf, word)
+        assert not only_signatures(texts[-1], [name for name, _ in names]), (pdf, texts[-1])
+        assert "DRAF" not in text and not PAGE_NUMBER.search(text), pdf
+        assert "Kode verifikasi" not in text, "the footer code is an artifact"
+
+
+def _names_in(root: Path, pdf: Path) -> list[tuple[str, str]]:
+    """(name, NIP of an ASN or "") of the people a document is about."""
+    folder = pdf.parent.name
+    people = (
+        [folder]
+        if (root / "records" / "pegawai" / f"{folder}.yaml").is_file()
+        else [path.name for path in (root / "records" / "kinerja" / folder).iterdir()]
+    )
+    found = []
+    for pegawai_id in people:
+        person = _person(root, pegawai_id)
+        asn = person["status_kepegawaian"] in ("pns", "pppk")
+        found.append((str(person["nama"]), str(person.get("nip", "")) if asn else ""))
+    return found
+
+
+def test_tables_have_header_cells_and_margins_are_artifacts(built: Path) -> None:
+    for pdf_path in sorted((built / "build" / "pdf").rglob("*.pdf")):
+        with pikepdf.open(pdf_path) as pdf:
+            elements = list(structure_elements(pdf))
+            tables = [element for element in elements if element.S == "/Table"]
+            assert tables, pdf_path
+            for table in tables:
+                assert any(cell.S == "/TH" for cell in descendants(table)), pdf_path
+            linked = {element.objgen for element in elements}
+            parent_tree = pdf.Root.StructTreeRoot.ParentTree.Nums
+            for page in pdf.pages:
+                marks = list(marked_content(page))
+                assert ("/Artifact", None, "/Pagination") in marks, pdf_path
+                mapping = parent_tree[2 * int(page.obj.StructParents) + 1]
+                for tag, mcid, _ in marks:
+                    if tag != "/Artifact":
+                        assert mcid is not None and mapping[mcid].objgen in linked, pdf_path
+
+
+def test_verification_code_and_fingerprint_in_metadata(built: Path) -> None:
+    pdf = built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
+    stamp = read_stamp(pdf.read_bytes())
+    assert stamp is not None
+    assert stamp.document == f"pdf/2025/{GURU}/evaluasi-kinerja.pdf"
+    assert re.fullmatch(r"[0-9a-f]{64}", stamp.fingerprint)
+    assert stamp.code == f"{stamp.fingerprint[:4]}-{stamp.fingerprint[4:8]}".upper()
+    assert f"Kode verifikasi {stamp.code}" in full_text(pdf)
+    penilaian = f"records/kinerja/2025/{GURU}/penilaian.yaml"
+    assert any(source.startswith(penilaian + "@") for source in stamp.sources)
 
 
 # -- PDF properties ----------------------------------------------------------------------
@@ -265,6 +383,8 @@ def test_metadata_language_and_pdfa(built: Path) -> None:
     assert re.search(r"pdfaid:part(>|=\")2", xmp), xmp
     assert re.search(r"pdfaid:conformance(>|=\")A", xmp), xmp
     assert "/StructTreeRoot" in root, "PDF/A-2a documents are tagged"
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp), "identified as PDF/UA-1 too"
+    assert "http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>" in xmp, "PDF/A extension"
 
 
 def test_only_the_bundled_font_is_used_and_embedded(built: Path) -> None:

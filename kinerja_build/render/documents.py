@@ -9,6 +9,8 @@ blocks) so that a school overriding a template never has to re-implement regulat
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -235,7 +237,15 @@ class _Builder:
     ) -> Document:
         person = self.school.person(pegawai_id) or {}
         title = f"{TITLES[kind]} — {person.get('nama', pegawai_id)} — {periode.label}"
-        data = {**self._common(periode, draft), **data, "judul": TITLES[kind]}
+        identity = data["pegawai"]
+        nip = f"NIP {identity['nip']}" if identity["nip"] != EMPTY else ""
+        header = _join(identity["nama"], nip, TITLES[kind], periode.label)
+        data = {
+            **self._common(periode, draft),
+            **data,
+            "judul": TITLES[kind],
+            "kepala_halaman": header,
+        }
         output = f"pdf/{periode.id}/{pegawai_id}/{PDF_DOCUMENTS[kind]}"
         return Document(kind, output, periode.id, pegawai_id, sources, draft, date, title, data)
 
@@ -304,7 +314,6 @@ class _Builder:
             "status_akhir": domain.STATUS_RENCANA_LABELS[statuses[-1]["status"]],
             "tanggal_pegawai": _tanggal(agreed_entry["tanggal"]) if agreed_entry else "",
             "tanggal_penilai": _tanggal(approved["tanggal"]) if approved else "",
-            "sidik_jari": domain.canonical_plan_hash(plan),
         }
         sources = self._sources(periode, pegawai_id, "rencana")
         return self._document("rencana", periode, pegawai_id, sources, not agreed, date, data)
@@ -449,7 +458,7 @@ class _Builder:
         )
         jenjang = person["jenjang_jabatan"]
         months = int(penilaian.get("angka_kredit", {}).get("bulan") or periode.months)
-        coefficient, koefisien_id = domain.KOEFISIEN[jenjang]
+        coefficient, _ = domain.KOEFISIEN[jenjang]
         value = domain.round_ak(domain.angka_kredit(predikat, jenjang, months))
         tmt = domain.parse_date(person.get("tmt_golongan"))
         lahir = domain.parse_date(person.get("tanggal_lahir"))
@@ -476,7 +485,6 @@ class _Builder:
             "predikat": domain.PREDIKAT_LABELS[predikat],
             "prosentase": f"{domain.PREDIKAT_PERCENT[predikat]}%",
             "koefisien": domain.format_decimal(coefficient),
-            "koefisien_id": koefisien_id,
             "bulan": months,
             "angka_kredit": domain.format_decimal(value),
             "rumus": f"{months}/12 × {domain.PREDIKAT_PERCENT[predikat]}% × "
@@ -532,6 +540,7 @@ class _Builder:
         data = {
             **self._common(periode, not complete),
             "judul": TITLES["rekap"],
+            "kepala_halaman": _join(self.sekolah.get("nama", ""), TITLES["rekap"], periode.label),
             "baris": rows,
             "tahap": {
                 name: stages.get(name, 0) for name in ("Perencanaan", "Pelaksanaan", "Penilaian")
@@ -552,6 +561,28 @@ class _Builder:
         title = f"{TITLES['rekap']} — {self.sekolah.get('nama', '')} — {periode.label}"
         output = f"pdf/{periode.id}/{RECAP_DOCUMENT}"
         return Document("rekap", output, periode.id, None, sources, not complete, day, title, data)
+
+
+def fingerprint(document: Document) -> str:
+    """SHA-256 of everything the document says (its template data), for `kinerja verifikasi`.
+
+    Computed from the data, not the PDF bytes, so that the same records give the same
+    fingerprint with any renderer version, and a change in wording of a template does not
+    make a signed document look altered.
+    """
+    text = json.dumps(document.data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verification_code(fingerprint_hex: str) -> str:
+    """The short code printed in the footer: the fingerprint's first 8 hex digits, e.g. 9617-BC8B."""
+    head = fingerprint_hex[:8].upper()
+    return f"{head[:4]}-{head[4:]}"
+
+
+def _join(*parts: str) -> str:
+    """A running header: the non-empty parts separated by middle dots."""
+    return " · ".join(part for part in parts if part)
 
 
 def _pegawai_identity(person: dict[str, Any], unit: str) -> dict[str, str]:

@@ -24,7 +24,14 @@ from kinerja_build.build import BuildContext, StageOutcome
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.load import locate
 from kinerja_build.output import write_atomic
-from kinerja_build.render.documents import Document, plan_documents
+from kinerja_build.render import finish
+from kinerja_build.render.documents import (
+    Document,
+    fingerprint,
+    plan_documents,
+    verification_code,
+)
+from kinerja_build.render.finish import Stamp
 from kinerja_build.render.pdf import PDF_VARIANT, PdfResult, PdfTask, render_pdf
 from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, TemplateSet
 
@@ -59,7 +66,8 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
             if blocked:
                 skipped.append((document, blocked))
                 continue
-            data = _template_data(document, context, logo_url)
+            stamp = _stamp(document, context.root)
+            data = _template_data(document, context, logo_url, stamp)
             html = templates.render(document.template, data)
             if isinstance(html, TemplateProblem):
                 outcome.diagnostics.append(_template_diagnostic(html, document))
@@ -69,7 +77,7 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
             if cache.get(document.output) == key and (context.out_dir / document.output).is_file():
                 kept.add(document.output)
                 continue
-            yield PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed)
+            yield PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed, stamp)
 
     written = _render_all(tasks(), context.jobs, context.out_dir, outcome)
     current = kept | {path.relative_to(context.out_dir).as_posix() for path in written}
@@ -87,24 +95,41 @@ def build_pdfs(context: BuildContext) -> StageOutcome:
     return outcome
 
 
+def _stamp(document: Document, root: Path) -> Stamp:
+    """Fingerprint, footer code and record versions of one document (see finish.Stamp)."""
+    content = fingerprint(document)
+    sources = tuple(f"{rel}@{git_blob_id(root / rel)}" for rel in sorted(set(document.sources)))
+    return Stamp(document.output, content, verification_code(content), sources)
+
+
+def git_blob_id(path: Path) -> str:
+    """The id git gives this file's content (finds the commit a signed document came from)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return "-"
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
 def _template_data(
-    document: Document, context: BuildContext, logo_url: str | None
+    document: Document, context: BuildContext, logo_url: str | None, stamp: Stamp | None = None
 ) -> dict[str, Any]:
     epoch = context.source_date_epoch
     if epoch is not None:
-        stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        created = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     else:
-        stamp = document.date.isoformat()
+        created = document.date.isoformat()
     sekolah = document.data.get("sekolah", {})
     meta = {
         "title": document.title,
         "author": sekolah.get("nama", ""),
         "subject": f"{document.data['judul']}, periode {document.data['periode']['label']}",
         "keywords": f"PKG, kinerja, {document.periode}",
-        "created": stamp,
+        "created": created,
         "generator": f"kinerja {__version__}",
     }
-    return {**document.data, "meta": meta, "logo": logo_url}
+    footer = f"Kode verifikasi {stamp.code}" if stamp else ""
+    return {**document.data, "meta": meta, "logo": logo_url, "kaki_halaman": footer}
 
 
 def _logo(context: BuildContext, outcome: StageOutcome) -> tuple[str | None, Path | None]:
@@ -148,7 +173,15 @@ def _base_key(templates: TemplateSet, logo: Path | None) -> str:
     """What besides the HTML changes a PDF: renderer versions, assets, the logo bytes."""
     logo_hash = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""
     weasyprint_version = metadata.version("weasyprint")  # importing WeasyPrint costs ~1 s
-    parts = [__version__, weasyprint_version, PDF_VARIANT, templates.fingerprint(), logo_hash]
+    finishing = f"{metadata.version('pikepdf')}/{finish.REVISION}"
+    parts = [
+        __version__,
+        weasyprint_version,
+        PDF_VARIANT,
+        finishing,
+        templates.fingerprint(),
+        logo_hash,
+    ]
     return "\0".join(parts) + "\0"
 
 
