@@ -10,11 +10,12 @@ import json
 import os
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from kinerja_build import __version__, progress, report, rules, scaffold
+from kinerja_build import __version__, report, rules, scaffold
 from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
@@ -201,29 +202,27 @@ def _display(path: Path) -> str:
 
 def _progress_summary(result: Result) -> str:
     from kinerja_build import domain
+    from kinerja_build.model import school_periode
 
     lines = []
-    names = {
-        key: (record.data or {}).get("nama", key) for key, record in result.school.pegawai.items()
-    }
-    for periode_id, items in progress.school_progress(result.school).items():
-        try:
-            periode = domain.parse_periode(periode_id)
+    for periode_id in sorted(result.school.periods):
+        periode = result.school.periode(periode_id)
+        if periode is not None:
             heading = f"Periode {periode_id} — {periode.label}, {periode.regime.nama}"
-        except domain.PeriodeError:
+        else:
             heading = f"Periode {periode_id} (tidak sah)"
-        counts = progress.stage_counts(items)
+        items = school_periode(result.school, periode_id).with_records
+        counts = Counter(item.stage for item in items)
         total = len(items)
         lines.append("")
         lines.append(f"{heading}: {total} pegawai")
-        for stage in ("perencanaan", "pelaksanaan", "penilaian"):
+        for stage in domain.WORK_STAGES:
             share = 100 * counts[stage] / total if total else 0
             lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
-        for item in sorted(items, key=lambda entry: names.get(entry.pegawai, entry.pegawai)):
+        for item in sorted(items, key=lambda entry: entry.nama):
             mark = " [tidak valid]" if item.invalid else ""
             predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
-            name = names.get(item.pegawai, item.pegawai)
-            lines.append(f"    - {name}: {item.stage}, {item.status}{predikat}{mark}")
+            lines.append(f"    - {item.nama}: {item.stage}, {item.status}{predikat}{mark}")
     return "\n".join(lines)
 
 
@@ -382,6 +381,25 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     changes, base_label, head_label = diff.compare(root, base, head)
     formatter = diff.format_markdown if output_format == "markdown" else diff.format_text
     click.echo(formatter(changes, base_label, head_label))
+
+
+@cli.command("verifikasi", context_settings=CONTEXT)
+@click.argument("dokumen", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_root_option
+def verify_command(dokumen: Path, root: Path) -> None:
+    """Periksa apakah DOKUMEN (PDF dari `kinerja build`) sesuai catatan pada HEAD.
+
+    Membaca cap di metadata PDF (sidik jari isi dan versi tiap berkas catatan), membuat ulang
+    isi dokumen dari catatan yang di-commit di HEAD, lalu membandingkan. Bila berbeda: berkas
+    catatan mana yang berubah, dari commit mana dokumen dibuat, dan commit sesudahnya.
+    Kode keluar 0 bila cocok, 1 bila tidak.
+    """
+    from kinerja_build.render import verify
+
+    verdict = verify.verify(root, dokumen)
+    for line in verify.describe(verdict):
+        click.echo(line)
+    sys.exit(0 if verdict.matches else 1)
 
 
 @cli.command("codeowners", context_settings=CONTEXT)

@@ -11,13 +11,99 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
 
 from kinerja_build import resources
 
-RATINGS = ("di_atas_ekspektasi", "sesuai_ekspektasi", "di_bawah_ekspektasi")
+
+class Rating(StrEnum):
+    """The two ratings of a penilaian (PermenPANRB 6/2022), best first."""
+
+    DI_ATAS = "di_atas_ekspektasi"
+    SESUAI = "sesuai_ekspektasi"
+    DI_BAWAH = "di_bawah_ekspektasi"
+
+
+class Predikat(StrEnum):
+    """Predikat kinerja from the 3×3 matrix, best first."""
+
+    SANGAT_BAIK = "sangat_baik"
+    BAIK = "baik"
+    BUTUH_PERBAIKAN = "butuh_perbaikan"
+    KURANG = "kurang"
+    SANGAT_KURANG = "sangat_kurang"
+
+
+class PlanStatus(StrEnum):
+    """Status steps of a plan's history (DOMAIN §3.8)."""
+
+    DRAF = "draf"
+    DIAJUKAN = "diajukan"
+    DITINJAU_ULANG = "ditinjau_ulang"
+    DISETUJUI = "disetujui"
+    DISEPAKATI = "disepakati"
+
+
+# Legal successors in a plan's status history; None is "before the first entry". The validator
+# (KIN410) and the step commands (`kinerja setujui` …) both read this table.
+PLAN_TRANSITIONS: dict[PlanStatus | None, tuple[PlanStatus, ...]] = {
+    None: (PlanStatus.DRAF, PlanStatus.DIAJUKAN),
+    PlanStatus.DRAF: (PlanStatus.DIAJUKAN,),
+    PlanStatus.DIAJUKAN: (PlanStatus.DITINJAU_ULANG, PlanStatus.DISETUJUI),
+    PlanStatus.DITINJAU_ULANG: (PlanStatus.DIAJUKAN,),
+    PlanStatus.DISETUJUI: (PlanStatus.DISEPAKATI,),
+    PlanStatus.DISEPAKATI: (),
+}
+
+
+class Stage(StrEnum):
+    """How far a person has come in a periode, in the order of the regulation."""
+
+    BELUM_MULAI = "belum_mulai"
+    PERENCANAAN = "perencanaan"
+    PELAKSANAAN = "pelaksanaan"
+    PENILAIAN = "penilaian"
+
+
+# The stages a person works through once started (counted on dashboards and in summaries).
+WORK_STAGES = (Stage.PERENCANAAN, Stage.PELAKSANAAN, Stage.PENILAIAN)
+
+STAGE_LABELS = {
+    Stage.BELUM_MULAI: "Belum mulai",
+    Stage.PERENCANAAN: "Perencanaan",
+    Stage.PELAKSANAAN: "Pelaksanaan",
+    Stage.PENILAIAN: "Penilaian",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CycleStep:
+    """One step of the Siklus Peningkatan Kinerja (DOMAIN §4.1)."""
+
+    key: str  # the field of siklus.yaml
+    letter: str
+    label: str
+
+    @property
+    def title(self) -> str:
+        """ "B. Observasi Kinerja"."""
+        return f"{self.letter}. {self.label}"
+
+
+# The A–E steps, in order: the one table every output reads.
+CYCLE_STEPS = (
+    CycleStep("a_diskusi_persiapan", "A", "Diskusi Persiapan"),
+    CycleStep("b_observasi", "B", "Observasi Kinerja"),
+    CycleStep("c_diskusi_tindak_lanjut", "C", "Diskusi Tindak Lanjut"),
+    CycleStep("d_upaya_tindak_lanjut", "D", "Upaya Tindak Lanjut"),
+    CycleStep("e_refleksi_tindak_lanjut", "E", "Refleksi Tindak Lanjut"),
+)
+
+RATINGS = tuple(Rating)
 RATING_LABELS = {
     "di_atas_ekspektasi": "Di Atas Ekspektasi",
     "sesuai_ekspektasi": "Sesuai Ekspektasi",
@@ -121,9 +207,9 @@ MONTHS = (
 _PERIODE = re.compile(r"^(?P<year>\d{4})(?:-(?P<half>[12]))?$")
 
 
-def predikat(rating_hasil_kerja: str, rating_perilaku_kerja: str) -> str:
+def predikat(rating_hasil_kerja: str, rating_perilaku_kerja: str) -> Predikat:
     """The predikat the 3×3 matrix gives for two ratings."""
-    return _MATRIX[(rating_hasil_kerja, rating_perilaku_kerja)]
+    return Predikat(_MATRIX[(rating_hasil_kerja, rating_perilaku_kerja)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,3 +389,27 @@ def parse_date(text: Any) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to end (0 when end is before start)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def masa_kerja_golongan(
+    stated: Mapping[str, Any] | None, tmt_golongan: dt.date | None, day: dt.date
+) -> tuple[int, int] | None:
+    """Masa kerja golongan (years, months) on a day, from the latest SK kenaikan pangkat.
+
+    The SK states the MKG as of its TMT; the time since that TMT is added (DOMAIN §7.2,
+    PP 7/1977 as amended). The drops of 6 and 5 years on moving up from golongan I and II are
+    already in the stated value, which is why the time since TMT pangkat alone, or since TMT
+    CPNS, is not the MKG. None when the record does not state it.
+    """
+    if not stated or tmt_golongan is None:
+        return None
+    months = int(stated["tahun"]) * 12 + int(stated["bulan"]) + months_between(tmt_golongan, day)
+    return months // 12, months % 12

@@ -1,20 +1,33 @@
-"""Model stage: the in-memory school built from records that loaded and passed their schema.
+"""Model stage: the school's state, read-only, with every derived fact computed once.
 
-Records stay plain dicts (their shape is guaranteed by the schema); the classes here give rules
-and renderers one place to ask domain questions such as "who is this teacher's atasan on this
-date?".
+The validate stage fills a `School` with the records that loaded (and, for those that passed
+their schema, their data). Everything a rule, a document, the site, the export or `kinerja diff`
+needs to *know* about that state is asked here: the plan's status and fingerprint, the predikat
+from the ratings, the angka kredit, the A–E steps reached, who a person's atasan is on a date,
+who is on the roster of a periode. Outputs read the person-periode and school-periode views at
+the end of this module; none of them recomputes a domain fact from raw dicts.
+
+Record data stays a plain dict: its shape is guaranteed by the record's JSON Schema.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from kinerja_build import domain
+from kinerja_build.domain import CYCLE_STEPS, CycleStep, PlanStatus, Predikat, Stage
 
 PERIOD_KINDS = ("rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian")
+
+# The data of a record that passed its schema; the schema guarantees its shape.
+RecordData = dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -24,7 +37,7 @@ class RecordFile:
     kind: str
     rel: str
     absolute: Path
-    data: dict[str, Any] | None = None
+    data: RecordData | None = None
     periode: str | None = None
     owner: str | None = None  # the person id taken from the file's place in records/
 
@@ -32,14 +45,269 @@ class RecordFile:
     def valid(self) -> bool:
         return self.data is not None
 
+    @property
+    def record(self) -> Record | None:
+        """The record with its data, when it passed its schema."""
+        if self.data is None:
+            return None
+        return Record(self.kind, self.rel, self.data, self.periode, self.owner)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A record that loaded and passed its schema: its data is always there."""
+
+    kind: str
+    rel: str
+    data: RecordData
+    periode: str | None
+    owner: str | None
+
+
+# -- people and atasan ------------------------------------------------------------------------
+
+
+class AtasanKind(StrEnum):
+    """Who acts as a person's atasan (pejabat penilai) on a date (DOMAIN §2)."""
+
+    DEFINITIF = "definitif"  # the definitive KS, for a guru
+    PLT = "plt"  # a Plt KS: plans approved automatically, no returns
+    KOSONG = "kosong"  # no KS nor Plt: "Data atasan tidak ditemukan"
+    DINAS = "dinas"  # the Kepala Dinas, for a KS (and for a Plt assessing no one but himself)
+
 
 @dataclass(frozen=True, slots=True)
 class Atasan:
     """Who approves and assesses a person's plan on a given date."""
 
-    status: str  # "definitif", "plt", "kosong" for a guru's KS; "dinas" for a KS
+    status: AtasanKind
     id: str | None  # pegawai id of the KS, or the Kepala Dinas NIP
     nama: str | None
+
+    @property
+    def acts(self) -> bool:
+        """Whether somebody can approve, return, observe or assess (not during a vacancy)."""
+        return self.status is not AtasanKind.KOSONG
+
+
+class IdentityKind(StrEnum):
+    PEGAWAI = "pegawai"
+    KEPALA_DINAS = "kepala_dinas"
+    ATASAN_KEPALA_DINAS = "atasan_kepala_dinas"
+    PENGAWAS = "pengawas"
+    TIDAK_DIKENAL = "tidak_dikenal"
+
+
+# The Dinas officials named in sekolah.yaml, by their key there.
+_DINAS_OFFICIALS = {
+    "kepala": IdentityKind.KEPALA_DINAS,
+    "atasan_kepala": IdentityKind.ATASAN_KEPALA_DINAS,
+    "pengawas": IdentityKind.PENGAWAS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who an id (a pegawai id or a Dinas official's NIP) stands for."""
+
+    kind: IdentityKind
+    id: str
+    nama: str | None
+    jabatan: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)  # the pegawai or official entry
+
+    @property
+    def display(self) -> str:
+        """ "Nama (NIP)" for messages; just the id when nobody has that id."""
+        return f"{self.nama} ({self.id})" if self.nama else self.id
+
+
+def describe(atasan: Atasan) -> str:
+    """ "Nama (NIP)" for messages; just the id when the person has no record."""
+    if atasan.nama and atasan.id:
+        return f"{atasan.nama} ({atasan.id})"
+    return atasan.id or atasan.nama or "(tidak diketahui)"
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """A person who belongs to the school in a periode, and whether PKG is required of them."""
+
+    pegawai_id: str
+    wajib: bool
+    alasan: str  # why not required ("" when required), in Indonesian
+
+
+# -- the plan, the cycle, the assessment ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStep:
+    """One entry of a plan's status history."""
+
+    index: int
+    status: PlanStatus
+    tanggal: dt.date | None
+    oleh: str | None
+    otomatis: bool
+    sha256: str | None
+    catatan: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A rencana and the facts derived from its status history."""
+
+    data: RecordData
+
+    @functools.cached_property
+    def history(self) -> tuple[StatusStep, ...]:
+        return tuple(
+            StatusStep(
+                index,
+                PlanStatus(entry["status"]),
+                domain.parse_date(entry.get("tanggal")),
+                entry.get("oleh"),
+                bool(entry.get("otomatis", False)),
+                entry.get("sha256"),
+                entry.get("catatan"),
+            )
+            for index, entry in enumerate(self.data["status"])
+        )
+
+    @property
+    def status(self) -> PlanStatus:
+        """The current status: the last entry of the history."""
+        return self.history[-1].status
+
+    @property
+    def last_step(self) -> StatusStep:
+        return self.history[-1]
+
+    def steps(self, *statuses: PlanStatus) -> Iterator[StatusStep]:
+        return (step for step in self.history if step.status in statuses)
+
+    def _first_day(self, status: PlanStatus) -> dt.date | None:
+        return next((step.tanggal for step in self.steps(status)), None)
+
+    def _last_day(self, status: PlanStatus) -> dt.date | None:
+        days = [step.tanggal for step in self.steps(status)]
+        return days[-1] if days else None
+
+    @property
+    def submitted_on(self) -> dt.date | None:
+        """The latest submission (a resubmission after a return replaces the first)."""
+        return self._last_day(PlanStatus.DIAJUKAN)
+
+    @property
+    def approved_on(self) -> dt.date | None:
+        return self._last_day(PlanStatus.DISETUJUI)
+
+    @property
+    def agreed_on(self) -> dt.date | None:
+        return self._first_day(PlanStatus.DISEPAKATI)
+
+    @property
+    def agreed(self) -> bool:
+        return self.status is PlanStatus.DISEPAKATI
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the plan's canonical content (what an approval binds to)."""
+        return domain.canonical_plan_hash(self.data)
+
+    @property
+    def stale(self) -> bool:
+        """An approval or agreement recorded a fingerprint that the content no longer has."""
+        return any(
+            step.sha256 is not None and step.sha256 != self.fingerprint
+            for step in self.steps(PlanStatus.DISETUJUI, PlanStatus.DISEPAKATI)
+        )
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A siklus record: which of the A–E steps are recorded."""
+
+    data: RecordData
+
+    @property
+    def steps_done(self) -> tuple[CycleStep, ...]:
+        return tuple(step for step in CYCLE_STEPS if step.key in self.data)
+
+    @property
+    def last_step(self) -> CycleStep | None:
+        done = self.steps_done
+        return done[-1] if done else None
+
+
+@dataclass(frozen=True, slots=True)
+class AngkaKredit:
+    """The predikat converted to angka kredit (PNS with a jenjang that has a coefficient)."""
+
+    months: int
+    exact: Decimal
+    value: Decimal  # rounded as the reference data says
+    percent: Decimal
+    coefficient: Decimal
+    koefisien_id: int
+    start: dt.date  # the months assessed, inside the periode
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A penilaian with its predikat from the matrix; the stated predikat is kept apart."""
+
+    data: RecordData
+    periode: domain.Periode
+    person: Mapping[str, Any] | None
+
+    @property
+    def predikat(self) -> Predikat:
+        return domain.predikat(self.data["rating_hasil_kerja"], self.data["rating_perilaku_kerja"])
+
+    @property
+    def stated_predikat(self) -> str | None:
+        """The predikat written in the record (KIN601 reports it when it differs)."""
+        return self.data.get("predikat")
+
+    @property
+    def tanggal(self) -> dt.date | None:
+        return domain.parse_date(self.data["tanggal"])
+
+    @property
+    def ak_months(self) -> int:
+        """Months assessed: as stated (e.g. a start in the middle of the year), else the periode's."""
+        stated = self.data.get("angka_kredit", {}).get("bulan")
+        return int(stated) if stated else self.periode.months
+
+    @property
+    def angka_kredit(self) -> AngkaKredit | None:
+        """Only for a PNS whose jenjang has a coefficient; None otherwise."""
+        person = self.person or {}
+        jenjang = person.get("jenjang_jabatan")
+        if person.get("status_kepegawaian") != "pns" or jenjang not in domain.KOEFISIEN:
+            return None
+        months = min(self.ak_months, self.periode.months)
+        exact = domain.angka_kredit(self.predikat, jenjang, months)
+        coefficient, koefisien_id = domain.KOEFISIEN[jenjang]
+        # The assessed months end with the periode (a mid-periode start is the common case).
+        end = self.periode.end
+        first_month = end.month - months + 1
+        return AngkaKredit(
+            months,
+            exact,
+            domain.round_ak(exact),
+            domain.PREDIKAT_PERCENT[self.predikat],
+            coefficient,
+            koefisien_id,
+            dt.date(end.year, first_month, 1),
+            end,
+        )
+
+
+# -- the school -------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -51,7 +319,9 @@ class School:
     pegawai: dict[str, RecordFile] = field(default_factory=dict)
     periods: dict[str, dict[str, dict[str, RecordFile]]] = field(default_factory=dict)
 
-    def person(self, pegawai_id: str) -> dict[str, Any] | None:
+    # -- records --
+
+    def person(self, pegawai_id: str) -> RecordData | None:
         record = self.pegawai.get(pegawai_id)
         return record.data if record is not None else None
 
@@ -62,16 +332,51 @@ class School:
     def records(self, periode: str, pegawai_id: str) -> dict[str, RecordFile]:
         return self.periods.get(periode, {}).get(pegawai_id, {})
 
-    def record(self, periode: str, pegawai_id: str, kind: str) -> dict[str, Any] | None:
+    def record(self, periode: str, pegawai_id: str, kind: str) -> RecordData | None:
         found = self.records(periode, pegawai_id).get(kind)
         return found.data if found is not None else None
 
-    def kepala_sekolah_on(self, day: dt.date) -> dict[str, Any] | None:
+    @property
+    def sekolah_data(self) -> RecordData | None:
+        return self.sekolah.data if self.sekolah is not None else None
+
+    # -- periodes --
+
+    def periode(self, periode_id: str) -> domain.Periode | None:
+        """The parsed periode, or None when the folder name is not a periode (KIN201)."""
+        try:
+            return domain.parse_periode(periode_id)
+        except domain.PeriodeError:
+            return None
+
+    def periode_ids(self) -> list[str]:
+        """Every periode folder that names a real periode, oldest first."""
+        return sorted(p for p in self.periods if self.periode(p) is not None)
+
+    # -- identity and atasan --
+
+    def identify(self, some_id: str) -> Identity:
+        """Who an id in `oleh`, `penilai` or `pengamat` stands for."""
+        person = self.person(some_id)
+        if person is not None:
+            return Identity(
+                IdentityKind.PEGAWAI, some_id, person["nama"], person.get("jabatan"), person
+            )
+        dinas = (self.sekolah_data or {}).get("dinas", {})
+        for key, kind in _DINAS_OFFICIALS.items():
+            official = dinas.get(key) or {}
+            if official.get("nip") == some_id:
+                return Identity(
+                    kind, some_id, official.get("nama"), official.get("jabatan"), official
+                )
+        return Identity(IdentityKind.TIDAK_DIKENAL, some_id, None)
+
+    def kepala_sekolah_on(self, day: dt.date) -> RecordData | None:
         """The entry of sekolah.yaml's kepala_sekolah history in force on `day`."""
-        if self.sekolah is None or self.sekolah.data is None:
+        if self.sekolah_data is None:
             return None
         chosen = None
-        for entry in self.sekolah.data["kepala_sekolah"]:
+        for entry in self.sekolah_data["kepala_sekolah"]:
             start = domain.parse_date(entry["mulai"])
             end = domain.parse_date(entry.get("selesai"))
             if start and start <= day and (end is None or day <= end):
@@ -79,22 +384,198 @@ class School:
         return chosen
 
     def atasan(self, pegawai_id: str, day: dt.date) -> Atasan | None:
-        """The person's approver/assessor on `day`; None when sekolah.yaml is unusable."""
-        if self.sekolah is None or self.sekolah.data is None:
+        """The person's approver/assessor on `day`; None when sekolah.yaml is unusable.
+
+        A KS, and a Plt KS for his or her own plan, answer to the Kepala Dinas: nobody
+        approves or assesses himself.
+        """
+        if self.sekolah_data is None:
             return None
-        if self.role(pegawai_id) == "kepala_sekolah":
-            kepala = self.sekolah.data["dinas"]["kepala"]
-            return Atasan("dinas", kepala.get("nip"), kepala["nama"])
         entry = self.kepala_sekolah_on(day)
+        leads_school = entry is not None and entry.get("pegawai") == pegawai_id
+        if self.role(pegawai_id) == "kepala_sekolah" or leads_school:
+            kepala = self.sekolah_data["dinas"]["kepala"]
+            return Atasan(AtasanKind.DINAS, kepala.get("nip"), kepala["nama"])
         if entry is None or entry["status"] == "kosong":
-            return Atasan("kosong", None, None)
+            return Atasan(AtasanKind.KOSONG, None, None)
         ks_id = entry.get("pegawai")
         ks = self.person(ks_id) if ks_id else None
-        return Atasan(entry["status"], ks_id, ks["nama"] if ks else None)
+        return Atasan(AtasanKind(entry["status"]), ks_id, ks["nama"] if ks else None)
+
+    def vacancies(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+        """The spans inside [start, end] when the school had neither a KS nor a Plt."""
+        spans: list[tuple[dt.date, dt.date]] = []
+        day = start
+        while day <= end:
+            entry = self.kepala_sekolah_on(day)
+            if entry is None or entry["status"] == "kosong":
+                if spans and spans[-1][1] == day - dt.timedelta(days=1):
+                    spans[-1] = (spans[-1][0], day)
+                else:
+                    spans.append((day, day))
+            day += dt.timedelta(days=1)
+        return spans
+
+    # -- roster --
+
+    def roster(self, periode_id: str) -> list[RosterEntry]:
+        """Every pegawai of the school during the periode, whether they have records or not.
+
+        A person belongs to a periode unless `mulai_bertugas`/`selesai_bertugas` in their
+        pegawai record put their time at this school wholly outside it. Non-ASN teachers are
+        listed but not required (DOMAIN §2: recommended, not required).
+        """
+        periode = self.periode(periode_id)
+        entries = []
+        for pegawai_id in sorted(self.pegawai):
+            person = self.person(pegawai_id)
+            if person is None:
+                entries.append(RosterEntry(pegawai_id, True, ""))  # invalid record: still listed
+                continue
+            if periode is not None and not _serves_during(person, periode):
+                continue
+            if person["status_kepegawaian"] == "non_asn":
+                entries.append(RosterEntry(pegawai_id, False, "non-ASN: dianjurkan, tidak wajib"))
+            else:
+                entries.append(RosterEntry(pegawai_id, True, ""))
+        return entries
+
+    # -- derived records --
+
+    def plan(self, periode_id: str, pegawai_id: str) -> Plan | None:
+        data = self.record(periode_id, pegawai_id, "rencana")
+        return Plan(data) if data is not None else None
+
+    def cycle(self, periode_id: str, pegawai_id: str) -> Cycle | None:
+        data = self.record(periode_id, pegawai_id, "siklus")
+        return Cycle(data) if data is not None else None
+
+    def assessment(self, periode_id: str, pegawai_id: str) -> Assessment | None:
+        data = self.record(periode_id, pegawai_id, "penilaian")
+        periode = self.periode(periode_id)
+        if data is None or periode is None:
+            return None
+        return Assessment(data, periode, self.person(pegawai_id))
 
 
-def describe(atasan: Atasan) -> str:
-    """ "Nama (NIP)" for messages; just the id when the person has no record."""
-    if atasan.nama and atasan.id:
-        return f"{atasan.nama} ({atasan.id})"
-    return atasan.id or atasan.nama or "(tidak diketahui)"
+def _serves_during(person: Mapping[str, Any], periode: domain.Periode) -> bool:
+    start = domain.parse_date(person.get("mulai_bertugas"))
+    end = domain.parse_date(person.get("selesai_bertugas"))
+    return (start is None or start <= periode.end) and (end is None or end >= periode.start)
+
+
+# -- views for outputs ------------------------------------------------------------------------
+
+_STATUS_WORDS = {
+    PlanStatus.DRAF: "draf",
+    PlanStatus.DIAJUKAN: "diajukan",
+    PlanStatus.DITINJAU_ULANG: "ditinjau ulang",
+    PlanStatus.DISETUJUI: "disetujui",
+    PlanStatus.DISEPAKATI: "disepakati",
+}
+
+
+@dataclass(frozen=True)
+class PersonPeriode:
+    """One person in one periode, as every output shows them."""
+
+    pegawai_id: str
+    periode_id: str
+    nama: str
+    on_roster: bool  # belongs to the school in this periode
+    wajib: bool  # PKG is required of them
+    alasan_tidak_wajib: str
+    files: Mapping[str, RecordFile]
+    plan: Plan | None
+    cycle: Cycle | None
+    assessment: Assessment | None
+
+    @property
+    def invalid(self) -> bool:
+        """Some record of this person in this periode did not pass its schema."""
+        return any(not record.valid for record in self.files.values())
+
+    @property
+    def has_records(self) -> bool:
+        return bool(self.files)
+
+    @property
+    def stage(self) -> Stage:
+        if self.assessment is not None:
+            return Stage.PENILAIAN
+        if self.cycle is not None or (self.plan is not None and self.plan.agreed):
+            return Stage.PELAKSANAAN
+        if self.plan is not None or self.files:
+            return Stage.PERENCANAAN
+        return Stage.BELUM_MULAI
+
+    @property
+    def status(self) -> str:
+        """The detail of the stage, in Indonesian ("rencana diajukan", "siklus langkah B" …)."""
+        if self.assessment is not None:
+            return "dinilai"
+        if self.cycle is not None:
+            last = self.cycle.last_step
+            return f"siklus langkah {last.letter}" if last else "siklus belum dimulai"
+        if self.plan is not None:
+            return f"rencana {_STATUS_WORDS[self.plan.status]}"
+        if self.files:
+            return "catatan tidak valid" if self.invalid else "belum ada rencana"
+        return "belum mulai"
+
+    @property
+    def predikat(self) -> Predikat | None:
+        return self.assessment.predikat if self.assessment is not None else None
+
+    @property
+    def angka_kredit(self) -> AngkaKredit | None:
+        return self.assessment.angka_kredit if self.assessment is not None else None
+
+
+@dataclass(frozen=True)
+class SchoolPeriode:
+    """Everyone of the school in one periode: the roster plus anybody else with records."""
+
+    periode_id: str
+    people: tuple[PersonPeriode, ...]
+
+    @property
+    def with_records(self) -> tuple[PersonPeriode, ...]:
+        return tuple(person for person in self.people if person.has_records)
+
+    def person(self, pegawai_id: str) -> PersonPeriode | None:
+        return next((p for p in self.people if p.pegawai_id == pegawai_id), None)
+
+
+def person_periode(
+    school: School,
+    periode_id: str,
+    pegawai_id: str,
+    roster: Mapping[str, RosterEntry] | None = None,
+) -> PersonPeriode:
+    """The view of one person in one periode."""
+    if roster is None:
+        roster = {entry.pegawai_id: entry for entry in school.roster(periode_id)}
+    entry = roster.get(pegawai_id)
+    person = school.person(pegawai_id) or {}
+    return PersonPeriode(
+        pegawai_id=pegawai_id,
+        periode_id=periode_id,
+        nama=str(person.get("nama", pegawai_id)),
+        on_roster=entry is not None,
+        wajib=entry.wajib if entry is not None else False,
+        alasan_tidak_wajib=entry.alasan if entry is not None else "bukan pegawai sekolah ini",
+        files=school.records(periode_id, pegawai_id),
+        plan=school.plan(periode_id, pegawai_id),
+        cycle=school.cycle(periode_id, pegawai_id),
+        assessment=school.assessment(periode_id, pegawai_id),
+    )
+
+
+def school_periode(school: School, periode_id: str) -> SchoolPeriode:
+    """The view of the whole school in one periode, people sorted by id."""
+    roster = {entry.pegawai_id: entry for entry in school.roster(periode_id)}
+    ids = sorted(set(roster) | set(school.periods.get(periode_id, {})))
+    return SchoolPeriode(
+        periode_id, tuple(person_periode(school, periode_id, pid, roster) for pid in ids)
+    )

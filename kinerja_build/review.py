@@ -2,29 +2,27 @@
 
 Each command appends one step to a plan's status history: date, actor and the SHA-256 of the
 plan's canonical content, so an approval is valid only for exactly the content approved
-(decision 0004). The file is edited round-trip with ruamel.yaml, keeping comments, key order
-and quoting, so the pull request shows a three-line diff. Nothing is written for a plan that
-does not validate, and a write that would make the file invalid is rolled back.
+(decision 0004). The step is appended as text in the file's own style (`yaml_append`), so the
+pull request shows exactly the added lines. Nothing is written for a plan that does not
+validate, a write that would make the file invalid is rolled back, and the whole
+read-check-write runs under a lock on the plan's folder so concurrent commands cannot lose a step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-from kinerja_build import domain
+from kinerja_build import domain, lock
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import UsageProblem
 from kinerja_build.model import RecordFile
 from kinerja_build.output import write_atomic
 from kinerja_build.validate import Result, validate
+from kinerja_build.yaml_append import AppendError, append_entry
+
+Entry = list[tuple[str, str | bool]]
 
 # What each command needs as the plan's last status, and what it writes.
 STEPS = {
@@ -61,8 +59,22 @@ def locate_plan(root: Path, path: Path) -> tuple[str, str, str]:
 def apply(
     root: Path, path: Path, command: str, actor: str, note: str | None, day: dt.date
 ) -> Outcome:
-    """Validate, check the transition and the actor, append the step, re-validate."""
+    """Validate, check the transition and the actor, append the step, re-validate (locked)."""
     rel, periode_id, owner = locate_plan(root, path)
+    with lock.exclusive(root.resolve() / Path(rel).parent):
+        return _apply_locked(root, rel, periode_id, owner, command, actor, note, day)
+
+
+def _apply_locked(
+    root: Path,
+    rel: str,
+    periode_id: str,
+    owner: str,
+    command: str,
+    actor: str,
+    note: str | None,
+    day: dt.date,
+) -> Outcome:
     before = validate(root)
     if before.usage_error:
         raise UsageProblem("kinerja.yml tidak valid; jalankan `kinerja validate`.")
@@ -76,7 +88,16 @@ def apply(
         return check
     entry = _entry(command, check, note, day, domain.canonical_plan_hash(record.data))
     original = record.absolute.read_bytes()
-    write_atomic(record.absolute.parent, record.absolute.name, _append(original, entry))
+    try:
+        updated = append_entry(original, "status", entry)
+    except AppendError as error:
+        return _refuse(
+            "KIN714",
+            rel,
+            f"{error} Langkah tidak ditulis.",
+            "Tulis `status:` sebagai daftar blok (`- status: …` per butir), lalu jalankan lagi.",
+        )
+    write_atomic(record.absolute.parent, record.absolute.name, updated)
     after = validate(root)
     new_errors = [d for d in after.report.errors if d.file == rel]
     if new_errors:
@@ -86,7 +107,7 @@ def apply(
             "Langkah ini membuat rencana tidak valid; berkas dikembalikan.",
             tuple(new_errors),
         )
-    who = "otomatis (Plt)" if entry.get("otomatis") else actor
+    who = "otomatis (Plt)" if ("otomatis", True) in entry else actor
     label = domain.STATUS_RENCANA_LABELS[STEPS[command][1]].lower()
     return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.")
 
@@ -155,29 +176,11 @@ def _check_agreement(record: RecordFile, actor: str) -> str | Outcome:
     return actor
 
 
-def _entry(command: str, actor: str, note: str | None, day: dt.date, digest: str) -> CommentedMap:
-    entry = CommentedMap()
-    entry["status"] = STEPS[command][1]
-    entry["tanggal"] = day
-    if actor:
-        entry["oleh"] = DoubleQuotedScalarString(actor)  # ids are quoted like in our files
-    else:
-        entry["otomatis"] = True
+def _entry(command: str, actor: str, note: str | None, day: dt.date, digest: str) -> Entry:
+    entry: Entry = [("status", STEPS[command][1]), ("tanggal", day.isoformat())]
+    entry.append(("oleh", actor) if actor else ("otomatis", True))
     if note:
-        entry["catatan"] = note
+        entry.append(("catatan", note))
     if command in ("setujui", "sepakati"):
-        entry["sha256"] = digest
+        entry.append(("sha256", digest))
     return entry
-
-
-def _append(original: bytes, entry: CommentedMap) -> bytes:
-    """The file with one more status entry, everything else byte-for-byte as it was."""
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    data: Any = yaml.load(original.decode("utf-8"))
-    data["status"].append(entry)
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue().encode("utf-8")

@@ -1,26 +1,38 @@
 """Schema stage: check each record against its JSON Schema (2020-12) and explain errors in Indonesian.
 
-One validator per record kind is compiled once per run (python-jsonschema; compiling per call is
-~25× slower). Error messages are rebuilt from the failing keyword instead of using the library's
-English text, so every message tells an Indonesian reader what to change.
+Two validators per record kind, both compiled once per run (docs/decisions/0002):
+
+* a fast one (jsonschema-rs, compiled to Rust) that only answers "valid or not". Almost every
+  record of a school is valid, and for those this is the whole schema stage;
+* python-jsonschema, which runs only for the records the fast one rejects: it exposes the failing
+  keyword, its value and the sub-schema, from which the Indonesian messages are rebuilt.
+
+The fast validator may be stricter than python-jsonschema, never more lenient: a record it accepts
+must have no python-jsonschema error. Where the two engines differ (regex classes, the `date`
+format), `fast_schema()` rewrites the schema so that holds; tests/test_schema_fast.py runs both on
+every document of the test cases and the demo and fails on any disagreement.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+import jsonschema_rs
 
 from kinerja_build import resources
 from kinerja_build.diagnostics import JsonPath
+
+if TYPE_CHECKING:  # python-jsonschema is imported only when a record fails the fast check
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 KINDS = (
     "sekolah",
@@ -53,6 +65,9 @@ class SchemaProblem:
 @functools.cache
 def registry() -> Registry[Any]:
     """All schemas, registered under their file names so relative `$ref`s resolve offline."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND)] + list(SUPPORT_SCHEMAS)
     resources_ = [
         (
@@ -102,13 +117,154 @@ def _inline(node: Any, base: str, depth: int) -> Any:
 
 @functools.cache
 def validator(kind: str) -> Draft202012Validator:
+    """python-jsonschema for a record kind: slow, but explains every error (see `check`)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(
-        compiled_schema(kind), registry=registry(), format_checker=FormatChecker(["date"])
+        compiled_schema(kind), registry=registry(), format_checker=_format_checker()
     )
+
+
+@functools.cache
+def _format_checker() -> Any:
+    from jsonschema import FormatChecker
+
+    return FormatChecker(CHECKED_FORMATS)
+
+
+CHECKED_FORMATS = ("date",)
+
+# Python's `\s` in a str pattern: every character for which str.isspace() is true. The regex
+# engine of jsonschema-rs leaves out U+001C–U+001F and U+0085 and adds U+FEFF, so `\s`/`\S` are
+# spelled out for it (tests/test_schema_fast.py checks this list against str.isspace()).
+PYTHON_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Keywords whose value is a schema, a list of schemas, or a map of names to schemas.
+_SUBSCHEMA = frozenset(
+    {
+        "items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "contains",
+        "propertyNames", "not", "if", "then", "else", "contentSchema",
+    }
+)  # fmt: skip
+_SUBSCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SUBSCHEMA_MAPS = frozenset({"properties", "$defs", "dependentSchemas"})
+
+
+class UnsupportedPattern(ValueError):
+    """A schema regex whose meaning may differ between Python's `re` and jsonschema-rs."""
+
+
+@functools.cache
+def fast_validator(kind: str) -> jsonschema_rs.Validator:
+    """jsonschema-rs for a record kind: answers only "valid or not", about 40× faster."""
+    return jsonschema_rs.Draft202012Validator(
+        fast_schema(kind), formats={"date": is_date}, validate_formats=True
+    )
+
+
+def fast_verdict(kind: str, data: Any) -> bool:
+    """True when the record is certainly valid; False sends it to python-jsonschema."""
+    try:
+        return fast_validator(kind).is_valid(data)
+    except ValueError:  # not representable as JSON for Rust (e.g. lone surrogates)
+        return False
+
+
+@functools.cache
+def fast_schema(kind: str) -> dict[str, Any]:
+    """`compiled_schema(kind)` for jsonschema-rs: regexes with Python's meaning, only the
+    formats python-jsonschema asserts, and no prose."""
+    converted: dict[str, Any] = _for_rust(compiled_schema(kind))
+    return converted
+
+
+def _for_rust(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node  # `true`/`false` schemas
+    converted: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _SUBSCHEMA:
+            converted[key] = _for_rust(value)
+        elif key in _SUBSCHEMA_LISTS:
+            converted[key] = [_for_rust(item) for item in value]
+        elif key in _SUBSCHEMA_MAPS:
+            converted[key] = {name: _for_rust(item) for name, item in value.items()}
+        elif key == "patternProperties":
+            converted[key] = {rust_pattern(name): _for_rust(item) for name, item in value.items()}
+        elif key == "pattern":
+            converted[key] = rust_pattern(value)
+        elif key == "format" and value not in CHECKED_FORMATS:
+            continue  # python-jsonschema annotates other formats without checking them
+        elif key not in ("title", "description", "examples", "$comment"):
+            converted[key] = value
+    return converted
+
+
+def rust_pattern(pattern: str) -> str:
+    """The regex for jsonschema-rs that matches what `re.search(pattern, …)` matches.
+
+    Only the constructs our schemas use are translated; anything else raises, so a new schema
+    cannot silently validate differently in the two engines. `$` may end up stricter (never
+    more lenient): `(?:\n?$)` consumes the newline Python's `$` may stand before.
+    """
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        pair = pattern[index : index + 2]
+        if char == "\\":
+            if pair == "\\s":
+                out.append(PYTHON_SPACE if in_class else f"[{PYTHON_SPACE}]")
+            elif pair == "\\S" and not in_class:
+                out.append(f"[^{PYTHON_SPACE}]")
+            elif len(pair) == 2 and not pair[1].isalnum():
+                out.append(pair)  # an escaped punctuation character means itself in both
+            else:
+                raise UnsupportedPattern(pattern)
+            index += 2
+            continue
+        if in_class:
+            if char == "[" or pair in ("&&", "--", "~~"):
+                raise UnsupportedPattern(pattern)  # set operations in Rust, literals in Python
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            opening = pattern[index : index + 3]
+            if opening.startswith("[]") or opening == "[^]":
+                raise UnsupportedPattern(pattern)  # a literal `]` in Python, an error in Rust
+        elif pair == "(?" and pattern[index : index + 3] != "(?:":
+            raise UnsupportedPattern(pattern)  # named groups, flags, look-arounds
+        elif char == "$":
+            out.append("(?:\\n?$)")
+            index += 1
+            continue
+        elif char == ".":
+            out.append("[^\\n]")  # jsonschema-rs' `.` also stops at \r, U+2028 and U+2029
+            index += 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def is_date(value: object) -> bool:
+    """python-jsonschema's `date` format check (RFC 3339 full-date, years 0001–9999), written
+    out so the fast path does not import python-jsonschema."""
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(value) and dt.date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def check(kind: str, data: Any) -> list[SchemaProblem]:
     """All schema problems of one record, most specific first, in document order."""
+    if fast_verdict(kind, data):
+        return []
     errors = sorted(validator(kind).iter_errors(data), key=lambda e: _path_key(e.absolute_path))
     problems: list[SchemaProblem] = []
     for error in errors:

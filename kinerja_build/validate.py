@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kinerja_build import domain, rules, schema
+from kinerja_build import rules, schema
 from kinerja_build.config import Config, load_config
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.load import load_file, locate
-from kinerja_build.model import PERIOD_KINDS, RecordFile, School
+from kinerja_build.model import Record, RecordFile, School
 from kinerja_build.project import Found, discover
 from kinerja_build.rules import Context, Finding, Rule
 
@@ -128,61 +128,15 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
 
 def run_rules(context: Context) -> Iterator[Diagnostic]:
     """Run every registered workflow rule over the school."""
-    school = context.school
-    periods = _parse_periods(school)
     for entry in rules.all_rules():
-        if entry.check is None:
-            continue
-        for record, findings in _invoke(entry, context, periods):
-            for finding in findings:
-                yield _to_diagnostic(entry, school, record, finding)
-
-
-def _parse_periods(school: School) -> dict[str, domain.Periode]:
-    parsed = {}
-    for periode_id in school.periods:
-        try:
-            parsed[periode_id] = domain.parse_periode(periode_id)
-        except domain.PeriodeError:
-            continue  # KIN201 reports it
-    return parsed
-
-
-def _invoke(
-    entry: Rule, context: Context, periods: dict[str, domain.Periode]
-) -> Iterator[tuple[RecordFile | None, Iterator[Finding]]]:
-    school = context.school
-    assert entry.check is not None
-    if entry.scope == "school":
-        yield None, entry.check(context)
-    elif entry.scope == "sekolah":
-        if school.sekolah is not None and school.sekolah.valid:
-            yield school.sekolah, entry.check(context, school.sekolah)
-    elif entry.scope == "pegawai":
-        for record in school.pegawai.values():
-            if record.valid:
-                yield record, entry.check(context, record)
-    elif entry.scope == "folder":
-        for periode_id, people in school.periods.items():
-            periode = periods.get(periode_id)
-            if periode is None or periode.regime.id not in entry.regimes:
-                continue
-            for owner, records in people.items():
-                yield None, entry.check(context, periode, owner, records)
-    elif entry.scope in PERIOD_KINDS:
-        for periode_id, people in school.periods.items():
-            periode = periods.get(periode_id)
-            if periode is None or periode.regime.id not in entry.regimes:
-                continue
-            for owner, records in people.items():
-                record = records.get(entry.scope)
-                # Rules about a person's records need the person: KIN701 reports a missing one.
-                if record is not None and record.valid and owner in school.pegawai:
-                    yield record, entry.check(context, record, periode)
+        if entry.run is None:
+            continue  # a code a stage emits itself
+        for record, finding in entry.run(context):
+            yield _to_diagnostic(entry, context.school, record, finding)
 
 
 def _to_diagnostic(
-    entry: Rule, school: School, record: RecordFile | None, finding: Finding
+    entry: Rule, school: School, record: Record | None, finding: Finding
 ) -> Diagnostic:
     rel = finding.file or (record.rel if record else "")
     absolute = school.root / rel if rel else None
@@ -201,9 +155,9 @@ def _to_diagnostic(
 
 def _apply_severities(diagnostics: Iterator[Diagnostic], config: Config) -> Iterator[Diagnostic]:
     for diagnostic in diagnostics:
-        # Load problems (KIN0xx) stay errors: the file could not be read. KIN013 is only advice.
-        fixed = diagnostic.code < "KIN100" and diagnostic.code != "KIN013"
-        override = None if fixed else config.severities.get(diagnostic.code)
+        override = config.severities.get(diagnostic.code)
+        if override and not rules.get(diagnostic.code).overridable:
+            override = None  # e.g. a file that could not be read stays an error
         if override == "mati":
             continue
         if override:

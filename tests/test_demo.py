@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kinerja_build.progress import school_progress
+from kinerja_build.model import school_periode
 from kinerja_build.validate import Result, validate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,7 +38,10 @@ def test_demo_has_the_people_the_issue_asks_for(demo: Result) -> None:
 
 
 def test_demo_covers_every_periode_and_stage(demo: Result) -> None:
-    progress = school_progress(demo.school)
+    progress = {
+        periode: school_periode(demo.school, periode).with_records
+        for periode in demo.school.periode_ids()
+    }
     assert {"2024-1", "2024-2", "2025"} <= set(progress)
     stages_2025 = Counter(item.stage for item in progress["2025"])
     assert stages_2025["perencanaan"] and stages_2025["pelaksanaan"] and stages_2025["penilaian"]

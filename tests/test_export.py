@@ -39,7 +39,8 @@ def _run(*args: str, env: dict[str, str] | None = None) -> Result:
 
 
 def _export(root: Path, *extra: str) -> Result:
-    return _run("ekspor", "bkn", "--root", str(root), *extra)
+    """`ekspor bkn` without rendering PDFs (the bundle's data is under test, not the PDFs)."""
+    return _run("ekspor", "bkn", "--root", str(root), "--tanpa-pdf", *extra)
 
 
 def _bundle(root: Path, periode: str) -> Path:
@@ -384,7 +385,12 @@ def test_same_records_give_the_same_zip(school: Path, tmp_path: Path) -> None:
 def test_source_date_epoch_sets_the_entry_times(school: Path) -> None:
     assert (
         _run(
-            "ekspor", "bkn", "--root", str(school), env={"SOURCE_DATE_EPOCH": "1767225600"}
+            "ekspor",
+            "bkn",
+            "--root",
+            str(school),
+            "--tanpa-pdf",
+            env={"SOURCE_DATE_EPOCH": "1767225600"},
         ).exit_code
         == 0
     )
@@ -407,6 +413,83 @@ def test_without_pdfs_the_bundle_says_so_and_with_pdfs_attaches_them(school: Pat
         assert document["dok_id"] == "890"
         assert files[document["dok_uri"]].startswith(b"%PDF-")
     assert _run("ekspor", "periksa", str(_bundle(school, "2025"))).exit_code == 0
+
+
+def test_ekspor_bkn_alone_renders_the_evaluation_documents_it_attaches(school: Path) -> None:
+    result = _run("ekspor", "bkn", "--root", str(school), "--periode", "2025")
+    assert result.exit_code == 0, result.output
+    files = _read(_bundle(school, "2025"))
+    periodik = json.loads(files["kinerja-periodik.json"])
+    assert periodik
+    for row in periodik:
+        (document,) = row["path"]
+        assert files[document["dok_uri"]].startswith(b"%PDF-")
+    rendered = sorted(p.name for p in (school / "build" / "pdf").rglob("*.pdf"))
+    assert set(rendered) == {"evaluasi-kinerja.pdf"}, "only the documents the bundle needs"
+    assert not (school / "build" / "pdf" / "2024-1").exists(), "only the periode asked for"
+    assert _run("ekspor", "periksa", str(_bundle(school, "2025"))).exit_code == 0
+
+
+def _sheet(path: Path | bytes) -> Any:
+    import openpyxl
+
+    source = io.BytesIO(path) if isinstance(path, bytes) else path
+    return openpyxl.load_workbook(source).active
+
+
+def test_spreadsheets_beside_the_csvs_keep_nips_as_text(school: Path) -> None:
+    _set_plan_status(school, "2025", GURU, keep=1)  # one person not ready: a row in the list
+    assert _export(school).exit_code == 0
+    files = _read(_bundle(school, "2025"))
+    for name in ("pegawai", "penilaian"):
+        sheet = _sheet(files[f"{name}.xlsx"])
+        rows = list(
+            csv.reader(io.StringIO(files[f"{name}.csv"].decode("utf-8-sig")), delimiter=";")
+        )
+        cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert [str(value) for value in cells[0]] == rows[0], "same Indonesian headers"
+        assert cells[0][:2] == ["NIP", "Nama"]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+        nips = [row[0] for row in sheet.iter_rows(min_row=2)]
+        assert nips and all(cell.data_type == "s" and len(cell.value) == 18 for cell in nips)
+        assert [cell.value for cell in nips] == [row[0] for row in rows[1:]]
+    penilaian = _sheet(files["penilaian.xlsx"])
+    assert penilaian["C1"].value == "NPSN" and penilaian["C2"].value == "20999303"
+    listed = _sheet(school / "build" / "ekspor-bkn" / "belum-siap-2025.xlsx")
+    header = [cell.value for cell in next(listed.iter_rows())]
+    assert header[:3] == ["ID pegawai", "NIP", "Nama"]
+    people = {row[0].value: row for row in listed.iter_rows(min_row=2)}
+    assert people[GURU][1].value == GURU and people[GURU][1].data_type == "s"
+    assert _run("ekspor", "periksa", str(_bundle(school, "2025"))).exit_code == 0
+
+
+def test_rebuild_removes_outputs_of_periodes_that_no_longer_exist(school: Path) -> None:
+    assert _export(school).exit_code == 0
+    folder = school / "build" / "ekspor-bkn"
+    mine = folder / "catatan-operator.txt"
+    mine.write_text("bukan buatan kinerja", encoding="utf-8")
+    lookalike = folder / "belum-siap-2023.csv"  # same pattern, but kinerja never wrote it
+    lookalike.write_text("x", encoding="utf-8")
+    assert (folder / "belum-siap-2024-1.xlsx").is_file()
+    shutil.rmtree(school / "records" / "kinerja" / "2024-1")
+    result = _export(school)
+    assert result.exit_code == 0, result.output
+    assert not _bundle(school, "2024-1").exists()
+    assert not (folder / "belum-siap-2024-1.csv").exists()
+    assert not (folder / "belum-siap-2024-1.xlsx").exists()
+    assert "kinerja-20999303-2024-1.zip" in result.output
+    assert _bundle(school, "2025").is_file() and (folder / "belum-siap-2025.xlsx").is_file()
+    assert mine.is_file() and lookalike.is_file(), "files kinerja did not write stay"
+
+
+def test_exporting_one_periode_keeps_the_others(school: Path) -> None:
+    assert _export(school).exit_code == 0
+    assert _export(school, "--periode", "2025").exit_code == 0
+    assert _bundle(school, "2024-1").is_file()
+    shutil.rmtree(school / "records" / "kinerja" / "2024-1")
+    assert _export(school, "--periode", "2025").exit_code == 0
+    assert not _bundle(school, "2024-1").exists()
 
 
 def test_unknown_periode_is_a_usage_error(school: Path) -> None:

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,59 @@ def _expected_documents(root: Path) -> set[str]:
 
 def test_every_expected_document_is_rendered_and_nothing_else(built: Path) -> None:
     found = {path.relative_to(built).as_posix() for path in (built / "build").rglob("*.pdf")}
-    assert found == _expected_documents(built)
+    expected = _expected_documents(built)
+    packs = {
+        f"build/cetak/{periode}/{pegawai_id}.pdf" for periode, pegawai_id, _ in _records(built)
+    }
+    packs |= {f"build/cetak/{periode}/sekolah.pdf" for periode, _, _ in _records(built)}
+    assert found == expected | packs
+
+
+# -- print packs -------------------------------------------------------------------------
+
+
+def test_print_packs_hold_the_documents_in_filing_order_and_stay_tagged(built: Path) -> None:
+    folder = built / "build" / "pdf" / "2025"
+    pack = built / "build" / "cetak" / "2025" / f"{GURU}.pdf"
+    order = [
+        "rencana-kinerja.pdf",
+        "lembar-observasi.pdf",
+        "pengembangan-kompetensi.pdf",
+        "evaluasi-kinerja.pdf",
+        "konversi-angka-kredit.pdf",
+    ]
+    members = [folder / GURU / name for name in order if (folder / GURU / name).is_file()]
+    assert len(members) >= 3
+    expected = [text for member in members for text in page_texts(member)]
+    assert page_texts(pack) == expected, "same pages, same order, artifacts still artifacts"
+    with pikepdf.open(pack) as pdf:
+        assert pdf.Root.Lang == "id" and "/StructTreeRoot" in pdf.Root
+        parts = [element for element in structure_elements(pdf) if element.S == "/Part"]
+        assert len(parts) == len(members), "each document is a Part of one Document"
+        linked = {element.objgen for element in structure_elements(pdf)}
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        mapping = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in pdf.pages:
+            for tag, mcid, _ in marked_content(page):
+                if tag != "/Artifact":
+                    element = mapping[int(page.obj.StructParents)][mcid]
+                    assert element.objgen in linked and element.Pg.objgen == page.obj.objgen
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        assert titles == [PdfReader(member).metadata.title.split(" — ")[0] for member in members]
+        xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
+        assert 'pdfaid:part="2"' in xmp and 'pdfuaid:part="1"' in xmp
+
+
+def test_school_pack_starts_with_the_recap(built: Path) -> None:
+    pack = built / "build" / "cetak" / "2025" / "sekolah.pdf"
+    recap = built / "build" / "pdf" / "2025" / "rekap-kinerja-sekolah.pdf"
+    texts = page_texts(pack)
+    recap_texts = page_texts(recap)
+    assert texts[: len(recap_texts)] == recap_texts
+    people = [path for path in (built / "build" / "cetak" / "2025").glob("*.pdf")]
+    total = sum(len(page_texts(path)) for path in people if path.name != "sekolah.pdf")
+    assert len(texts) == len(recap_texts) + total
 
 
 def test_non_pns_get_no_angka_kredit_document(built: Path) -> None:
@@ -200,6 +253,68 @@ def test_angka_kredit_uses_the_domain_formula(built: Path) -> None:
         assert domain.format_decimal(value) in text
         assert f"{domain.PREDIKAT_PERCENT[predikat]}%" in text
         assert "KONVERSI PREDIKAT KINERJA KE ANGKA KREDIT" in text
+
+
+def test_masa_kerja_golongan_from_the_latest_sk_hand_computed(built: Path) -> None:
+    # GURU's SK pangkat terakhir (TMT 1 April 2017) states a masa kerja golongan of 8 years
+    # 3 months. To 31 December 2025, the end of the periode, add 8 years 8 months (April 2017
+    # to December 2025, the 31st being past the 1st): 16 years 11 months. Counting from the
+    # TMT pangkat alone would give 8 years 8 months.
+    text = _text(built / "build" / "pdf" / "2025" / GURU / "konversi-angka-kredit.pdf")
+    assert "Masa Kerja Golongan 16 tahun 11 bulan" in " ".join(text.split())
+
+
+def test_documents_the_dinas_signs_carry_the_dinas_letterhead(built: Path) -> None:
+    def letterhead(pdf: Path) -> str:
+        return " ".join(page_texts(pdf)[0].split()[:12])
+
+    for name in ("rencana-kinerja.pdf", "evaluasi-kinerja.pdf", "konversi-angka-kredit.pdf"):
+        top = letterhead(built / "build" / "pdf" / "2025" / KS / name)
+        assert top.startswith("PEMERINTAH KABUPATEN SUKAMAJU DINAS PENDIDIKAN"), (name, top)
+        assert "SMP NEGERI 3" not in top
+    for pdf in (
+        built / "build" / "pdf" / "2025" / KS / "lembar-observasi.pdf",  # the KS's own sheet
+        built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf",
+    ):
+        assert "SMP NEGERI 3 SUKAMAJU" in letterhead(pdf), pdf
+
+
+def test_ks_observation_sheet_shows_recommended_and_avoided_behaviour(built: Path) -> None:
+    text = " ".join(_text(built / "build" / "pdf" / "2025" / KS / "lembar-observasi.pdf").split())
+    assert "Memakai data hasil obse" in text  # D3 reference data, matched by the fokus name
+    assert "belum dicocokkan dengan rubrik resmi" in text, "unconfirmed wording is said so"
+
+
+def test_2024_report_counts_points_against_the_minimum(built: Path) -> None:
+    checked = 0
+    for periode, pegawai_id, data in _records(built):
+        report = data.get("pengembangan-kompetensi")
+        if not periode.startswith("2024") or not report or "rencana" not in data:
+            continue
+        points = {item["id"]: item["poin"] for item in data["rencana"]["pengembangan_kompetensi"]}
+        total = sum(points[key] for key in {item["rencana"] for item in report["kegiatan"]})
+        pdf = built / "build" / "pdf" / periode / pegawai_id / "pengembangan-kompetensi.pdf"
+        text = " ".join(_text(pdf).split())
+        assert f"Jumlah poin kegiatan yang dilaporkan: {total} (minimal 32 poin" in text
+        assert "http" not in text, "evidence as short references"
+        checked += 1
+    assert checked
+
+
+def test_recap_lists_the_roster_and_is_never_dated_after_the_build(tiny: Path) -> None:
+    epoch = "1767225600"  # 1 January 2026: before the end of the periode 2026
+    school = tiny / "records" / "kinerja" / "2026" / KS
+    school.mkdir(parents=True)
+    shutil.copy(REPO / "records" / "kinerja" / "2026" / KS / "rencana.yaml", school)
+    assert _build(tiny, env={"SOURCE_DATE_EPOCH": epoch}).exit_code == 0
+    text = " ".join(_text(tiny / "build" / "pdf" / "2026" / "rekap-kinerja-sekolah.pdf").split())
+    people = sorted((tiny / "records" / "pegawai").glob("*.yaml"))
+    assert f"Jumlah pegawai Belum mulai Perencanaan Pelaksanaan Penilaian {len(people)} " in text
+    for path in people:
+        assert str(_person(tiny, path.stem)["nama"]) in text
+    assert (
+        "Sukamaju, 1 Januari 2026" in text and "31 Desember 2026" not in text.split("Sukamaju,")[-1]
+    )
 
 
 def test_observation_sheet_has_every_focus_and_level(built: Path) -> None:
@@ -342,6 +457,8 @@ def test_tables_have_header_cells_and_margins_are_artifacts(built: Path) -> None
             assert tables, pdf_path
             for table in tables:
                 assert any(cell.S == "/TH" for cell in descendants(table)), pdf_path
+            for cell in (element for element in elements if element.S == "/TH"):
+                assert cell.A.Scope in ("/Column", "/Row"), pdf_path
             linked = {element.objgen for element in elements}
             parent_tree = pdf.Root.StructTreeRoot.ParentTree.Nums
             for page in pdf.pages:
@@ -655,3 +772,62 @@ def test_bad_logo_is_reported_and_documents_still_made(tiny: Path, logo: str, re
 def test_build_cli_help_mentions_outputs(run_cli: Callable[..., Result]) -> None:
     result = run_cli("build", "--help")
     assert "build/pdf/" in result.output and "--jobs" in result.output
+
+
+# -- verification of a signed document ---------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Uji",
+        "GIT_AUTHOR_EMAIL": "uji@example.invalid",
+        "GIT_COMMITTER_NAME": "Uji",
+        "GIT_COMMITTER_EMAIL": "uji@example.invalid",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_verifikasi_matches_head_then_names_what_changed(tiny: Path, tmp_path: Path) -> None:
+    _git(tiny, "init", "-q", "-b", "main")
+    _git(tiny, "add", "records", "schemas")
+    _git(tiny, "commit", "-q", "-m", "catatan awal")
+    first = _git(tiny, "rev-parse", "--short=12", "HEAD")
+    assert _build(tiny).exit_code == 0
+    signed = tmp_path / "ditandatangani.pdf"  # the archived copy, outside the build folder
+    shutil.copy(tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf", signed)
+    runner = CliRunner()
+    args = ["verifikasi", str(signed), "--root", str(tiny)]
+    ok = runner.invoke(cli, args, env={"NO_COLOR": "1"})
+    assert ok.exit_code == 0, ok.output
+    assert f"COCOK: pdf/2025/{GURU}/evaluasi-kinerja.pdf" in ok.output
+    assert first in ok.output and f"records/kinerja/2025/{GURU}/penilaian.yaml" in ok.output
+
+    # An uncommitted edit does not count: what is signed is compared with what is committed.
+    penilaian = tiny / "records" / "kinerja" / "2025" / GURU / "penilaian.yaml"
+    penilaian.write_text(
+        penilaian.read_text(encoding="utf-8").replace("catatan: ", "catatan: Diubah. ", 1),
+        encoding="utf-8",
+    )
+    assert runner.invoke(cli, args, env={"NO_COLOR": "1"}).exit_code == 0
+    _git(tiny, "commit", "-q", "-am", "ubah catatan penilaian")
+    changed = runner.invoke(cli, args, env={"NO_COLOR": "1"})
+    assert changed.exit_code == 1, changed.output
+    assert "TIDAK COCOK" in changed.output
+    assert f"records/kinerja/2025/{GURU}/penilaian.yaml berubah" in changed.output
+    assert f"commit {_git(tiny, 'rev-parse', '--short', first)}" in changed.output
+    assert "ubah catatan penilaian" in changed.output
+
+
+def test_verifikasi_refuses_a_pdf_without_stamp(tiny: Path, tmp_path: Path) -> None:
+    other = tmp_path / "lain.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(other)
+    result = CliRunner().invoke(cli, ["verifikasi", str(other), "--root", str(tiny)])
+    assert result.exit_code == 2
+    assert "tidak memuat cap kinerja" in result.output
+    assert "Traceback" not in result.output

@@ -177,3 +177,109 @@ def test_under_a_plt_approval_is_recorded_as_automatic(
     assert "otomatis (Plt)" in result.output
     last = _status(plan)[-1]
     assert last["status"] == "disetujui" and last.get("otomatis") is True and "oleh" not in last
+
+
+INIT_KS = "197508172000121002"
+INIT_GURU = "199204102019032011"
+
+
+def _init_plan(run_cli: Callable[..., Result], tmp_path: Path) -> tuple[Path, Path]:
+    school = tmp_path / "baru"
+    assert run_cli("init", str(school), "--periode", "2026").exit_code == 0
+    return school, school / "records" / "kinerja" / "2026" / INIT_GURU / "rencana.yaml"
+
+
+def _appended(before: bytes, after: bytes) -> list[str]:
+    assert after.startswith(before), "every byte before the new step is unchanged"
+    return after[len(before) :].decode("utf-8").splitlines()
+
+
+@pytest.mark.parametrize("writer", ["init", "isi", "isi-crlf-bom"])
+def test_approval_and_agreement_add_only_their_lines(
+    run_cli: Callable[..., Result], tmp_path: Path, writer: str
+) -> None:
+    from kinerja_build import forms
+
+    school, plan = _init_plan(run_cli, tmp_path)
+    if writer.startswith("isi"):  # the writer of `kinerja isi`: lists at column 0
+        data = load_file(plan, plan.name).data
+        text = forms.to_yaml("rencana", data, 4)
+        if writer.endswith("crlf-bom"):
+            text = "\ufeff" + text.replace("\n", "\r\n")
+        plan.write_bytes(text.encode("utf-8"))
+    dash = "  - " if writer == "init" else "- "
+    pad = " " * len(dash)
+    newline = "\r\n" if writer.endswith("crlf-bom") else "\n"
+    before = plan.read_bytes()
+    approved = _run(run_cli, school, "setujui", plan, "--oleh", INIT_KS, "--tanggal", "2026-01-15")
+    assert approved.exit_code == 0, approved.output
+    middle = plan.read_bytes()
+    digest = _status(plan)[-1]["sha256"]
+    date = "2026-01-15" if writer == "init" else "'2026-01-15'"  # PyYAML quotes date strings
+    assert _appended(before, middle) == [
+        f"{dash}status: disetujui", f"{pad}tanggal: {date}", f'{pad}oleh: "{INIT_KS}"',
+        f"{pad}sha256: {digest}",
+    ]  # fmt: skip
+    assert middle.count(newline.encode()) == middle.count(b"\n")
+    agreed = _run(run_cli, school, "sepakati", plan, "--oleh", INIT_GURU, "--tanggal", "2026-01-16")
+    assert agreed.exit_code == 0, agreed.output
+    assert _appended(middle, plan.read_bytes())[0] == f"{dash}status: disepakati"
+    assert run_cli("validate", "--root", str(school)).exit_code == 0
+
+
+def test_a_held_lock_refuses_the_command_and_writes_nothing(
+    run_cli: Callable[..., Result], school: Path, submitted: Path
+) -> None:
+    from kinerja_build import lock
+
+    before = submitted.read_bytes()
+    with lock.exclusive(submitted.parent):
+        result = _run(
+            run_cli, school, "setujui", submitted, "--oleh", KADIS, "--tanggal", "2026-01-20"
+        )
+    assert result.exit_code == 1
+    assert "sedang diubah oleh perintah kinerja lain" in result.output
+    assert submitted.read_bytes() == before
+    again = _run(run_cli, school, "setujui", submitted, "--oleh", KADIS, "--tanggal", "2026-01-20")
+    assert again.exit_code == 0, again.output  # the lock is gone with its holder
+
+
+@pytest.mark.slow
+def test_concurrent_commands_on_one_plan_lose_no_step(school: Path, submitted: Path) -> None:
+    import subprocess
+    import sys
+
+    kinerja = Path(sys.executable).with_name("kinerja")
+    commands = [
+        ["setujui", "--oleh", KADIS],
+        ["tinjau-ulang", "--oleh", KADIS, "--catatan", "Perjelas target."],
+    ]
+    original = submitted.read_bytes()
+    for _trial in range(4):
+        submitted.write_bytes(original)
+        arguments = [
+            [str(kinerja), command[0], str(submitted), "--root", str(school), *command[1:],
+             "--tanggal", "2026-01-20"]
+            for command in commands
+        ]  # fmt: skip
+        processes = [
+            subprocess.Popen(
+                argv,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+            )
+            for argv in arguments
+        ]
+        outputs = [(process.wait(timeout=120), process.communicate()[0]) for process in processes]
+        winners = [output for code, output in outputs if code == 0]
+        losers = [output for code, output in outputs if code != 0]
+        assert len(winners) == 1, outputs  # both need `diajukan`: exactly one can act on it
+        steps = [entry["status"] for entry in _status(submitted)]
+        assert steps[:-1] == ["draf", "diajukan"] and steps[-1] in ("disetujui", "ditinjau_ulang")
+        assert ("disetujui" in winners[0]) == (
+            steps[-1] == "disetujui"
+        )  # the winner's step is there
+        for output in losers:  # refused by the lock, or after it by the transition check
+            assert "sedang diubah" in output or "KIN711" in output, output

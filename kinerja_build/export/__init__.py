@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from kinerja_build import domain
@@ -13,6 +14,7 @@ from kinerja_build.output import write_atomic
 from kinerja_build.validate import Result
 
 EXPORT_DIR = "ekspor-bkn"
+LEDGER = ".kinerja-ekspor.json"  # in EXPORT_DIR: the files earlier exports wrote
 
 
 def build_exports(context: BuildContext, only: str | None = None) -> StageOutcome:
@@ -23,17 +25,76 @@ def build_exports(context: BuildContext, only: str | None = None) -> StageOutcom
     if sekolah is None or sekolah.data is None:
         outcome.lines.append("Ekspor BKN: dilewati, sekolah.yaml tidak valid.")
         return outcome
+    npsn = sekolah.data["npsn"]
+    expected: set[str] = set()
     for periode_id in sorted(result.school.periods):
-        if only is not None and periode_id != only:
-            continue
         try:
             periode = domain.parse_periode(periode_id)
         except domain.PeriodeError:
             continue
-        export_periode(context, periode, sekolah.data["npsn"], outcome)
+        expected |= output_names(npsn, periode.id)
+        if only is None or periode_id == only:
+            export_periode(context, periode, npsn, outcome)
     if only is not None and only not in result.school.periods:
         outcome.lines.append(f"Ekspor BKN: tidak ada catatan untuk periode {only}.")
+    removed = prune_stale(context.out_dir, expected, outcome.written)
+    if removed:
+        outcome.lines.append(
+            "Ekspor BKN: berkas periode yang tidak lagi ada di records dihapus: "
+            + ", ".join(removed)
+            + "."
+        )
     return outcome
+
+
+def output_names(npsn: str, periode_id: str) -> set[str]:
+    """The files the export writes for one periode, under ekspor-bkn/."""
+    return {
+        f"kinerja-{npsn}-{periode_id}.zip",
+        f"belum-siap-{periode_id}.csv",
+        f"belum-siap-{periode_id}.xlsx",
+    }
+
+
+def prune_stale(out_dir: Path, expected: set[str], written: list[Path]) -> list[str]:
+    """Delete bundles and lists of periodes (or an NPSN) that no longer exist.
+
+    Only files named in the ledger, which lists what earlier exports wrote, are candidates:
+    anything else in the folder was not written by kinerja and stays.
+    """
+    folder = out_dir / EXPORT_DIR
+    ledger = _read_ledger(folder / LEDGER)
+    removed = []
+    for name in sorted(ledger - expected):
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(name)
+    current = (ledger & expected) | {path.name for path in written if path.parent == folder}
+    if current or ledger:
+        payload = json.dumps(sorted(current), indent=1) + "\n"
+        write_atomic(out_dir, f"{EXPORT_DIR}/{LEDGER}", payload.encode("utf-8"))
+    return removed
+
+
+def _read_ledger(path: Path) -> set[str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(data, list):
+        return set()
+    # Plain file names only: a ledger edited to name "../x" must not delete anything outside.
+    return {
+        item
+        for item in data
+        if isinstance(item, str)
+        and item
+        and "/" not in item
+        and "\\" not in item
+        and item not in {".", ".."}
+        and not item.startswith(".")
+    }
 
 
 def export_periode(
@@ -52,8 +113,8 @@ def export_periode(
             "kinerja-periodik.json": bundles.to_json(periodik),
             "skp-tahunan.json": bundles.to_json(bundles.skp_tahunan(periodik, periode)),
             "angka-kredit.json": bundles.to_json(kredit),
-            "pegawai.csv": bundles.pegawai_csv(people, periodik),
-            "penilaian.csv": bundles.penilaian_csv(periodik, kredit),
+            **bundles.tables_files("pegawai", bundles.pegawai_table(people, periodik)),
+            **bundles.tables_files("penilaian", bundles.penilaian_table(periodik, kredit)),
             **bundles.schema_files(),
         }
     )
@@ -75,10 +136,11 @@ def export_periode(
     written = write_atomic(
         context.out_dir, f"{EXPORT_DIR}/{bundle.name}", bundles.zip_bytes(bundle.files, stamp)
     )
-    report = write_atomic(
-        context.out_dir, f"{EXPORT_DIR}/belum-siap-{periode.id}.csv", _not_ready_csv(verdicts)
-    )
-    outcome.written.extend([written, report])
+    outcome.written.append(written)
+    for name, content in bundles.tables_files(
+        f"belum-siap-{periode.id}", not_ready_table(verdicts)
+    ).items():
+        outcome.written.append(write_atomic(context.out_dir, f"{EXPORT_DIR}/{name}", content))
     for verdict in verdicts:
         for reason in [*verdict.reasons, *verdict.warnings]:
             diagnostic = to_diagnostic(
@@ -138,8 +200,19 @@ def _zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     )
 
 
-def _not_ready_csv(verdicts: list[Readiness]) -> bytes:
-    header = ["ID pegawai", "NIP", "Nama", "Kode", "Alasan", "Pihak yang perlu bertindak", "Berkas"]
+NOT_READY_HEADER = [
+    "ID pegawai",
+    "NIP",
+    "Nama",
+    "Kode",
+    "Alasan",
+    "Pihak yang perlu bertindak",
+    "Berkas",
+]
+
+
+def not_ready_table(verdicts: list[Readiness]) -> bundles.Table:
+    header = list(NOT_READY_HEADER)
     records = [
         [
             verdict.pegawai,
@@ -153,7 +226,7 @@ def _not_ready_csv(verdicts: list[Readiness]) -> bytes:
         for verdict in verdicts
         for reason in verdict.reasons
     ]
-    return bundles.to_csv(header, records)
+    return header, records
 
 
 def _summary(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import __version__, domain, resources
-from kinerja_build.model import School
+from kinerja_build.model import Atasan, AtasanKind, IdentityKind, School
 
 BUNDLE_SCHEMAS = ("kinerja-periodik", "skp-tahunan", "angka-kredit", "manifest")
 DOKUMEN_EVALUASI_ID = "890"  # SIASN dokumen ref: "Dokumen Evaluasi Kinerja" (Riwayat Kinerja)
@@ -64,10 +64,13 @@ def _periodik(
     penilaian: dict[str, Any],
 ) -> dict[str, Any]:
     hasil, perilaku = penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"]
-    predikat = domain.predikat(hasil, perilaku)
+    assessment = school.assessment(periode.id, pegawai_id)
+    assert assessment is not None  # only assessed people are exported
+    predikat = assessment.predikat
     jenjang = person.get("jenjang_jabatan")
     pns = person["status_kepegawaian"] == "pns"
-    penilai = _penilai(school, sekolah, penilaian["penilai"])
+    atasan = school.atasan(pegawai_id, min(assessment.tanggal or periode.end, periode.end))
+    penilai = _penilai(school, sekolah, penilaian["penilai"], atasan)
     records = school.records(periode.id, pegawai_id)
     return {
         "nip": person["nip"],
@@ -99,26 +102,21 @@ def _periodik(
     }
 
 
-def _penilai(school: School, sekolah: dict[str, Any], penilai_id: str) -> dict[str, Any]:
-    person = school.person(penilai_id)
-    if person is not None:
+def _penilai(
+    school: School, sekolah: dict[str, Any], penilai_id: str, atasan: Atasan | None
+) -> dict[str, Any]:
+    who = school.identify(penilai_id)
+    if who.kind is IdentityKind.PEGAWAI:
+        acting = atasan is not None and atasan.status is AtasanKind.PLT
         return {
-            "penilaiNama": person["nama"],
-            "penilaiNipNrp": person.get("nip", ""),
-            "penilaiGolongan": person.get("pangkat_golongan", ""),
-            "penilaiJabatanNama": "Kepala Sekolah",
+            "penilaiNama": who.data["nama"],
+            "penilaiNipNrp": who.data.get("nip", ""),
+            "penilaiGolongan": who.data.get("pangkat_golongan", ""),
+            "penilaiJabatanNama": "Plt. Kepala Sekolah" if acting else "Kepala Sekolah",
             "penilaiUnorNama": sekolah.get("unor") or sekolah.get("nama", ""),
-            "statusPenilai": "ASN" if person["status_kepegawaian"] != "non_asn" else "NON ASN",
+            "statusPenilai": "ASN" if who.data["status_kepegawaian"] != "non_asn" else "NON ASN",
         }
-    dinas = sekolah.get("dinas", {})
-    official = next(
-        (
-            dinas[key]
-            for key in ("kepala", "atasan_kepala")
-            if dinas.get(key, {}).get("nip") == penilai_id
-        ),
-        {"nama": penilai_id},
-    )
+    official = who.data or {"nama": penilai_id}
     return {
         "penilaiNama": official["nama"],
         "penilaiNipNrp": official.get("nip", penilai_id),
@@ -172,12 +170,10 @@ def angka_kredit(
             continue
         person = people[row["nip"]]
         jenjang = person["jenjang_jabatan"]
-        predikat = next(
-            key for key, code in domain.PREDIKAT_CODES.items() if code == row["kuadranKinerjaNilai"]
-        )
-        penilaian_ak = _stated_months(school, periode, person["_id"])
-        value = domain.round_ak(domain.angka_kredit(predikat, jenjang, penilaian_ak))
-        coefficient, koefisien_id = domain.KOEFISIEN[jenjang]
+        assessment = school.assessment(periode.id, person["_id"])
+        ak = assessment.angka_kredit if assessment is not None else None
+        if assessment is None or ak is None:
+            continue
         result.append(
             {
                 "nip": row["nip"],
@@ -186,27 +182,22 @@ def angka_kredit(
                 "jenjangJabatan": jenjang,
                 "predikat": row["predikat"],
                 "kuadranKinerjaNilai": row["kuadranKinerjaNilai"],
-                "persentase": int(domain.PREDIKAT_PERCENT[predikat]),
-                "koefisien": _number(coefficient),
-                "koefisienId": koefisien_id,
-                "bulan": penilaian_ak,
-                "angkaKredit": _number(value),
-                "bulanMulaiPenailan": periode.start.month,
-                "bulanSelesaiPenailan": periode.end.month,
-                "tahunMulaiPenailan": periode.start.year,
-                "tahunSelesaiPenailan": periode.end.year,
+                "persentase": int(ak.percent),
+                "koefisien": _number(ak.coefficient),
+                "koefisienId": ak.koefisien_id,
+                "bulan": ak.months,
+                "angkaKredit": _number(ak.value),
+                # The months assessed, not the whole periode's (a mid-periode start).
+                "bulanMulaiPenailan": ak.start.month,
+                "bulanSelesaiPenailan": ak.end.month,
+                "tahunMulaiPenailan": ak.start.year,
+                "tahunSelesaiPenailan": ak.end.year,
                 "isKonversi": True,
-                "kreditUtamaBaru": _number(value),
+                "kreditUtamaBaru": _number(ak.value),
                 "pnsId": row["pnsDinilaiId"],
             }
         )
     return result
-
-
-def _stated_months(school: School, periode: domain.Periode, pegawai_id: str) -> int:
-    """Months assessed: as stated in the penilaian (e.g. a mid-year start), else the periode's."""
-    penilaian = school.record(periode.id, pegawai_id, "penilaian") or {}
-    return int(penilaian.get("angka_kredit", {}).get("bulan") or periode.months)
 
 
 def by_nip(school: School) -> dict[str, dict[str, Any]]:
@@ -243,7 +234,10 @@ def to_csv(header: list[str], records: list[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def pegawai_csv(people: dict[str, dict[str, Any]], periodik: list[dict[str, Any]]) -> bytes:
+Table = tuple[list[str], list[list[Any]]]  # header, rows: one source for the CSV and the .xlsx
+
+
+def pegawai_table(people: dict[str, dict[str, Any]], periodik: list[dict[str, Any]]) -> Table:
     header = [
         "NIP",
         "Nama",
@@ -269,13 +263,14 @@ def pegawai_csv(people: dict[str, dict[str, Any]], periodik: list[dict[str, Any]
                 row["unorNama"],
             ]
         )
-    return to_csv(header, records)
+    return header, records
 
 
-def penilaian_csv(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) -> bytes:
+def penilaian_table(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) -> Table:
     header = [
         "NIP",
         "Nama",
+        "NPSN",
         "Periode",
         "Rating hasil kerja (kode)",
         "Rating perilaku kerja (kode)",
@@ -291,6 +286,7 @@ def penilaian_csv(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) 
         [
             row["nip"],
             row["nama"],
+            row["npsn"],
             row["periode"],
             row["hasilKinerjaNilai"],
             row["perilakuKerjaNilai"],
@@ -303,7 +299,15 @@ def penilaian_csv(periodik: list[dict[str, Any]], kredit: list[dict[str, Any]]) 
         ]
         for row in periodik
     ]
-    return to_csv(header, records)
+    return header, records
+
+
+def tables_files(name: str, table: Table) -> dict[str, bytes]:
+    """`<name>.csv` and `<name>.xlsx` with the same header and rows."""
+    from kinerja_build.export.spreadsheet import to_xlsx
+
+    header, records = table
+    return {f"{name}.csv": to_csv(header, records), f"{name}.xlsx": to_xlsx(header, records)}
 
 
 def _ak_text(value: float | int | None) -> str:

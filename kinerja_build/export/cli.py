@@ -41,11 +41,18 @@ def ekspor() -> None:
     help="Folder keluaran. Bawaan: <root>/build.",
 )
 @click.option("--periode", default=None, help="Hanya periode ini, mis. 2025 atau 2024-1.")
-def bkn_command(root: Path, out: Path | None, periode: str | None) -> None:
+@click.option(
+    "--tanpa-pdf",
+    "without_pdf",
+    is_flag=True,
+    help="Jangan membuat PDF; lampirkan hanya Dokumen Evaluasi yang sudah ada di build/pdf/.",
+)
+def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: bool) -> None:
     """Buat build/ekspor-bkn/kinerja-<npsn>-<periode>.zip dan daftar pegawai yang belum siap.
 
     Hanya pegawai yang rencananya disepakati dan penilaiannya valid yang diekspor. Dokumen
-    Evaluasi Kinerja dilampirkan bila PDF-nya sudah dibuat oleh `kinerja build`.
+    Evaluasi Kinerja setiap pegawai dibuat (bila belum ada atau berubah) lalu dilampirkan.
+    Di samping setiap CSV ada lembar kerja .xlsx (NIP sebagai teks).
     """
     from kinerja_build.export import build_exports
 
@@ -59,7 +66,15 @@ def bkn_command(root: Path, out: Path | None, periode: str | None) -> None:
     if result.usage_error:
         click.echo(report.format_text(result.report, color=_color()), color=_color())
         sys.exit(2)
-    context = BuildContext(root.resolve(), out_dir, result, source_date_epoch=source_date_epoch())
+    context = BuildContext(
+        root.resolve(),
+        out_dir,
+        result,
+        jobs=os.cpu_count() or 1,
+        source_date_epoch=source_date_epoch(),
+    )
+    if not without_pdf:
+        _render_evaluations(context, periode)
     outcome = build_exports(context, only=periode)
     for line in outcome.lines:
         click.echo(line)
@@ -69,6 +84,21 @@ def bkn_command(root: Path, out: Path | None, periode: str | None) -> None:
             report.format_text(Report(diagnostics=findings.errors), color=_color(), summary=False)
         )
     sys.exit(1 if findings.errors else 0)
+
+
+def _render_evaluations(context: BuildContext, periode: str | None) -> None:
+    """The Dokumen Evaluasi Kinerja the bundle attaches (unchanged PDFs are not re-rendered)."""
+    from kinerja_build.render.stage import build_pdfs
+
+    outcome = build_pdfs(
+        context,
+        wanted=lambda document: (
+            document.kind == "evaluasi" and (periode is None or document.periode == periode)
+        ),
+    )
+    problems = Report(diagnostics=[d for d in outcome.diagnostics if d.severity.value == "error"])
+    if problems.diagnostics:
+        click.echo(report.format_text(problems, color=_color(), summary=False))
 
 
 @ekspor.command("periksa", context_settings=CONTEXT)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from kinerja_build import domain, rules
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.domain import PlanStatus
 from kinerja_build.load import locate
-from kinerja_build.model import RecordFile, School
+from kinerja_build.model import Plan, RecordFile, School
 
 GURU = "guru"
 KEPALA_SEKOLAH = "kepala sekolah"
@@ -90,8 +91,8 @@ def _ks_plan_reason(school: School, periode: domain.Periode) -> Reason | None:
     """A guru's SKP cannot sync before the KS's own plan exists ("SKP Organisasi")."""
     kepala = [pid for pid in school.pegawai if school.role(pid) == "kepala_sekolah"]
     for ks_id in kepala:
-        plan = school.record(periode.id, ks_id, "rencana")
-        if plan and plan["status"][-1]["status"] == "disepakati":
+        plan = school.plan(periode.id, ks_id)
+        if plan is not None and plan.agreed:
             return None
     return Reason(
         "KIN806",
@@ -168,8 +169,8 @@ def _owner_of(kind: str) -> str:
 def _plan_reasons(plan: RecordFile | None, school: School, pegawai_id: str) -> list[Reason]:
     if plan is None or plan.data is None:
         return [Reason("KIN802", "Belum ada rencana kinerja.", GURU)]
-    last = plan.data["status"][-1]["status"]
-    if last == "disepakati":
+    last = Plan(plan.data).status
+    if last is PlanStatus.DISEPAKATI:
         return []
     is_ks = school.role(pegawai_id) == "kepala_sekolah"
     pihak = {

@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from kinerja_build import domain, progress
+from kinerja_build import domain
 from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
-from kinerja_build.model import School
+from kinerja_build.domain import Stage
+from kinerja_build.model import AtasanKind, IdentityKind, School, school_periode
 
 TEMPLATES = {
     "rencana": "rencana-kinerja.html.j2",
@@ -37,6 +39,9 @@ TITLES = {
     "rekap": "Rekap Kinerja Sekolah",
 }
 EMPTY = "-"
+# Documents the atasan signs as pejabat penilai: for a KS that is the Dinas, whose letterhead
+# they then carry (the observation sheet and the report are the KS's own).
+DINAS_SIGNED = ("rencana", "evaluasi", "angka_kredit")
 
 
 @dataclass(slots=True)
@@ -59,9 +64,14 @@ class Document:
         return TEMPLATES[self.kind]
 
 
-def plan_documents(school: School, referensi: dict[str, Any]) -> Iterator[Document]:
-    """Every document the records call for, periodes and people in a stable order."""
-    builder = _Builder(school, referensi)
+def plan_documents(
+    school: School, referensi: dict[str, Any], today: dt.date | None = None
+) -> Iterator[Document]:
+    """Every document the records call for, periodes and people in a stable order.
+
+    `today` is the build date (SOURCE_DATE_EPOCH's day when set): no document is dated after it.
+    """
+    builder = _Builder(school, referensi, today or dt.date.today())
     for periode_id in sorted(school.periods):
         try:
             periode = domain.parse_periode(periode_id)
@@ -76,9 +86,10 @@ def plan_documents(school: School, referensi: dict[str, Any]) -> Iterator[Docume
 class _Builder:
     """Prepares template data from the school model; one method per document kind."""
 
-    def __init__(self, school: School, referensi: dict[str, Any]) -> None:
+    def __init__(self, school: School, referensi: dict[str, Any], today: dt.date) -> None:
         self.school = school
         self.referensi = referensi
+        self.today = today
         sekolah = school.sekolah.data if school.sekolah and school.sekolah.data else {}
         self.sekolah = sekolah
         self.kota = sekolah.get("kota_penetapan") or sekolah.get("alamat", {}).get(
@@ -123,17 +134,12 @@ class _Builder:
         """The five-line identity block: nama, NIP, pangkat/gol, jabatan, unit kerja."""
         if person_id is None:
             return {"nama": EMPTY, "nip": EMPTY, "pangkat": EMPTY, "jabatan": EMPTY, "unit": EMPTY}
-        person = self.school.person(person_id)
-        if person is not None:
-            return _pegawai_identity(person, self.sekolah.get("nama", ""))
-        for official in self._officials():
-            if official.get("nip") == person_id:
-                return _official_identity(official)
+        who = self.school.identify(person_id)
+        if who.kind is IdentityKind.PEGAWAI:
+            return _pegawai_identity(who.data, self.sekolah.get("nama", ""))
+        if who.kind is not IdentityKind.TIDAK_DIKENAL:
+            return _official_identity(who.data)
         return {"nama": person_id, "nip": EMPTY, "pangkat": EMPTY, "jabatan": EMPTY, "unit": EMPTY}
-
-    def _officials(self) -> list[dict[str, Any]]:
-        dinas = self.sekolah.get("dinas", {})
-        return [dinas[key] for key in ("kepala", "atasan_kepala", "pengawas") if key in dinas]
 
     def _penilai_id(self, pegawai_id: str, day: dt.date, stated: str | None = None) -> str | None:
         if stated:
@@ -141,11 +147,12 @@ class _Builder:
         atasan = self.school.atasan(pegawai_id, day)
         return atasan.id if atasan else None
 
-    def _atasan_penilai(self, pegawai_id: str) -> dict[str, str]:
+    def _atasan_penilai(self, pegawai_id: str, day: dt.date) -> dict[str, str]:
         """Block 3 of the evaluation: the assessor's own superior."""
         dinas = self.sekolah.get("dinas", {})
-        key = "atasan_kepala" if self.school.role(pegawai_id) == "kepala_sekolah" else "kepala"
-        official = dinas.get(key)
+        atasan = self.school.atasan(pegawai_id, day)
+        assessed_by_dinas = atasan is not None and atasan.status is AtasanKind.DINAS
+        official = dinas.get("atasan_kepala" if assessed_by_dinas else "kepala")
         return _official_identity(official) if official else self.identity(None)
 
     def _name(self, person_id: str | None) -> str:
@@ -245,17 +252,40 @@ class _Builder:
             **data,
             "judul": TITLES[kind],
             "kepala_halaman": header,
+            "kop": self._kop(kind in DINAS_SIGNED and self._assessed_by_dinas(pegawai_id, date)),
         }
         output = f"pdf/{periode.id}/{pegawai_id}/{PDF_DOCUMENTS[kind]}"
         return Document(kind, output, periode.id, pegawai_id, sources, draft, date, title, data)
 
+    def _assessed_by_dinas(self, pegawai_id: str, day: dt.date) -> bool:
+        atasan = self.school.atasan(pegawai_id, day)
+        return atasan is not None and atasan.status is AtasanKind.DINAS
+
+    def _kop(self, dinas_signs: bool) -> dict[str, Any]:
+        """The letterhead: the Dinas' on what the Dinas signs, otherwise the school's."""
+        dinas = self.sekolah.get("dinas", {})
+        if dinas_signs:
+            return {
+                "dinas": True,
+                "atas": dinas.get("pemerintah", ""),
+                "nama": dinas.get("nama", ""),
+                "alamat": dinas.get("alamat", ""),
+            }
+        npsn = self.sekolah.get("npsn", "")
+        alamat = _alamat(self.sekolah.get("alamat", {}))
+        return {
+            "dinas": False,
+            "atas": dinas.get("nama", ""),
+            "nama": self.sekolah.get("nama", ""),
+            "alamat": f"{alamat} · NPSN {npsn}" if npsn else alamat,
+        }
+
     def _plan_state(self, periode: domain.Periode, pegawai_id: str) -> tuple[bool, dt.date | None]:
         """(agreed, date of the last status) of the person's plan."""
-        rencana = self.school.record(periode.id, pegawai_id, "rencana")
-        if rencana is None or not rencana.get("status"):
+        plan = self.school.plan(periode.id, pegawai_id)
+        if plan is None:
             return False, None
-        last = rencana["status"][-1]
-        return last["status"] == "disepakati", domain.parse_date(last["tanggal"])
+        return plan.agreed, plan.last_step.tanggal
 
     def rencana(self, periode: domain.Periode, pegawai_id: str) -> Document:
         plan = self.school.record(periode.id, pegawai_id, "rencana") or {}
@@ -287,6 +317,7 @@ class _Builder:
                 }
                 for item in plan.get("pengembangan_kompetensi", [])
             ],
+            "poin_minimum": self.referensi["pengembangan_kompetensi_2024"]["poin_minimum"],
             "total_poin": sum(item.get("poin", 0) for item in plan["pengembangan_kompetensi"]),
             "tugas_tambahan": [
                 {
@@ -326,17 +357,22 @@ class _Builder:
         indicator = self._indicator(
             pegawai_id, plan["praktik_kinerja"]["indikator"] if plan else ""
         )
-        focus = {
-            entry["id"]: entry
-            for entry in indicator.get("fokus_perilaku", [])
-            if isinstance(entry, dict)
-        }
+        # A record names a fokus perilaku by its id or, as PMM prints it, by its name.
+        focus: dict[str, dict[str, Any]] = {}
+        for entry in indicator.get("fokus_perilaku", []):
+            if isinstance(entry, dict):
+                focus[str(entry["id"])] = entry
+                focus[str(entry["nama"]).casefold()] = entry
         rows = []
+        unconfirmed = False
         for item in observation["hasil"]:
-            known = focus.get(item["fokus_perilaku"], {})
+            named = str(item["fokus_perilaku"])
+            known = focus.get(named) or focus.get(named.casefold(), {})
+            described = bool(known.get("dianjurkan") or known.get("dihindari"))
+            unconfirmed |= described and not known.get("terkonfirmasi", True)
             rows.append(
                 {
-                    "fokus": known.get("nama", item["fokus_perilaku"]),
+                    "fokus": known.get("nama", named),
                     "dianjurkan": known.get("dianjurkan", ""),
                     "dihindari": known.get("dihindari", ""),
                     "tingkat": domain.TINGKAT_OBSERVASI_LEVEL[item["tingkat"]],
@@ -365,6 +401,7 @@ class _Builder:
             }.get(observation.get("cara", ""), ""),
             "indikator": indicator,
             "hasil": rows,
+            "deskripsi_belum_terkonfirmasi": unconfirmed,
             "tingkat_labels": domain.TINGKAT_OBSERVASI_LABELS,
             "rekomendasi": observation.get("rekomendasi", ""),
         }
@@ -377,20 +414,25 @@ class _Builder:
         siklus = self.school.record(periode.id, pegawai_id, "siklus") or {}
         assessed = self.school.record(periode.id, pegawai_id, "penilaian") is not None
         planned = {
-            item["id"]: item["kegiatan"]
-            for item in plan.get("pengembangan_kompetensi", [])
-            if "id" in item
+            item["id"]: item for item in plan.get("pengembangan_kompetensi", []) if "id" in item
         }
+        points = periode.regime.semester  # 2024: activities earn the points of their plan item
+        counted: set[str] = set()
         activities = []
         dates: list[dt.date] = []
         for item in report.get("kegiatan", []):
             start = domain.parse_date(item.get("tanggal"))
             end = domain.parse_date(item.get("tanggal_selesai"))
             dates.extend(day for day in (start, end) if day)
+            linked = planned.get(item.get("rencana", ""), {})
+            poin = linked.get("poin") if points else None
+            if poin is not None:
+                counted.add(str(linked["id"]))
             activities.append(
                 {
                     "judul": item["judul"],
-                    "rencana": planned.get(item.get("rencana", ""), ""),
+                    "rencana": linked.get("kegiatan", ""),
+                    "poin": poin,
                     "kategori": domain.KATEGORI_PENGEMBANGAN_LABELS.get(
                         item.get("kategori", ""), EMPTY
                     ),
@@ -423,22 +465,28 @@ class _Builder:
             "kegiatan": activities,
             "langkah": steps,
             "bukti_wajib": periode.regime.semester,  # 2024: evidence; 2025+: written reflections
+            "poin": {
+                "jumlah": sum(int(planned[key].get("poin", 0)) for key in counted),
+                "minimum": self.referensi["pengembangan_kompetensi_2024"]["poin_minimum"],
+            }
+            if points
+            else None,
             "tanggal": domain.tanggal_indonesia(day),
         }
         sources = self._sources(periode, pegawai_id, "pengembangan-kompetensi", "rencana", "siklus")
         return self._document("kompetensi", periode, pegawai_id, sources, not assessed, day, data)
 
     def evaluasi(self, periode: domain.Periode, pegawai_id: str) -> Document:
-        penilaian = self.school.record(periode.id, pegawai_id, "penilaian") or {}
-        day = domain.parse_date(penilaian["tanggal"]) or periode.end
-        predikat = domain.predikat(
-            penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"]
-        )
+        assessment = self.school.assessment(periode.id, pegawai_id)
+        assert assessment is not None  # planned only for people with a valid penilaian
+        penilaian = assessment.data
+        day = assessment.tanggal or periode.end
+        predikat = assessment.predikat
         capaian = penilaian.get("capaian_kinerja_organisasi")
         data = {
             "pegawai": self.identity(pegawai_id),
             "penilai": self.identity(self._penilai_id(pegawai_id, day, penilaian.get("penilai"))),
-            "atasan_penilai": self._atasan_penilai(pegawai_id),
+            "atasan_penilai": self._atasan_penilai(pegawai_id, min(day, periode.end)),
             "capaian_organisasi": domain.CAPAIAN_ORGANISASI_LABELS.get(capaian or "", EMPTY),
             "rating_hasil_kerja": domain.RATING_LABELS[penilaian["rating_hasil_kerja"]],
             "rating_perilaku_kerja": domain.RATING_LABELS[penilaian["rating_perilaku_kerja"]],
@@ -450,16 +498,14 @@ class _Builder:
         return self._document("evaluasi", periode, pegawai_id, sources, False, day, data)
 
     def angka_kredit(self, periode: domain.Periode, pegawai_id: str) -> Document:
-        penilaian = self.school.record(periode.id, pegawai_id, "penilaian") or {}
+        assessment = self.school.assessment(periode.id, pegawai_id)
+        ak = assessment.angka_kredit if assessment is not None else None
+        assert assessment is not None and ak is not None  # planned only for a PNS with a jenjang
+        penilaian = assessment.data
         person = self.school.person(pegawai_id) or {}
-        day = domain.parse_date(penilaian["tanggal"]) or periode.end
-        predikat = domain.predikat(
-            penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"]
-        )
-        jenjang = person["jenjang_jabatan"]
-        months = int(penilaian.get("angka_kredit", {}).get("bulan") or periode.months)
-        coefficient, _ = domain.KOEFISIEN[jenjang]
-        value = domain.round_ak(domain.angka_kredit(predikat, jenjang, months))
+        day = assessment.tanggal or periode.end
+        predikat = assessment.predikat
+        months, coefficient, value = ak.months, ak.coefficient, ak.value
         tmt = domain.parse_date(person.get("tmt_golongan"))
         lahir = domain.parse_date(person.get("tanggal_lahir"))
         data = {
@@ -480,7 +526,9 @@ class _Builder:
                 ),
                 "pendidikan": person.get("pendidikan_terakhir", EMPTY),
                 "tmt_golongan": domain.tanggal_indonesia(tmt) if tmt else EMPTY,
-                "masa_kerja_golongan": _masa_kerja(tmt, periode.end) if tmt else EMPTY,
+                "masa_kerja_golongan": _masa_kerja(
+                    domain.masa_kerja_golongan(person.get("masa_kerja_golongan"), tmt, periode.end)
+                ),
             },
             "predikat": domain.PREDIKAT_LABELS[predikat],
             "prosentase": f"{domain.PREDIKAT_PERCENT[predikat]}%",
@@ -510,40 +558,44 @@ class _Builder:
                 TITLES["rekap"],
                 unusable=[rel],
             )
-        people = self.school.periods.get(periode.id, {})
+        # The roster: every pegawai of the school in the periode, with records or not.
+        view = school_periode(self.school, periode.id)
         rows = []
         dates: list[dt.date] = []
-        for pegawai_id in sorted(people, key=lambda key: self._name(key)):
-            item = progress.progress_of(self.school, periode.id, pegawai_id)
-            person = self.school.person(pegawai_id) or {}
-            penilaian = self.school.record(periode.id, pegawai_id, "penilaian")
-            assessed_on = domain.parse_date(penilaian["tanggal"]) if penilaian else None
-            if assessed_on:
-                dates.append(assessed_on)
+        for item in sorted(view.people, key=lambda person: (person.nama, person.pegawai_id)):
+            person = self.school.person(item.pegawai_id) or {}
+            if item.assessment is not None and item.assessment.tanggal:
+                dates.append(item.assessment.tanggal)
+            asn = person.get("status_kepegawaian") in ("pns", "pppk")
             rows.append(
                 {
-                    "nama": person.get("nama", pegawai_id),
-                    "nip": domain.format_nip(person["nip"]) if person.get("nip") else EMPTY,
+                    "nama": item.nama,
+                    "nip": domain.format_nip(person["nip"]) if asn and person.get("nip") else EMPTY,
                     "jabatan": person.get("jabatan", EMPTY),
-                    "tahap": item.stage.capitalize(),
+                    "tahap": domain.STAGE_LABELS[item.stage],
                     "status": item.status,
+                    "catatan": "" if item.wajib else item.alasan_tidak_wajib,
                     "predikat": domain.PREDIKAT_LABELS[item.predikat] if item.predikat else EMPTY,
                     "tidak_valid": item.invalid,
+                    "selesai": item.stage is Stage.PENILAIAN or not item.wajib,
                 }
             )
         stages = Counter(row["tahap"] for row in rows)
         predikat = Counter(row["predikat"] for row in rows if row["predikat"] != EMPTY)
-        complete = bool(rows) and all(row["tahap"] == "Penilaian" for row in rows)
-        day = max(dates, default=periode.end)
+        complete = bool(rows) and all(row["selesai"] for row in rows)
+        # Dated by the last assessment, else the periode's end, but never after the build.
+        day = min(max(dates, default=periode.end), self.today)
         kepala = self.school.kepala_sekolah_on(min(day, periode.end))
         ks_id = kepala.get("pegawai") if kepala else None
         data = {
             **self._common(periode, not complete),
             "judul": TITLES["rekap"],
             "kepala_halaman": _join(self.sekolah.get("nama", ""), TITLES["rekap"], periode.label),
+            "kop": self._kop(False),
             "baris": rows,
             "tahap": {
-                name: stages.get(name, 0) for name in ("Perencanaan", "Pelaksanaan", "Penilaian")
+                domain.STAGE_LABELS[stage]: stages.get(domain.STAGE_LABELS[stage], 0)
+                for stage in Stage
             },
             "predikat": {
                 label: predikat.get(label, 0) for label in domain.PREDIKAT_LABELS.values()
@@ -554,10 +606,10 @@ class _Builder:
             "tanggal": domain.tanggal_indonesia(day),
         }
         sources = [self.school.sekolah.rel] if self.school.sekolah else []
-        for pegawai_id, records in people.items():
-            if pegawai_id in self.school.pegawai:
-                sources.append(self.school.pegawai[pegawai_id].rel)
-            sources.extend(record.rel for record in records.values())
+        for item in view.people:
+            if item.pegawai_id in self.school.pegawai:
+                sources.append(self.school.pegawai[item.pegawai_id].rel)
+            sources.extend(record.rel for record in item.files.values())
         title = f"{TITLES['rekap']} — {self.sekolah.get('nama', '')} — {periode.label}"
         output = f"pdf/{periode.id}/{RECAP_DOCUMENT}"
         return Document("rekap", output, periode.id, None, sources, not complete, day, title, data)
@@ -585,7 +637,7 @@ def _join(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _pegawai_identity(person: dict[str, Any], unit: str) -> dict[str, str]:
+def _pegawai_identity(person: Mapping[str, Any], unit: str) -> dict[str, str]:
     status = person.get("status_kepegawaian")
     asn = status in ("pns", "pppk")
     jenjang = person.get("jenjang_jabatan")
@@ -601,7 +653,7 @@ def _pegawai_identity(person: dict[str, Any], unit: str) -> dict[str, str]:
     }
 
 
-def _official_identity(official: dict[str, Any]) -> dict[str, str]:
+def _official_identity(official: Mapping[str, Any]) -> dict[str, str]:
     return {
         "nama": official["nama"],
         "nip": domain.format_nip(official["nip"]) if official.get("nip") else EMPTY,
@@ -665,15 +717,18 @@ def _sk(sk: dict[str, Any] | None) -> str:
 
 
 def _bukti(entry: dict[str, Any]) -> dict[str, str]:
-    return {
-        "jenis": str(entry.get("jenis", "")).replace("_", " ").capitalize(),
-        "acuan": str(entry.get("berkas") or entry.get("tautan") or ""),
-    }
+    """Evidence as a short reference a reader can find: the file name, and the site of a link."""
+    reference = str(entry.get("berkas") or entry.get("tautan") or "")
+    parsed = urllib.parse.urlsplit(reference)
+    if parsed.scheme in ("http", "https"):
+        name = urllib.parse.unquote(parsed.path.rstrip("/").rpartition("/")[2])
+        short = f"{name} ({parsed.hostname})" if name else str(parsed.hostname or reference)
+    else:
+        short = reference.rpartition("/")[2] or reference
+    return {"jenis": str(entry.get("jenis", "")).replace("_", " ").capitalize(), "acuan": short}
 
 
-def _masa_kerja(start: dt.date, end: dt.date) -> str:
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    months = max(months, 0)
-    return f"{months // 12} tahun {months % 12} bulan"
+def _masa_kerja(value: tuple[int, int] | None) -> str:
+    if value is None:
+        return EMPTY  # not stated in the pegawai record; never guessed from TMT pangkat
+    return f"{value[0]} tahun {value[1]} bulan"

@@ -5,7 +5,7 @@ verification code) with marked-content ids of structure elements that it then le
 structure tree. Text extraction, screen readers and PDF/UA checkers therefore meet
 "Halaman 1 dari 2" as real content. This step rewrites exactly those marked-content sequences as
 `/Artifact` (type Pagination) and drops their orphaned structure elements; everything else in
-the file is copied as it is. See docs/decisions/0009-sign-ready-documents.md.
+the file is copied as it is. See docs/decisions/0012-sign-ready-documents.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pikepdf
 from pikepdf import Name
 
 # Part of every PDF's cache key (render/stage.py): bump it when this step's output changes.
-REVISION = "1"
+REVISION = "3"
 KINERJA_NS = "https://kinerja.github.io/ns/dokumen/1.0/"
 PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
 
@@ -38,6 +38,7 @@ def finish_pdf(content: bytes, stamp: Stamp | None) -> bytes:
     """The finished PDF bytes (deterministic: the same input gives the same output)."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         _mark_margin_artifacts(pdf)
+        _add_table_scopes(pdf)
         _add_metadata(pdf, stamp)
         out = io.BytesIO()
         # deterministic_id: the trailer /ID is a hash of the content, not of the clock.
@@ -63,6 +64,42 @@ def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
         if kids is not None:
             stack.append(kids)
     return seen
+
+
+def _add_table_scopes(pdf: pikepdf.Pdf) -> None:
+    """/Scope on every header cell: Column in a table head, Row elsewhere.
+
+    WeasyPrint turns the HTML `scope` into /Headers on the data cells but leaves the header
+    cells without /Scope, which PDF/UA checkers report. The templates put column headers in
+    <thead> and row headers (scope="row", and the section rows) in <tbody>.
+    """
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    stack: list[pikepdf.Object] = [tree.K]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, pikepdf.Dictionary) or not node.is_indirect:
+            continue
+        if node.objgen in seen:
+            continue
+        seen.add(node.objgen)
+        if node.get("/S") == Name.TH:
+            row = node.get("/P")
+            group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+            in_head = isinstance(group, pikepdf.Dictionary) and group.get("/S") == Name.THead
+            attributes = node.get("/A")
+            if not isinstance(attributes, pikepdf.Dictionary):
+                attributes = pikepdf.Dictionary(O=Name.Table)
+                node.A = attributes
+            attributes.Scope = Name.Column if in_head else Name.Row
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
 
 
 def _mark_margin_artifacts(pdf: pikepdf.Pdf) -> None:
@@ -167,7 +204,7 @@ def _extension_schemas(with_kinerja: bool) -> str:
             _property("dokumen", "Text", "Path of the document in the build output")
             + _property("sidikJari", "Text", "SHA-256 of the document content")
             + _property("kodeVerifikasi", "Text", "Short verification code in the footer")
-            + _property("sumber", "Seq Text", "Record files with their git blob ids"),
+            + _property("sumber", "seq Text", "Record files with their git blob ids"),
         )
     return (
         '<rdf:Description rdf:about="" '

@@ -14,7 +14,7 @@ from kinerja_build.render.finish import Stamp
 
 # PDF/A-2a: archival (fonts embedded, no external dependencies, colour profile) and tagged,
 # so the text is extractable and readable by screen readers; see docs/decisions/0005. The
-# finishing step adds the PDF/UA-1 identification (docs/decisions/0009).
+# finishing step adds the PDF/UA-1 identification (docs/decisions/0012).
 PDF_VARIANT = "pdf/a-2a"
 
 

@@ -1,29 +1,50 @@
 """The rule registry: every check kinerja can report, with a stable code.
 
-A workflow rule is a small generator function registered with `@rule(...)`. It receives the
-school and one record (or one person-period folder, or the whole school) and yields Findings;
-the engine turns them into Diagnostics with file, line and column. All rules run: one failing
-rule never hides another. Codes for the load and schema stages are registered here too, so
-`kinerja rules` and the documentation list every code a user can see.
+A workflow rule is a small generator function registered with one decorator per scope:
+
+- `@record_rule(kind=...)`: one record of a period kind (rencana, siklus, …) in one periode;
+- `@person_rule`: every record of one person in one periode (the folder);
+- `@pegawai_rule` / `@sekolah_rule`: one pegawai record / sekolah.yaml;
+- `@school_rule`: the whole school, called once.
+
+Each decorator checks the function against its Protocol (mypy), hands it only records that
+passed their schema (their data is never None) and runs it only for the regimes it names;
+scopes that are not bound to a periode take no `regimes=`. The engine turns what a rule yields
+(Findings) into Diagnostics with file, line and column. Codes for the load, schema and output
+stages are registered here too (`declare`), so `kinerja rules` and the documentation list every
+code a user can see.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
+from kinerja_build import domain
 from kinerja_build.diagnostics import JsonPath, Severity
+from kinerja_build.model import PERIOD_KINDS, Record, RecordFile, School
 
 ALL_REGIMES: tuple[str, ...] = ("7607-2023", "4242-2024", "271-O-2025")
 REGIME_2024 = ("7607-2023",)
 REGIME_2025_ON = ("4242-2024", "271-O-2025")
 
-# What a rule receives: "sekolah", "pegawai", one of the period record kinds, "folder"
-# (every record of one person in one periode) or "school" (called once).
-SCOPES = ("sekolah", "pegawai", "rencana", "siklus", "pengembangan-kompetensi", "tugas",
-          "penilaian", "folder", "school", "load", "schema", "render", "ekspor", "review")  # fmt: skip
+
+class Scope(StrEnum):
+    """What a rule looks at; the output stages declare codes under their own scope."""
+
+    RECORD = "record"  # one record of a period kind (Rule.kind says which)
+    PERSON = "folder"  # every record of one person in one periode
+    PEGAWAI = "pegawai"
+    SEKOLAH = "sekolah"
+    SCHOOL = "school"
+    LOAD = "load"
+    SCHEMA = "schema"
+    RENDER = "render"
+    EKSPOR = "ekspor"
+    REVIEW = "review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +58,69 @@ class Finding:
     at_key: bool = False
 
 
+@dataclass(slots=True)
+class Context:
+    """What every rule may look at: the school and the effective reference data."""
+
+    school: School
+    referensi: Mapping[str, Any]
+
+    def indicators_for(self, role: str | None) -> dict[str, Mapping[str, Any]]:
+        key = "indikator_kepala_sekolah" if role == "kepala_sekolah" else "indikator_guru"
+        return {entry["id"]: entry for entry in self.referensi[key]}
+
+    def tugas_tambahan(self) -> dict[str, Mapping[str, Any]]:
+        return {entry["id"]: entry for entry in self.referensi["tugas_tambahan"]}
+
+
+# -- what each scope's check looks like --------------------------------------------------------
+
+
+class RecordCheck(Protocol):
+    def __call__(
+        self, ctx: Context, record: Record, periode: domain.Periode, /
+    ) -> Iterator[Finding]: ...
+
+
+class PersonCheck(Protocol):
+    def __call__(
+        self,
+        ctx: Context,
+        periode: domain.Periode,
+        owner: str,
+        records: Mapping[str, RecordFile],
+        /,
+    ) -> Iterator[Finding]: ...
+
+
+class SingleCheck(Protocol):
+    """A check of one pegawai record or of sekolah.yaml."""
+
+    def __call__(self, ctx: Context, record: Record, /) -> Iterator[Finding]: ...
+
+
+class SchoolCheck(Protocol):
+    def __call__(self, ctx: Context, /) -> Iterator[Finding]: ...
+
+
+# Runs a check over the school: yields (the record checked, or None; what it found).
+Runner = Callable[[Context], Iterator[tuple[Record | None, Finding]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str
     name: str
     severity: Severity
-    scope: str
+    scope: Scope
     regimes: tuple[str, ...]
     title: str
-    check: Callable[..., Iterator[Finding]] | None = field(default=None, compare=False)
+    kind: str | None = None  # the record kind of a RECORD rule
+    overridable: bool = True  # whether kinerja.yml `aturan:` may change its severity
+    check: object = field(
+        default=None, compare=False
+    )  # the function: its docstring documents the rule
+    run: Runner | None = field(default=None, compare=False)
 
     @property
     def description(self) -> str:
@@ -56,37 +131,144 @@ class Rule:
 
 REGISTRY: dict[str, Rule] = {}
 
+RecordCheckT = TypeVar("RecordCheckT", bound=RecordCheck)
+PersonCheckT = TypeVar("PersonCheckT", bound=PersonCheck)
+SingleCheckT = TypeVar("SingleCheckT", bound=SingleCheck)
+SchoolCheckT = TypeVar("SchoolCheckT", bound=SchoolCheck)
 
-def rule(
+
+def record_rule(
     code: str,
     name: str,
     title: str,
     *,
-    scope: str,
+    kind: str,
     severity: Severity = Severity.ERROR,
     regimes: tuple[str, ...] = ALL_REGIMES,
-) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
-    """Register a workflow rule under a stable code."""
+) -> Callable[[RecordCheckT], RecordCheckT]:
+    """Register a rule over each valid record of `kind`, in periodes of the given regimes."""
+    if kind not in PERIOD_KINDS:
+        raise RuntimeError(f"{code}: {kind} is not a period record kind")
 
-    def register(check: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
-        _add(Rule(code, name, severity, scope, regimes, title, check))
+    def register(check: RecordCheckT) -> RecordCheckT:
+        def run(ctx: Context) -> Iterator[tuple[Record | None, Finding]]:
+            for periode, owner, files in _folders(ctx.school, regimes):
+                found = files.get(kind)
+                record = found.record if found is not None else None
+                # Rules about a person's records need the person: KIN701 reports a missing one.
+                if record is not None and owner in ctx.school.pegawai:
+                    for finding in check(ctx, record, periode):
+                        yield record, finding
+
+        _add(Rule(code, name, severity, Scope.RECORD, regimes, title, kind, True, check, run))
+        return check
+
+    return register
+
+
+def person_rule(
+    code: str,
+    name: str,
+    title: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    regimes: tuple[str, ...] = ALL_REGIMES,
+) -> Callable[[PersonCheckT], PersonCheckT]:
+    """Register a rule over every record of one person in one periode (valid or not)."""
+
+    def register(check: PersonCheckT) -> PersonCheckT:
+        def run(ctx: Context) -> Iterator[tuple[Record | None, Finding]]:
+            for periode, owner, files in _folders(ctx.school, regimes):
+                for finding in check(ctx, periode, owner, files):
+                    yield None, finding
+
+        _add(Rule(code, name, severity, Scope.PERSON, regimes, title, None, True, check, run))
+        return check
+
+    return register
+
+
+def pegawai_rule(
+    code: str, name: str, title: str, *, severity: Severity = Severity.ERROR
+) -> Callable[[SingleCheckT], SingleCheckT]:
+    """Register a rule over each valid pegawai record (not bound to a periode)."""
+
+    def register(check: SingleCheckT) -> SingleCheckT:
+        def run(ctx: Context) -> Iterator[tuple[Record | None, Finding]]:
+            for found in ctx.school.pegawai.values():
+                record = found.record
+                if record is not None:
+                    for finding in check(ctx, record):
+                        yield record, finding
+
+        _add(Rule(code, name, severity, Scope.PEGAWAI, ALL_REGIMES, title, None, True, check, run))
+        return check
+
+    return register
+
+
+def sekolah_rule(
+    code: str, name: str, title: str, *, severity: Severity = Severity.ERROR
+) -> Callable[[SingleCheckT], SingleCheckT]:
+    """Register a rule over sekolah.yaml, when it passed its schema."""
+
+    def register(check: SingleCheckT) -> SingleCheckT:
+        def run(ctx: Context) -> Iterator[tuple[Record | None, Finding]]:
+            record = ctx.school.sekolah.record if ctx.school.sekolah is not None else None
+            if record is not None:
+                for finding in check(ctx, record):
+                    yield record, finding
+
+        _add(Rule(code, name, severity, Scope.SEKOLAH, ALL_REGIMES, title, None, True, check, run))
+        return check
+
+    return register
+
+
+def school_rule(
+    code: str, name: str, title: str, *, severity: Severity = Severity.ERROR
+) -> Callable[[SchoolCheckT], SchoolCheckT]:
+    """Register a rule over the whole school, called once; findings name their file."""
+
+    def register(check: SchoolCheckT) -> SchoolCheckT:
+        def run(ctx: Context) -> Iterator[tuple[Record | None, Finding]]:
+            for finding in check(ctx):
+                yield None, finding
+
+        _add(Rule(code, name, severity, Scope.SCHOOL, ALL_REGIMES, title, None, True, check, run))
         return check
 
     return register
 
 
 def declare(
-    code: str, name: str, title: str, *, scope: str, severity: Severity = Severity.ERROR
+    code: str,
+    name: str,
+    title: str,
+    *,
+    scope: Scope,
+    severity: Severity = Severity.ERROR,
+    overridable: bool = True,
 ) -> None:
-    """Register a code that the load or schema stage emits (no check function)."""
-    _add(Rule(code, name, severity, scope, ALL_REGIMES, title))
+    """Register a code that a stage emits itself (load, schema, PDF, export, review)."""
+    _add(Rule(code, name, severity, scope, ALL_REGIMES, title, None, overridable))
+
+
+def _folders(
+    school: School, regimes: tuple[str, ...]
+) -> Iterator[tuple[domain.Periode, str, Mapping[str, RecordFile]]]:
+    """Each person-periode folder whose periode is governed by one of `regimes`."""
+    for periode_id, people in school.periods.items():
+        periode = school.periode(periode_id)
+        if periode is None or periode.regime.id not in regimes:
+            continue  # KIN201 reports a folder that is no periode
+        for owner, files in people.items():
+            yield periode, owner, files
 
 
 def _add(entry: Rule) -> None:
     if entry.code in REGISTRY:
         raise RuntimeError(f"duplicate rule code {entry.code}")
-    if entry.scope not in SCOPES:
-        raise RuntimeError(f"unknown scope {entry.scope} for {entry.code}")
     REGISTRY[entry.code] = entry
 
 
@@ -121,18 +303,3 @@ def value_at(data: Any, path: JsonPath) -> Any:
         except (KeyError, IndexError, TypeError):
             return None
     return current
-
-
-@dataclass(slots=True)
-class Context:
-    """What every rule may look at: the school and the effective reference data."""
-
-    school: Any  # kinerja_build.model.School (Any avoids an import cycle for type checkers)
-    referensi: dict[str, Any]
-
-    def indicators_for(self, role: str | None) -> dict[str, dict[str, Any]]:
-        key = "indikator_kepala_sekolah" if role == "kepala_sekolah" else "indikator_guru"
-        return {entry["id"]: entry for entry in self.referensi[key]}
-
-    def tugas_tambahan(self) -> dict[str, dict[str, Any]]:
-        return {entry["id"]: entry for entry in self.referensi["tugas_tambahan"]}

@@ -1,94 +1,155 @@
-"""Codes emitted by the load, schema and render stages (documented here, implemented there)."""
+"""Codes emitted by the load, schema and output stages (documented here, implemented there).
+
+Load problems (KIN0xx) mean the file could not be read: they cannot be overridden in
+kinerja.yml, except KIN013 (a missing modeline is only advice for editors).
+"""
 
 from __future__ import annotations
 
 from kinerja_build.diagnostics import Severity
-from kinerja_build.rules import declare
+from kinerja_build.rules import Scope, declare
 
-declare("KIN001", "yaml-sintaks", "YAML tidak dapat dibaca (kesalahan sintaks).", scope="load")
 declare(
-    "KIN002", "kunci-ganda", "Kunci yang sama ditulis dua kali dalam satu pemetaan.", scope="load"
+    "KIN001",
+    "yaml-sintaks",
+    "YAML tidak dapat dibaca (kesalahan sintaks).",
+    scope=Scope.LOAD,
+    overridable=False,
 )
 declare(
-    "KIN003", "tag-khusus", "Tag YAML khusus (`!tag`, `!!binary`, …) tidak didukung.", scope="load"
+    "KIN002",
+    "kunci-ganda",
+    "Kunci yang sama ditulis dua kali dalam satu pemetaan.",
+    scope=Scope.LOAD,
+    overridable=False,
 )
-declare("KIN004", "alias", "Anchor, alias, dan kunci gabung YAML tidak diizinkan.", scope="load")
-declare("KIN005", "terlalu-besar", "Berkas atau jumlah berkas melebihi batas.", scope="load")
 declare(
-    "KIN006", "bukan-teks", "Berkas bukan teks UTF-8 (biner atau pengodean lain).", scope="load"
+    "KIN003",
+    "tag-khusus",
+    "Tag YAML khusus (`!tag`, `!!binary`, …) tidak didukung.",
+    scope=Scope.LOAD,
+    overridable=False,
 )
 declare(
-    "KIN007", "terlalu-dalam", "Struktur terlalu dalam atau terlalu banyak nilai.", scope="load"
+    "KIN004",
+    "alias",
+    "Anchor, alias, dan kunci gabung YAML tidak diizinkan.",
+    scope=Scope.LOAD,
+    overridable=False,
+)
+declare(
+    "KIN005",
+    "terlalu-besar",
+    "Berkas atau jumlah berkas melebihi batas.",
+    scope=Scope.LOAD,
+    overridable=False,
+)
+declare(
+    "KIN006",
+    "bukan-teks",
+    "Berkas bukan teks UTF-8 (biner atau pengodean lain).",
+    scope=Scope.LOAD,
+    overridable=False,
+)
+declare(
+    "KIN007",
+    "terlalu-dalam",
+    "Struktur terlalu dalam atau terlalu banyak nilai.",
+    scope=Scope.LOAD,
+    overridable=False,
 )
 declare(
     "KIN008",
     "bukan-pemetaan",
     "Berkas kosong, bukan pemetaan, atau kuncinya bukan teks.",
-    scope="load",
+    scope=Scope.LOAD,
+    overridable=False,
 )
-declare("KIN009", "di-luar-akar", "Jalur menunjuk ke luar repositori sekolah.", scope="load")
-declare("KIN010", "berkas-tak-dikenal", "Berkas YAML di luar tata letak records/.", scope="load")
 declare(
-    "KIN011", "banyak-dokumen", "Satu berkas berisi lebih dari satu dokumen YAML.", scope="load"
+    "KIN009",
+    "di-luar-akar",
+    "Jalur menunjuk ke luar repositori sekolah.",
+    scope=Scope.LOAD,
+    overridable=False,
+)
+declare(
+    "KIN010",
+    "berkas-tak-dikenal",
+    "Berkas YAML di luar tata letak records/.",
+    scope=Scope.LOAD,
+    overridable=False,
+)
+declare(
+    "KIN011",
+    "banyak-dokumen",
+    "Satu berkas berisi lebih dari satu dokumen YAML.",
+    scope=Scope.LOAD,
+    overridable=False,
 )
 declare(
     "KIN012",
     "berkas-hilang",
     "Berkas atau folder wajib tidak ada atau tidak terbaca.",
-    scope="load",
+    scope=Scope.LOAD,
+    overridable=False,
 )
 declare(
     "KIN013",
     "modeline",
     "Baris pertama bukan modeline `# yaml-language-server: $schema=…` untuk jenis catatannya.",
-    scope="load",
+    scope=Scope.LOAD,
     severity=Severity.WARNING,
 )
-declare("KIN101", "kolom-wajib", "Kolom wajib belum diisi.", scope="schema")
+declare("KIN101", "kolom-wajib", "Kolom wajib belum diisi.", scope=Scope.SCHEMA)
 declare(
     "KIN102",
     "kolom-tak-dikenal",
     "Kolom tidak dikenal (salah ketik atau tidak didukung).",
-    scope="schema",
+    scope=Scope.SCHEMA,
 )
-declare("KIN103", "tipe-salah", "Jenis nilai salah (teks, angka, daftar, …).", scope="schema")
-declare("KIN104", "nilai-tak-dikenal", "Nilai tidak ada dalam daftar pilihan.", scope="schema")
-declare("KIN105", "bentuk-salah", "Bentuk nilai salah (tanggal, NIP, NPSN, pola).", scope="schema")
+declare("KIN103", "tipe-salah", "Jenis nilai salah (teks, angka, daftar, …).", scope=Scope.SCHEMA)
+declare("KIN104", "nilai-tak-dikenal", "Nilai tidak ada dalam daftar pilihan.", scope=Scope.SCHEMA)
 declare(
-    "KIN106", "di-luar-batas", "Nilai, panjang, atau jumlah butir di luar batas.", scope="schema"
+    "KIN105", "bentuk-salah", "Bentuk nilai salah (tanggal, NIP, NPSN, pola).", scope=Scope.SCHEMA
 )
-declare("KIN107", "skema-lain", "Pelanggaran skema lainnya.", scope="schema")
+declare(
+    "KIN106",
+    "di-luar-batas",
+    "Nilai, panjang, atau jumlah butir di luar batas.",
+    scope=Scope.SCHEMA,
+)
+declare("KIN107", "skema-lain", "Pelanggaran skema lainnya.", scope=Scope.SCHEMA)
 declare(
     "KIN901",
     "dokumen-dilewati",
     "Dokumen resmi tidak dibuat karena catatan sumbernya masih bergalat.",
-    scope="render",
+    scope=Scope.RENDER,
     severity=Severity.INFO,
 )
 declare(
     "KIN902",
     "templat-galat",
     "Templat dokumen (bawaan atau milik sekolah di templates/pdf/) gagal dibaca atau dijalankan.",
-    scope="render",
+    scope=Scope.RENDER,
 )
 declare(
     "KIN903",
     "sumber-ditolak",
     "Templat merujuk berkas atau alamat di luar templates/pdf/ dan logo sekolah; dokumen tidak dibuat.",
-    scope="render",
+    scope=Scope.RENDER,
 )
 declare(
     "KIN904",
     "logo-tidak-ada",
     "Logo di sekolah.yaml tidak ada, terlalu besar, atau di luar folder records/.",
-    scope="render",
+    scope=Scope.RENDER,
 )
-declare("KIN905", "pdf-gagal", "PDF gagal dibuat oleh WeasyPrint.", scope="render")
+declare("KIN905", "pdf-gagal", "PDF gagal dibuat oleh WeasyPrint.", scope=Scope.RENDER)
 declare(
     "KIN910",
     "situs-gagal",
     "Situs gagal dibangun (mkdocs.yml tanpa plugin kinerja, tema, atau folder site/).",
-    scope="render",
+    scope=Scope.RENDER,
 )
 
 # Export readiness (pre-sync checks) and bundle verification: kinerja_build/export/.
@@ -176,21 +237,30 @@ for _code, _name, _title, _severity in (
     ),
     ("KIN827", "angka-kredit", "Angka kredit atau koefisienId tidak sesuai rumus.", Severity.ERROR),
 ):
-    declare(_code, _name, _title, scope="ekspor", severity=_severity)
+    declare(_code, _name, _title, scope=Scope.EKSPOR, severity=_severity)
 
 # Approval commands (`kinerja setujui|tinjau-ulang|sepakati`): kinerja_build/review.py.
 declare(
     "KIN711",
     "transisi-tidak-sah",
     "Langkah persetujuan tidak sah dari status terakhir.",
-    scope="review",
+    scope=Scope.REVIEW,
 )
 declare(
-    "KIN712", "bukan-atasan", "Pelaku bukan atasan (atau bukan pemilik rencana).", scope="review"
+    "KIN712",
+    "bukan-atasan",
+    "Pelaku bukan atasan (atau bukan pemilik rencana).",
+    scope=Scope.REVIEW,
 )
 declare(
     "KIN713",
     "persetujuan-basi",
     "Rencana berubah setelah disetujui; sepakati ditolak.",
-    scope="review",
+    scope=Scope.REVIEW,
+)
+declare(
+    "KIN714",
+    "tidak-dapat-ditambah",
+    "Langkah tidak dapat ditambahkan tanpa mengubah baris lain (mis. `status` bergaya `[...]`).",
+    scope=Scope.REVIEW,
 )

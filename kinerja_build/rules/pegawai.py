@@ -7,27 +7,25 @@ from collections.abc import Iterator
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import Severity
-from kinerja_build.model import RecordFile
-from kinerja_build.rules import Context, Finding, rule
+from kinerja_build.model import Record, RecordFile
+from kinerja_build.rules import Context, Finding, pegawai_rule, school_rule, sekolah_rule
 
 GOLONGAN_PNS = {f"{roman}/{letter}" for roman in ("I", "II", "III", "IV") for letter in "abcd"} | {
     "IV/e"
 }
 
 
-@rule(
+@pegawai_rule(
     "KIN301",
     "nip-struktur",
     "NIP harus 18 digit dengan tanggal lahir, TMT, dan kode jenis kelamin yang sah.",
-    scope="pegawai",
 )
-def nip_struktur(ctx: Context, record: RecordFile) -> Iterator[Finding]:
+def nip_struktur(ctx: Context, record: Record) -> Iterator[Finding]:
     """NIP = tanggal lahir (8 digit) + TMT tahun-bulan (6) + jenis kelamin (1 = laki-laki,
     2 = perempuan) + nomor urut (3). Pada NIP PPPK, digit 13–14 berisi kode PPPK (lihat data
     referensi). Bila tanggal lahir atau jenis kelamin juga dicatat, keduanya harus cocok dengan
     NIP; ketidakcocokan seperti ini membuat sinkronisasi PMM → e-Kinerja gagal."""
     data = record.data
-    assert data is not None
     nip = data.get("nip")
     if not nip:
         return
@@ -55,7 +53,7 @@ def nip_struktur(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         )
 
 
-@rule("KIN302", "nip-ganda", "Satu NIP hanya boleh dipakai oleh satu pegawai.", scope="school")
+@school_rule("KIN302", "nip-ganda", "Satu NIP hanya boleh dipakai oleh satu pegawai.")
 def nip_ganda(ctx: Context) -> Iterator[Finding]:
     """NIP ganda membuat data dua orang tercampur di dokumen resmi dan di ekspor BKN."""
     owners: dict[str, list[RecordFile]] = defaultdict(list)
@@ -74,18 +72,16 @@ def nip_ganda(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule(
+@pegawai_rule(
     "KIN303",
     "status-kepegawaian",
     "Data kepegawaian harus sesuai statusnya (PNS, PPPK, non-ASN).",
-    scope="pegawai",
 )
-def status_kepegawaian(ctx: Context, record: RecordFile) -> Iterator[Finding]:
+def status_kepegawaian(ctx: Context, record: Record) -> Iterator[Finding]:
     """PNS dan PPPK wajib punya NIP dan pangkat/golongan (PNS: I/a–IV/e; PPPK: I–XVII);
     PNS guru wajib punya jenjang jabatan (dasar koefisien angka kredit). Non-ASN tidak punya
     NIP, golongan, maupun jenjang jabatan fungsional."""
     data = record.data
-    assert data is not None
     status = data["status_kepegawaian"]
     golongan = data.get("pangkat_golongan")
     if status in ("pns", "pppk"):
@@ -125,13 +121,12 @@ def status_kepegawaian(ctx: Context, record: RecordFile) -> Iterator[Finding]:
                 )
 
 
-@rule(
+@pegawai_rule(
     "KIN304",
     "jenis-ptk-berhak",
     "Hanya jenis PTK yang berhak yang ikut pengelolaan kinerja.",
-    scope="pegawai",
 )
-def jenis_ptk_berhak(ctx: Context, record: RecordFile) -> Iterator[Finding]:
+def jenis_ptk_berhak(ctx: Context, record: Record) -> Iterator[Finding]:
     """Fitur pengelolaan kinerja hanya untuk guru dan kepala sekolah dengan jenis PTK tertentu
     di Dapodik (guru mapel, guru kelas, guru BK, …). Tenaga kependidikan tidak didukung.
     Aturan ini hanya berlaku bagi orang yang punya catatan kinerja."""
@@ -149,14 +144,13 @@ def jenis_ptk_berhak(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         )
 
 
-@rule(
+@pegawai_rule(
     "KIN305",
     "non-asn-opsional",
     "Pengelolaan kinerja non-ASN bersifat anjuran dan tidak diekspor ke BKN.",
-    scope="pegawai",
     severity=Severity.INFO,
 )
-def non_asn_opsional(ctx: Context, record: RecordFile) -> Iterator[Finding]:
+def non_asn_opsional(ctx: Context, record: Record) -> Iterator[Finding]:
     """Guru non-ASN dianjurkan, tidak diwajibkan, mengikuti pengelolaan kinerja. Catatannya
     divalidasi dan dicetak seperti biasa, tetapi tidak masuk ekspor BKN."""
     data = record.data
@@ -171,17 +165,15 @@ def non_asn_opsional(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         )
 
 
-@rule(
+@pegawai_rule(
     "KIN306",
     "peran-jenis-ptk",
     "Peran kepala_sekolah harus sejalan dengan jenis PTK kepala_sekolah.",
-    scope="pegawai",
 )
-def peran_jenis_ptk(ctx: Context, record: RecordFile) -> Iterator[Finding]:
+def peran_jenis_ptk(ctx: Context, record: Record) -> Iterator[Finding]:
     """Peran menentukan daftar indikator (D1 guru, D3 kepala sekolah) dan pejabat penilai, jadi
     harus sama dengan jenis PTK di Dapodik."""
     data = record.data
-    assert data is not None
     if (data["peran"] == "kepala_sekolah") != (data["jenis_ptk"] == "kepala_sekolah"):
         yield Finding(
             ("peran",),
@@ -191,18 +183,16 @@ def peran_jenis_ptk(ctx: Context, record: RecordFile) -> Iterator[Finding]:
         )
 
 
-@rule(
+@sekolah_rule(
     "KIN702",
     "kepala-sekolah",
     "Riwayat kepala sekolah harus merujuk pegawai yang benar dan tidak tumpang-tindih.",
-    scope="sekolah",
 )
-def kepala_sekolah(ctx: Context, record: RecordFile) -> Iterator[Finding]:
+def kepala_sekolah(ctx: Context, record: Record) -> Iterator[Finding]:
     """Setiap entri definitif/plt menyebut pegawai dengan peran kepala_sekolah (Plt boleh guru);
     entri kosong tidak menyebut pegawai; masa jabatan berurutan dan tidak tumpang-tindih. Dari
     riwayat inilah atasan setiap guru ditentukan."""
     data = record.data
-    assert data is not None
     previous_end = None
     for index, entry in enumerate(data["kepala_sekolah"]):
         path = ("kepala_sekolah", index)

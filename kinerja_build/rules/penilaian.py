@@ -5,24 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kinerja_build import domain
-from kinerja_build.model import RecordFile, describe
-from kinerja_build.rules import Context, Finding, rule
+from kinerja_build.model import Record, describe
+from kinerja_build.rules import Context, Finding, record_rule
 
 
-@rule(
+@record_rule(
     "KIN601",
     "predikat-matriks",
     "Predikat harus sama dengan matriks 3×3 dari kedua rating.",
-    scope="penilaian",
+    kind="penilaian",
 )
-def predikat_matriks(
-    ctx: Context, record: RecordFile, periode: domain.Periode
-) -> Iterator[Finding]:
+def predikat_matriks(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Predikat kinerja pegawai ditentukan oleh kuadran rating hasil kerja × rating perilaku
     kerja (PermenPANRB 6/2022), bukan nilai terbesar atau rata-rata. Mis. hasil kerja di atas
     ekspektasi dengan perilaku di bawah ekspektasi = Kurang/Misconduct."""
     data = record.data
-    assert data is not None
     expected = domain.predikat(data["rating_hasil_kerja"], data["rating_perilaku_kerja"])
     stated = data.get("predikat")
     if stated is not None and stated != expected:
@@ -36,21 +33,18 @@ def predikat_matriks(
         )
 
 
-@rule(
+@record_rule(
     "KIN602",
     "angka-kredit-hitung",
     "Angka kredit = bulan/12 × persentase predikat × koefisien jenjang.",
-    scope="penilaian",
+    kind="penilaian",
 )
-def angka_kredit_hitung(
-    ctx: Context, record: RecordFile, periode: domain.Periode
-) -> Iterator[Finding]:
+def angka_kredit_hitung(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """PermenPANRB 1/2023 dan PerBKN 3/2023: persentase Sangat Baik 150%, Baik 100%, Butuh
     Perbaikan 75%, Kurang 50%, Sangat Kurang 25%; koefisien per tahun Ahli Pertama 12,5, Ahli
     Muda 25, Ahli Madya 37,5, Ahli Utama 50. Bulan bawaan: 6 untuk semester 2024, 12 untuk
     periode tahunan. Nilai tertulis dibandingkan pada jumlah desimal di data referensi."""
     data = record.data
-    assert data is not None
     stated = data.get("angka_kredit")
     person = ctx.school.person(data["pegawai"])
     if stated is None or person is None or person["status_kepegawaian"] != "pns":
@@ -79,14 +73,13 @@ def angka_kredit_hitung(
         )
 
 
-@rule("KIN603", "angka-kredit-non-pns", "Angka kredit hanya untuk PNS.", scope="penilaian")
+@record_rule("KIN603", "angka-kredit-non-pns", "Angka kredit hanya untuk PNS.", kind="penilaian")
 def angka_kredit_non_pns(
-    ctx: Context, record: RecordFile, periode: domain.Periode
+    ctx: Context, record: Record, periode: domain.Periode
 ) -> Iterator[Finding]:
     """Konversi predikat ke angka kredit berlaku bagi PNS jabatan fungsional guru; PPPK dan
     non-ASN tidak memperoleh angka kredit."""
     data = record.data
-    assert data is not None
     person = ctx.school.person(data["pegawai"])
     if "angka_kredit" in data and person is not None and person["status_kepegawaian"] != "pns":
         yield Finding(
@@ -98,18 +91,17 @@ def angka_kredit_non_pns(
         )
 
 
-@rule(
+@record_rule(
     "KIN604",
     "jenjang-tanpa-koefisien",
     "Angka kredit memerlukan jenjang jabatan dengan koefisien.",
-    scope="penilaian",
+    kind="penilaian",
 )
 def jenjang_tanpa_koefisien(
-    ctx: Context, record: RecordFile, periode: domain.Periode
+    ctx: Context, record: Record, periode: domain.Periode
 ) -> Iterator[Finding]:
     """Tanpa jenjang jabatan (Ahli Pertama–Utama) koefisien angka kredit tidak diketahui."""
     data = record.data
-    assert data is not None
     person = ctx.school.person(data["pegawai"])
     if (
         "angka_kredit" in data
@@ -124,17 +116,16 @@ def jenjang_tanpa_koefisien(
         )
 
 
-@rule(
+@record_rule(
     "KIN315",
     "penilai-bukan-atasan",
     "Penilai adalah atasan pada tanggal penilaian (kepala sekolah; Kepala Dinas untuk kepala sekolah).",
-    scope="penilaian",
+    kind="penilaian",
 )
-def penilai_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def penilai_atasan(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Pejabat penilai kinerja guru adalah kepala sekolahnya (definitif atau Plt); pejabat
     penilai kepala sekolah adalah Kepala Dinas Pendidikan. Tanpa atasan, penilaian tidak sah."""
     data = record.data
-    assert data is not None
     day = domain.parse_date(data["tanggal"])
     atasan = ctx.school.atasan(data["pegawai"], day) if day else None
     if atasan is None:

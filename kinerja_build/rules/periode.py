@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import JsonPath
 from kinerja_build.model import RecordFile
-from kinerja_build.rules import Context, Finding, rule
+from kinerja_build.rules import Context, Finding, person_rule, school_rule
 
 
-@rule(
+@school_rule(
     "KIN201",
     "periode-tidak-sah",
     "Folder periode harus `2024-1`/`2024-2` (semester, Perdirjen 7607/2023) atau tahun (2025+).",
-    scope="school",
 )
 def periode_sah(ctx: Context) -> Iterator[Finding]:
     """2024 memakai dua semester (Januari–Juni, Juli–Desember) menurut Perdirjen GTK 7607/2023;
@@ -37,14 +36,13 @@ def periode_sah(ctx: Context) -> Iterator[Finding]:
                     )
 
 
-@rule(
+@person_rule(
     "KIN202",
     "periode-tidak-cocok",
     "Kolom `periode` sebuah catatan harus sama dengan folder periodenya.",
-    scope="folder",
 )
 def periode_cocok(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Catatan di records/kinerja/2025/… harus menulis `periode: "2025"`; selisih biasanya
     terjadi saat menyalin berkas dari periode sebelumnya."""
@@ -59,11 +57,10 @@ def periode_cocok(
             )
 
 
-@rule(
+@school_rule(
     "KIN203",
     "pegawai-tidak-cocok",
     "Kolom `pegawai` (atau `nip`) harus sama dengan nama folder/berkas orang itu.",
-    scope="school",
 )
 def pegawai_cocok(ctx: Context) -> Iterator[Finding]:
     """Identitas orang diambil dari tempat berkas: records/pegawai/<id>.yaml dan
@@ -98,10 +95,9 @@ def _dates(kind: str, data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
         for index, entry in enumerate(data["status"]):
             yield ("status", index, "tanggal"), entry["tanggal"]
     elif kind == "siklus":
-        for step in ("a_diskusi_persiapan", "b_observasi", "c_diskusi_tindak_lanjut",
-                     "d_upaya_tindak_lanjut", "e_refleksi_tindak_lanjut"):  # fmt: skip
-            if step in data:
-                yield (step, "tanggal"), data[step]["tanggal"]
+        for step in domain.CYCLE_STEPS:
+            if step.key in data:
+                yield (step.key, "tanggal"), data[step.key]["tanggal"]
     elif kind == "pengembangan-kompetensi":
         for index, entry in enumerate(data["kegiatan"]):
             yield ("kegiatan", index, "tanggal"), entry["tanggal"]
@@ -120,14 +116,13 @@ def window(kind: str, periode: domain.Periode) -> tuple[dt.date, dt.date]:
     return periode.start, periode.end
 
 
-@rule(
+@person_rule(
     "KIN204",
     "tanggal-di-luar-periode",
     "Setiap tanggal catatan harus berada di dalam periodenya.",
-    scope="folder",
 )
 def tanggal_dalam_periode(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Langkah siklus dan kegiatan pengembangan kompetensi harus bertanggal di dalam periode.
     Riwayat status rencana boleh dimulai sebulan sebelum periode (perencanaan), dan penilaian
@@ -148,11 +143,10 @@ def tanggal_dalam_periode(
                 )
 
 
-@rule(
+@school_rule(
     "KIN703",
     "satu-berkas-per-jenis",
     "Satu orang hanya punya satu catatan per jenis per periode.",
-    scope="school",
 )
 def satu_per_jenis(ctx: Context) -> Iterator[Finding]:
     """Dua berkas yang sama-sama mengaku sebagai, mis., rencana orang yang sama di periode yang
@@ -176,14 +170,13 @@ def satu_per_jenis(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule(
+@person_rule(
     "KIN701",
     "pegawai-tidak-ada",
     "Setiap orang yang dirujuk harus punya berkas records/pegawai/<id>.yaml.",
-    scope="folder",
 )
 def pegawai_ada(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Catatan kinerja seseorang tanpa data pegawainya tidak dapat diperiksa (peran, status
     kepegawaian, atasan) dan tidak dapat dicetak."""

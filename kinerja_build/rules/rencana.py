@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import Severity
-from kinerja_build.model import RecordFile, describe
-from kinerja_build.rules import REGIME_2024, REGIME_2025_ON, Context, Finding, rule
-
-# Legal successors in the status history; None is "before the first entry".
-_NEXT: dict[str | None, tuple[str, ...]] = {
-    None: ("draf", "diajukan"),
-    "draf": ("diajukan",),
-    "diajukan": ("ditinjau_ulang", "disetujui"),
-    "ditinjau_ulang": ("diajukan",),
-    "disetujui": ("disepakati",),
-    "disepakati": (),
-}
-
-
-def status_of(plan: dict[str, Any]) -> str:
-    """The plan's current status (last entry of its history)."""
-    return str(plan["status"][-1]["status"])
-
-
-def agreed_on(plan: dict[str, Any] | None) -> dt.date | None:
-    """The date the plan reached disepakati, or None."""
-    if plan is None:
-        return None
-    for entry in plan["status"]:
-        if entry["status"] == "disepakati":
-            return domain.parse_date(entry["tanggal"])
-    return None
+from kinerja_build.domain import PLAN_TRANSITIONS, PlanStatus
+from kinerja_build.model import Record, RecordFile, describe
+from kinerja_build.rules import (
+    REGIME_2024,
+    REGIME_2025_ON,
+    Context,
+    Finding,
+    person_rule,
+    record_rule,
+)
 
 
 def _entries(plan: dict[str, Any], *statuses: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -43,20 +26,17 @@ def _entries(plan: dict[str, Any], *statuses: str) -> Iterator[tuple[int, dict[s
             yield index, entry
 
 
-@rule(
+@record_rule(
     "KIN401",
     "indikator-praktik",
     "Praktik kinerja memakai tepat satu indikator dari daftar untuk peran orang itu.",
-    scope="rencana",
+    kind="rencana",
 )
-def indikator_praktik(
-    ctx: Context, record: RecordFile, periode: domain.Periode
-) -> Iterator[Finding]:
+def indikator_praktik(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Guru memilih satu sub-indikator D1 Rapor Pendidikan; kepala sekolah satu indikator D3
     kepemimpinan pembelajaran. Daftar ada di data referensi (`kinerja referensi`) dan dapat
     ditambah sekolah lewat kinerja.yml bila PMM memuat indikator yang belum terdaftar."""
     data = record.data
-    assert data is not None
     role = ctx.school.role(data["pegawai"])
     if role is None:
         return
@@ -79,19 +59,18 @@ def _points(data: dict[str, Any]) -> int:
     return sum(int(entry.get("poin", 0)) for entry in data["pengembangan_kompetensi"])
 
 
-@rule(
+@record_rule(
     "KIN402",
     "poin-kurang",
     "2024: poin pengembangan kompetensi kurang dari 32 per semester.",
-    scope="rencana",
     severity=Severity.WARNING,
     regimes=REGIME_2024,
+    kind="rencana",
 )
-def poin_kurang(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def poin_kurang(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Perdirjen GTK 7607/2023: rencana pengembangan kompetensi berjumlah 32–128 poin per
     semester. Di bawah 32 poin adalah peringatan: rencana belum memenuhi target minimum."""
     data = record.data
-    assert data is not None
     minimum = int(ctx.referensi["pengembangan_kompetensi_2024"]["poin_minimum"])
     total = _points(data)
     if total < minimum:
@@ -105,17 +84,16 @@ def poin_kurang(ctx: Context, record: RecordFile, periode: domain.Periode) -> It
         )
 
 
-@rule(
+@record_rule(
     "KIN403",
     "poin-lebih",
     "2024: poin pengembangan kompetensi lebih dari 128 per semester.",
-    scope="rencana",
     regimes=REGIME_2024,
+    kind="rencana",
 )
-def poin_lebih(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def poin_lebih(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Perdirjen GTK 7607/2023: paling banyak 128 poin per semester."""
     data = record.data
-    assert data is not None
     maximum = int(ctx.referensi["pengembangan_kompetensi_2024"]["poin_maksimum"])
     total = _points(data)
     if total > maximum:
@@ -127,20 +105,19 @@ def poin_lebih(ctx: Context, record: RecordFile, periode: domain.Periode) -> Ite
         )
 
 
-@rule(
+@record_rule(
     "KIN404",
     "indikator-kompetensi",
     "2025+: rencana menyebut minimal satu indikator kompetensi.",
-    scope="rencana",
     regimes=REGIME_2025_ON,
+    kind="rencana",
 )
 def indikator_kompetensi(
-    ctx: Context, record: RecordFile, periode: domain.Periode
+    ctx: Context, record: Record, periode: domain.Periode
 ) -> Iterator[Finding]:
     """Sejak 2025 pengembangan kompetensi tidak lagi berbasis poin: guru memilih indikator
     kompetensi yang akan dikembangkan, dan jenis/jumlah kegiatan disepakati dengan atasan."""
     data = record.data
-    assert data is not None
     if not any(entry.get("indikator_kompetensi") for entry in data["pengembangan_kompetensi"]):
         yield Finding(
             ("pengembangan_kompetensi",),
@@ -149,21 +126,18 @@ def indikator_kompetensi(
         )
 
 
-@rule(
+@record_rule(
     "KIN405",
     "poin-tidak-berlaku",
     "2025+: poin pengembangan kompetensi tidak dipakai lagi.",
-    scope="rencana",
     severity=Severity.WARNING,
     regimes=REGIME_2025_ON,
+    kind="rencana",
 )
-def poin_tidak_berlaku(
-    ctx: Context, record: RecordFile, periode: domain.Periode
-) -> Iterator[Finding]:
+def poin_tidak_berlaku(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Sejak 2025 tidak ada target poin; poin yang tertulis tidak dihitung dan dapat
     membingungkan pembaca dokumen."""
     data = record.data
-    assert data is not None
     for index, entry in enumerate(data["pengembangan_kompetensi"]):
         if "poin" in entry:
             yield Finding(
@@ -199,7 +173,7 @@ def _tugas_tambahan_findings(ctx: Context, data: dict[str, Any]) -> Iterator[Fin
 
 
 def _with_tugas_tambahan(
-    records: dict[str, RecordFile],
+    records: Mapping[str, RecordFile],
 ) -> Iterator[tuple[RecordFile, dict[str, Any]]]:
     for kind in ("rencana", "tugas"):
         record = records.get(kind)
@@ -207,14 +181,13 @@ def _with_tugas_tambahan(
             yield record, record.data
 
 
-@rule(
+@person_rule(
     "KIN408",
     "sk-tugas-tambahan",
     "Setiap tugas tambahan harus didukung SK atau surat tugas.",
-    scope="folder",
 )
 def sk_tugas_tambahan(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Tugas tambahan (di rencana maupun di laporan tugas) diakui hanya bila ada SK/Surat Tugas
     dari atasan (2024: diunggah; sejak 2025 cukup dirujuk). Tulis nomornya di `sk.nomor`."""
@@ -229,14 +202,13 @@ def sk_tugas_tambahan(
                 )
 
 
-@rule(
+@person_rule(
     "KIN409",
     "jenis-tugas-tambahan",
     "Tugas tambahan harus dari daftar dan berlaku untuk jenjang sekolah; hanya untuk guru.",
-    scope="folder",
 )
 def jenis_tugas_tambahan(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Pilihan tugas tambahan bergantung pada jenjang sekolah (mis. Ketua Program Keahlian hanya
     SMK) dan hanya tersedia bagi guru, bukan kepala sekolah."""
@@ -254,23 +226,24 @@ def jenis_tugas_tambahan(
             yield Finding(finding.json_path, finding.message, finding.hint, file=record.rel)
 
 
-@rule(
+@record_rule(
     "KIN410",
     "urutan-status",
     "Riwayat status mengikuti draf → diajukan → (ditinjau_ulang → diajukan)* → disetujui → disepakati.",
-    scope="rencana",
+    kind="rencana",
 )
-def urutan_status(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def urutan_status(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Rencana diajukan pegawai, lalu disetujui atau dikembalikan (ditinjau_ulang) oleh atasan;
     setelah diperbaiki diajukan lagi. Setelah disetujui, rencana disepakati dan baru dapat
     disinkronkan ke e-Kinerja."""
     data = record.data
-    assert data is not None
-    previous: str | None = None
+    previous: PlanStatus | None = None
     for index, entry in enumerate(data["status"]):
-        status = entry["status"]
-        if status not in _NEXT[previous]:
-            allowed = " atau ".join(_NEXT[previous]) or "tidak ada (riwayat sudah selesai)"
+        status = PlanStatus(entry["status"])
+        if status not in PLAN_TRANSITIONS[previous]:
+            allowed = (
+                " atau ".join(PLAN_TRANSITIONS[previous]) or "tidak ada (riwayat sudah selesai)"
+            )
             after = f"setelah `{previous}`" if previous else "sebagai status pertama"
             yield Finding(
                 ("status", index, "status"),
@@ -281,13 +254,12 @@ def urutan_status(ctx: Context, record: RecordFile, periode: domain.Periode) -> 
         previous = status
 
 
-@rule(
-    "KIN411", "tanggal-status-mundur", "Tanggal riwayat status tidak boleh mundur.", scope="rencana"
+@record_rule(
+    "KIN411", "tanggal-status-mundur", "Tanggal riwayat status tidak boleh mundur.", kind="rencana"
 )
-def tanggal_status(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def tanggal_status(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Setiap langkah persetujuan terjadi pada atau sesudah langkah sebelumnya."""
     data = record.data
-    assert data is not None
     previous: dt.date | None = None
     for index, entry in enumerate(data["status"]):
         day = domain.parse_date(entry["tanggal"])
@@ -301,20 +273,19 @@ def tanggal_status(ctx: Context, record: RecordFile, periode: domain.Periode) ->
         previous = day or previous
 
 
-@rule(
+@record_rule(
     "KIN412",
     "persetujuan-kedaluwarsa",
     "Persetujuan terikat pada isi rencana (SHA-256); rencana yang diubah sesudahnya harus disetujui ulang.",
-    scope="rencana",
+    kind="rencana",
 )
 def persetujuan_kedaluwarsa(
-    ctx: Context, record: RecordFile, periode: domain.Periode
+    ctx: Context, record: Record, periode: domain.Periode
 ) -> Iterator[Finding]:
     """Status disetujui dan disepakati mencatat SHA-256 bentuk kanonik rencana (semua kolom
     kecuali `status`, JSON dengan kunci terurut). Bila isi rencana berubah setelah itu,
     persetujuan tidak lagi berlaku: ajukan ulang dan minta persetujuan baru."""
     data = record.data
-    assert data is not None
     current = domain.canonical_plan_hash(data)
     for index, entry in _entries(data, "disetujui", "disepakati"):
         stated = entry.get("sha256")
@@ -334,21 +305,20 @@ def persetujuan_kedaluwarsa(
             )
 
 
-@rule(
+@record_rule(
     "KIN310",
     "atasan-tidak-ditemukan",
     "Tanpa kepala sekolah definitif maupun Plt, rencana guru tidak dapat disetujui.",
-    scope="rencana",
+    kind="rencana",
 )
 def atasan_tidak_ditemukan(
-    ctx: Context, record: RecordFile, periode: domain.Periode
+    ctx: Context, record: Record, periode: domain.Periode
 ) -> Iterator[Finding]:
     """Di PMM guru melihat "Data atasan Anda tidak ditemukan" bila sekolah tidak punya kepala
     sekolah definitif maupun Plt; pelaksanaan terhenti sampai Operator Sekolah atau Dinas
     Pendidikan memperbaiki Dapodik. Di sini: riwayat kepala sekolah di sekolah.yaml kosong
     pada tanggal status terakhir rencana."""
     data = record.data
-    assert data is not None
     day = domain.parse_date(data["status"][-1]["tanggal"]) or periode.end
     atasan = ctx.school.atasan(data["pegawai"], day)
     if atasan is not None and atasan.status == "kosong":
@@ -361,20 +331,17 @@ def atasan_tidak_ditemukan(
         )
 
 
-@rule(
+@record_rule(
     "KIN311",
     "cara-persetujuan",
     "Plt: rencana disetujui otomatis; kepala sekolah definitif: disetujui manual.",
-    scope="rencana",
+    kind="rencana",
 )
-def cara_persetujuan(
-    ctx: Context, record: RecordFile, periode: domain.Periode
-) -> Iterator[Finding]:
+def cara_persetujuan(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Bila sekolah dipimpin Plt, sistem menyetujui rencana guru secara otomatis (tanpa
     peninjauan manual): catat `otomatis: true` tanpa `oleh`. Bila ada kepala sekolah
     definitif, persetujuan dilakukan manual olehnya. Rencana kepala sekolah disetujui Kepala Dinas."""
     data = record.data
-    assert data is not None
     for index, entry in _entries(data, "disetujui"):
         day = domain.parse_date(entry["tanggal"])
         atasan = ctx.school.atasan(data["pegawai"], day) if day else None
@@ -398,19 +365,16 @@ def cara_persetujuan(
             )
 
 
-@rule(
+@record_rule(
     "KIN312",
     "penyetuju-bukan-atasan",
     "Yang menyetujui atau mengembalikan rencana adalah atasan pegawai itu.",
-    scope="rencana",
+    kind="rencana",
 )
-def penyetuju_atasan(
-    ctx: Context, record: RecordFile, periode: domain.Periode
-) -> Iterator[Finding]:
+def penyetuju_atasan(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Atasan guru adalah kepala sekolah definitif pada tanggal itu; atasan kepala sekolah adalah
     Kepala Dinas Pendidikan (NIP-nya di sekolah.yaml). Pengawas hanya memberi rekomendasi."""
     data = record.data
-    assert data is not None
     for index, entry in _entries(data, "disetujui", "ditinjau_ulang"):
         if entry.get("otomatis"):
             continue
@@ -431,16 +395,15 @@ def penyetuju_atasan(
             )
 
 
-@rule(
+@record_rule(
     "KIN313",
     "pengaju-bukan-pegawai",
     "Rencana diajukan dan disepakati oleh pegawai pemiliknya.",
-    scope="rencana",
+    kind="rencana",
 )
-def pengaju_pegawai(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def pengaju_pegawai(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Hanya pegawai yang bersangkutan yang menyusun, mengajukan, dan menyepakati rencananya."""
     data = record.data
-    assert data is not None
     for index, entry in _entries(data, "draf", "diajukan", "disepakati"):
         actor = entry.get("oleh")
         if actor is not None and actor != data["pegawai"]:

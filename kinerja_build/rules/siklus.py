@@ -3,38 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
 from kinerja_build import domain
 from kinerja_build.load import is_inside
-from kinerja_build.model import RecordFile
-from kinerja_build.rules import REGIME_2024, REGIME_2025_ON, Context, Finding, rule
-from kinerja_build.rules.rencana import agreed_on
-
-STEPS = (
-    ("a_diskusi_persiapan", "A. Diskusi persiapan"),
-    ("b_observasi", "B. Observasi kinerja"),
-    ("c_diskusi_tindak_lanjut", "C. Diskusi tindak lanjut"),
-    ("d_upaya_tindak_lanjut", "D. Upaya tindak lanjut"),
-    ("e_refleksi_tindak_lanjut", "E. Refleksi tindak lanjut"),
+from kinerja_build.model import IdentityKind, Plan, Record, RecordFile
+from kinerja_build.rules import (
+    REGIME_2024,
+    REGIME_2025_ON,
+    Context,
+    Finding,
+    person_rule,
+    record_rule,
 )
+
+STEPS = tuple((step.key, step.title) for step in domain.CYCLE_STEPS)
 EXECUTION_KINDS = ("siklus", "pengembangan-kompetensi", "tugas", "penilaian")
 
 
-@rule(
+@record_rule(
     "KIN501",
     "urutan-langkah",
     "Langkah siklus A–E diisi berurutan, tanpa melompati langkah.",
-    scope="siklus",
+    kind="siklus",
 )
-def urutan_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def urutan_langkah(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Siklus peningkatan kinerja: A diskusi persiapan → B observasi → C diskusi tindak lanjut →
     D upaya tindak lanjut → E refleksi tindak lanjut. Langkah yang belum terjadi dihilangkan,
     tetapi sebuah langkah tidak boleh ada bila langkah sebelumnya belum ada."""
     data = record.data
-    assert data is not None
     missing: str | None = None
     for key, label in STEPS:
         if key not in data:
@@ -48,16 +47,15 @@ def urutan_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) ->
             )
 
 
-@rule(
+@record_rule(
     "KIN502",
     "tanggal-langkah",
     "Tanggal langkah siklus tidak boleh mundur (A ≤ B ≤ C ≤ D ≤ E).",
-    scope="siklus",
+    kind="siklus",
 )
-def tanggal_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def tanggal_langkah(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Setiap langkah terjadi pada atau sesudah langkah sebelumnya."""
     data = record.data
-    assert data is not None
     previous: tuple[dt.date, str] | None = None
     for key, label in STEPS:
         if key not in data:
@@ -75,14 +73,13 @@ def tanggal_langkah(ctx: Context, record: RecordFile, periode: domain.Periode) -
         previous = (day, label)
 
 
-@rule(
+@person_rule(
     "KIN503",
     "fokus-perilaku",
     "Fokus perilaku observasi harus milik indikator praktik kinerja di rencana.",
-    scope="folder",
 )
 def fokus_perilaku(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Setiap indikator punya beberapa fokus perilaku (dengan perilaku yang dianjurkan dan
     dihindari). Bila data referensi memuat daftar fokus untuk indikator yang dipilih, hasil
@@ -111,14 +108,13 @@ def fokus_perilaku(
             )
 
 
-@rule(
+@person_rule(
     "KIN504",
     "refleksi-sebelum-penilaian",
     "Penilaian baru boleh setelah langkah E (refleksi tindak lanjut).",
-    scope="folder",
 )
 def refleksi_sebelum_penilaian(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Rating hasil kerja dinilai dari upaya refleksi (C dan E), upaya mempelajari (D, E) dan
     perubahan praktik (E). Karena itu penilaian memerlukan refleksi tindak lanjut yang sudah
@@ -148,21 +144,20 @@ def refleksi_sebelum_penilaian(
         )
 
 
-@rule(
+@person_rule(
     "KIN505",
     "pelaksanaan-sebelum-sepakat",
     "Pelaksanaan dan penilaian hanya setelah rencana disepakati.",
-    scope="folder",
 )
 def pelaksanaan_setelah_sepakat(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Rencana yang belum berstatus disepakati belum dapat dilaksanakan, dinilai, maupun
     disinkronkan ke e-Kinerja. Langkah A siklus juga tidak boleh mendahului tanggal disepakati."""
     rencana = records.get("rencana")
     if rencana is not None and rencana.data is None:
         return  # the plan itself is broken; its own diagnostics say why
-    agreed = agreed_on(rencana.data if rencana else None)
+    agreed = Plan(rencana.data).agreed_on if rencana is not None and rencana.data else None
     for kind in EXECUTION_KINDS:
         record = records.get(kind)
         if record is None or record.data is None:
@@ -187,17 +182,16 @@ def pelaksanaan_setelah_sepakat(
                 )
 
 
-@rule(
+@record_rule(
     "KIN314",
     "pengamat-bukan-atasan",
     "Observasi guru dilakukan oleh kepala sekolahnya (atau Plt).",
-    scope="siklus",
+    kind="siklus",
 )
-def pengamat_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def pengamat_atasan(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Kepala sekolah (definitif atau Plt) mengobservasi guru. Observasi kepala sekolah
     dilakukan Kepala Dinas atau pengawas sebagai tim kerja (NIP di sekolah.yaml)."""
     data = record.data
-    assert data is not None
     observation = data.get("b_observasi")
     day = domain.parse_date(observation["tanggal"]) if observation else None
     if observation is None or day is None:
@@ -207,8 +201,10 @@ def pengamat_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -
         return
     allowed = {atasan.id}
     if atasan.status == "dinas":
-        pengawas = ctx.school.sekolah.data["dinas"].get("pengawas") or {}
-        allowed.add(pengawas.get("nip"))
+        # The Dinas may send its pengawas as tim kerja to observe a KS.
+        pengawas = ctx.school.identify(observation["pengamat"])
+        if pengawas.kind is IdentityKind.PENGAWAS:
+            allowed.add(pengawas.id)
     if observation["pengamat"] not in allowed:
         yield Finding(
             ("b_observasi", "pengamat"),
@@ -217,18 +213,17 @@ def pengamat_atasan(ctx: Context, record: RecordFile, periode: domain.Periode) -
         )
 
 
-@rule(
+@record_rule(
     "KIN406",
     "refleksi-wajib",
     "2025+: setiap kegiatan pengembangan kompetensi punya refleksi tertulis.",
-    scope="pengembangan-kompetensi",
     regimes=REGIME_2025_ON,
+    kind="pengembangan-kompetensi",
 )
-def refleksi_wajib(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def refleksi_wajib(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Sejak 2025 bukti tidak diunggah; sebagai gantinya setiap kegiatan wajib punya refleksi
     tertulis (bebas format) tentang apa yang dipelajari dan diterapkan."""
     data = record.data
-    assert data is not None
     for index, entry in enumerate(data["kegiatan"]):
         if not str(entry.get("refleksi", "")).strip():
             yield Finding(
@@ -238,18 +233,17 @@ def refleksi_wajib(ctx: Context, record: RecordFile, periode: domain.Periode) ->
             )
 
 
-@rule(
+@record_rule(
     "KIN407",
     "bukti-2024",
     "2024: setiap kegiatan pengembangan kompetensi punya bukti dukung.",
-    scope="pengembangan-kompetensi",
     regimes=REGIME_2024,
+    kind="pengembangan-kompetensi",
 )
-def bukti_2024(ctx: Context, record: RecordFile, periode: domain.Periode) -> Iterator[Finding]:
+def bukti_2024(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Perdirjen 7607/2023: setiap rencana hasil kerja pengembangan kompetensi dibuktikan dengan
     bukti dukung (sertifikat, laporan, …) yang diunggah. Sejak 2025 tidak ada unggahan."""
     data = record.data
-    assert data is not None
     for index, entry in enumerate(data["kegiatan"]):
         if not entry.get("bukti"):
             yield Finding(
@@ -272,11 +266,9 @@ def _evidence(data: dict[str, Any], kind: str) -> Iterator[tuple[tuple[str | int
                 yield (key, index, "bukti", number, "berkas"), proof["berkas"]
 
 
-@rule(
-    "KIN415", "berkas-bukti", "Berkas bukti harus ada di dalam repositori sekolah.", scope="folder"
-)
+@person_rule("KIN415", "berkas-bukti", "Berkas bukti harus ada di dalam repositori sekolah.")
 def berkas_bukti(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Jalur `berkas` dibaca relatif dari akar repositori. Jalur absolut, jalur yang keluar
     dari repositori (`../`), atau berkas yang tidak ada ditolak: dokumen resmi tidak boleh
@@ -310,14 +302,13 @@ def berkas_bukti(
                 )
 
 
-@rule(
+@person_rule(
     "KIN416",
     "rujukan-rencana",
     "Kegiatan pengembangan kompetensi yang merujuk rencana harus merujuk ID yang ada di rencana.",
-    scope="folder",
 )
 def rujukan_rencana(
-    ctx: Context, periode: domain.Periode, owner: str, records: dict[str, RecordFile]
+    ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Kolom `rencana` pada kegiatan di pengembangan-kompetensi.yaml menghubungkan realisasi
     dengan rencana (`id` kegiatan di rencana.yaml), sehingga laporan dapat menunjukkan kegiatan

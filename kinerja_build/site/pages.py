@@ -14,20 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kinerja_build import domain, progress, rules
+from kinerja_build import domain, rules
 from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT, source_date_epoch
 from kinerja_build.diagnostics import Diagnostic
-from kinerja_build.model import School
+from kinerja_build.domain import WORK_STAGES
+from kinerja_build.model import School, person_periode, school_periode
 from kinerja_build.site import svg
 
-STAGES = ("perencanaan", "pelaksanaan", "penilaian")
-STEP_TITLES = {
-    "a_diskusi_persiapan": "A. Diskusi Persiapan",
-    "b_observasi": "B. Observasi Kinerja",
-    "c_diskusi_tindak_lanjut": "C. Diskusi Tindak Lanjut",
-    "d_upaya_tindak_lanjut": "D. Upaya Tindak Lanjut",
-    "e_refleksi_tindak_lanjut": "E. Refleksi Tindak Lanjut",
-}
 PDF_TITLES = {
     "rencana": "Rencana Kinerja (SKP)",
     "observasi": "Lembar Observasi",
@@ -101,15 +94,9 @@ class SiteData:
         return mask_nip(value) if self.publik else domain.format_nip(value)
 
     def name(self, pegawai_id: str) -> str:
-        person = self.school.person(pegawai_id)
-        if person:
-            return str(person["nama"])
-        sekolah = (
-            self.school.sekolah.data if self.school.sekolah and self.school.sekolah.data else {}
-        )
-        for official in sekolah.get("dinas", {}).values():
-            if isinstance(official, dict) and official.get("nip") == pegawai_id:
-                return str(official["nama"])
+        identity = self.school.identify(pegawai_id)
+        if identity.nama:
+            return identity.nama
         return self.nip(pegawai_id) if pegawai_id.isdigit() else pegawai_id
 
     def files_of(self, periode: str, pegawai_id: str) -> set[str]:
@@ -182,26 +169,28 @@ def dashboard_page(data: SiteData, periode_id: str) -> str:
 
 
 def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
-    items = [
-        progress.progress_of(data.school, periode_id, pid)
-        for pid in data.school.periods.get(periode_id, {})
-    ]
-    items.sort(key=lambda item: data.name(item.pegawai))
-    counts = progress.stage_counts(items)
+    items = sorted(
+        school_periode(data.school, periode_id).with_records,
+        key=lambda item: data.name(item.pegawai_id),
+    )
+    counts = Counter(item.stage for item in items)
     total = len(items)
-    parts = [(stage.capitalize(), counts[stage], svg.STAGE_COLORS[stage]) for stage in STAGES]
+    parts = [(stage.capitalize(), counts[stage], svg.STAGE_COLORS[stage]) for stage in WORK_STAGES]
     out = ["## Tahap per pegawai", ""]
     out.append('<div class="kinerja-ringkas" markdown>')
     out.append("")
     out.append("| Tahap | Jumlah | Persen |")
     out.append("|---|---:|---:|")
-    for stage in STAGES:
+    for stage in WORK_STAGES:
         share = 100 * counts[stage] / total if total else 0
         out.append(f"| {stage.capitalize()} | {counts[stage]} | {share:.0f}% |")
     out += ["", "</div>", "", svg.stacked_bar(parts, total), ""]
     if not data.publik:
         predikat = Counter(item.predikat for item in items if item.predikat)
-        values = [(label, predikat.get(key, 0)) for key, label in domain.PREDIKAT_LABELS.items()]
+        values = [
+            (label, predikat.get(domain.Predikat(key), 0))
+            for key, label in domain.PREDIKAT_LABELS.items()
+        ]
         chart = (
             svg.column_chart(values)
             if predikat
@@ -212,8 +201,8 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
     header = "| Nama | Tahap | Status |" + ("" if data.publik else " Predikat |")
     out += [header, "|---|---|---|" + ("" if data.publik else "---|")]
     for item in items:
-        reached = STAGES.index(item.stage) + (1 if item.status in ("dinilai",) else 0)
-        link = f"[{e(data.name(item.pegawai))}]({prefix}{data.slug(item.pegawai)}.md)"
+        reached = WORK_STAGES.index(item.stage) + (1 if item.assessment is not None else 0)
+        link = f"[{e(data.name(item.pegawai_id))}]({prefix}{data.slug(item.pegawai_id)}.md)"
         mark = ' <span class="kinerja-galat">tidak valid</span>' if item.invalid else ""
         row = f"| {link}{mark} | {svg.stage_steps(max(reached, 1))} {e(item.stage)} | {e(item.status)} |"
         if not data.publik:
@@ -235,7 +224,7 @@ def _range(periode: domain.Periode) -> str:
 def person_page(data: SiteData, periode_id: str, pegawai_id: str) -> str:
     periode = domain.parse_periode(periode_id)
     person = data.school.person(pegawai_id) or {}
-    item = progress.progress_of(data.school, periode_id, pegawai_id)
+    item = person_periode(data.school, periode_id, pegawai_id)
     out = [f"# {e(data.name(pegawai_id))}", ""]
     out.append(
         f"{e(periode.label)} · NIP {e(data.nip(person.get('nip')))} · "
@@ -271,14 +260,15 @@ def _problems(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
 
 
 def _plan(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
-    plan = data.school.record(periode_id, pegawai_id, "rencana")
+    view = data.school.plan(periode_id, pegawai_id)
     out = ["## Rencana kinerja", ""]
-    if plan is None:
+    if view is None:
         return [*out, "Belum ada rencana yang valid.", ""]
-    status = plan["status"][-1]
+    plan = view.data
+    last = view.last_step
     out.append(
-        f"Status: **{e(domain.STATUS_RENCANA_LABELS[status['status']])}** "
-        f"({e(_date(status['tanggal']))})"
+        f"Status: **{e(domain.STATUS_RENCANA_LABELS[last.status])}** "
+        f"({e(_date(plan['status'][-1]['tanggal']))})"
     )
     indicator = plan["praktik_kinerja"]["indikator"]
     key = (
@@ -324,7 +314,8 @@ def _cycle(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
     if siklus is None:
         return [*out, "Siklus belum dimulai.", ""]
     out.append('<ol class="kinerja-linimasa">')
-    for key, title in STEP_TITLES.items():
+    for cycle_step in domain.CYCLE_STEPS:
+        key, title = cycle_step.key, cycle_step.title
         step = siklus.get(key)
         if step is None:
             out.append(f'<li class="belum"><strong>{e(title)}</strong> — belum</li>')
@@ -403,13 +394,14 @@ def _tasks(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
 
 
 def _assessment(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
-    penilaian = data.school.record(periode_id, pegawai_id, "penilaian")
+    assessment = data.school.assessment(periode_id, pegawai_id)
     out = ["## Penilaian", ""]
-    if penilaian is None:
+    if assessment is None:
         return [*out, "Belum dinilai.", ""]
+    penilaian = assessment.data
     if data.publik:
         return [*out, f"Sudah dinilai pada {e(_date(penilaian['tanggal']))}.", ""]
-    predikat = domain.predikat(penilaian["rating_hasil_kerja"], penilaian["rating_perilaku_kerja"])
+    predikat = assessment.predikat
     out += [
         "| Unsur | Nilai |",
         "|---|---|",
@@ -418,15 +410,9 @@ def _assessment(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
         f"| Predikat | **{e(domain.PREDIKAT_LABELS[predikat])}** |",
         f"| Tanggal | {e(_date(penilaian['tanggal']))} |",
     ]
-    person = data.school.person(pegawai_id) or {}
-    jenjang = person.get("jenjang_jabatan")
-    if person.get("status_kepegawaian") == "pns" and jenjang in domain.KOEFISIEN:
-        months = int(
-            penilaian.get("angka_kredit", {}).get("bulan")
-            or domain.parse_periode(periode_id).months
-        )
-        value = domain.round_ak(domain.angka_kredit(predikat, jenjang, months))
-        out.append(f"| Angka kredit | {domain.format_decimal(value)} ({months} bulan) |")
+    ak = assessment.angka_kredit
+    if ak is not None:
+        out.append(f"| Angka kredit | {domain.format_decimal(ak.value)} ({ak.months} bulan) |")
     if penilaian.get("catatan"):
         out += ["", f"*Catatan:* {e(penilaian['catatan'])}"]
     return [*out, ""]
