@@ -40,8 +40,8 @@ RESULTS = HERE / "results"
 if __package__ in (None, ""):
     sys.path.insert(0, str(REPO))
 from benchmarks import synth  # noqa: E402
-from kinerja_build.build import BuildContext  # noqa: E402
 from kinerja_build.export import build_exports  # noqa: E402
+from kinerja_build.stage import BuildContext  # noqa: E402
 from kinerja_build.validate import validate  # noqa: E402
 
 

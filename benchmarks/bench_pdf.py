@@ -112,11 +112,12 @@ def measure(command: list[str]) -> Run:
 
 def dump_html(root: Path, target: Path) -> list[dict[str, str]]:
     """kinerja's own final HTML for every document of the school, for the floor to render."""
-    from kinerja_build.build import BuildContext, StageOutcome
+    from kinerja_build import clock
     from kinerja_build.render.documents import plan_documents
     from kinerja_build.render.pdf import PDF_VARIANT
-    from kinerja_build.render.stage import _logos, _stamp, _template_data, build_day
+    from kinerja_build.render.stage import _logos, _stamp, _template_data
     from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateSet
+    from kinerja_build.stage import BuildContext, StageOutcome
     from kinerja_build.validate import validate
 
     result = validate(root)
@@ -125,7 +126,7 @@ def dump_html(root: Path, target: Path) -> list[dict[str, str]]:
     logos = _logos(context, StageOutcome("pdf"))
     jobs = []
     target.mkdir(parents=True, exist_ok=True)
-    documents = plan_documents(result.school, result.config.referensi, build_day(context))
+    documents = plan_documents(result.school, result.config.referensi, clock.today())
     for index, document in enumerate(documents):
         data = _template_data(document, context, logos, _stamp(document, root))
         html = templates.render(document.template, data)

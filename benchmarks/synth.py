@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import enum
 import hashlib
 import json
 import random
@@ -726,6 +727,10 @@ def _represent_list(dumper: _RecordDumper, value: list[Any]) -> yaml.Node:
 
 _RecordDumper.add_representer(str, _represent_str)
 _RecordDumper.add_representer(list, _represent_list)
+# domain.py's enums (Predikat, …) are str subclasses: written as their plain value.
+_RecordDumper.add_multi_representer(
+    enum.Enum, lambda dumper, value: _represent_str(dumper, str(value.value))
+)
 
 
 def _dump(data: dict[str, Any]) -> str:

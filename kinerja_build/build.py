@@ -4,98 +4,28 @@
 in turn. A stage never raises for bad input: it returns a StageOutcome whose diagnostics join the
 validation report, so the terminal, `build/validasi.json` and the site all show one list.
 
-Order matters: the export bundle attaches the PDFs, and the site copies both.
+The stages are imported here directly (a missing one is an import error, not a skipped stage);
+they import kinerja_build.stage, never this module. The CLI imports this module only when
+`kinerja build` runs, so the other commands start without WeasyPrint and mkdocs.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import importlib.util
-import os
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 
-from kinerja_build.diagnostics import Diagnostic, Severity
-from kinerja_build.validate import Result
+from kinerja_build.export import build_exports
+from kinerja_build.render import build_pdfs
+from kinerja_build.site import build_site
+from kinerja_build.stage import STAGES, BuildContext, StageFunction, StageOutcome
 
-STAGES = ("pdf", "ekspor", "situs")
-
-# File names of the documents rendered per person and periode, under pdf/<periode>/<id>/.
-PDF_DOCUMENTS = {
-    "rencana": "rencana-kinerja.pdf",
-    "observasi": "lembar-observasi.pdf",
-    "kompetensi": "pengembangan-kompetensi.pdf",
-    "evaluasi": "evaluasi-kinerja.pdf",
-    "angka_kredit": "konversi-angka-kredit.pdf",
+# In pipeline order (stage.STAGES): the export bundle attaches the PDFs, the site copies both.
+STAGE_FUNCTIONS: dict[str, StageFunction] = {
+    "pdf": build_pdfs,
+    "ekspor": build_exports,
+    "situs": build_site,
 }
-RECAP_DOCUMENT = "rekap-kinerja-sekolah.pdf"  # under pdf/<periode>/
-
-
-def pdf_path(out_dir: Path, periode: str, pegawai_id: str, document: str) -> Path:
-    """Where the build puts one person's document, e.g. document="evaluasi"."""
-    return out_dir / "pdf" / periode / pegawai_id / PDF_DOCUMENTS[document]
-
-
-@dataclass
-class BuildContext:
-    """What every output stage gets: the validated school and the user's choices."""
-
-    root: Path
-    out_dir: Path
-    result: Result
-    jobs: int = 1
-    publik: bool = False
-    source_date_epoch: int | None = None  # from SOURCE_DATE_EPOCH; None: dates from the records
-
-    @functools.cached_property
-    def error_files(self) -> frozenset[str]:
-        """Record paths (relative to the root) with at least one error-severity diagnostic."""
-        return frozenset(
-            diagnostic.file
-            for diagnostic in self.result.report.diagnostics
-            if diagnostic.severity is Severity.ERROR and diagnostic.file
-        )
-
-    def blocked_by(self, rels: Iterable[str]) -> list[str]:
-        """Which of these record files have errors (a document built from them is refused)."""
-        return sorted(set(rels) & self.error_files)
-
-
-@dataclass(slots=True)
-class StageOutcome:
-    """What one stage produced and what it wants the user to know."""
-
-    stage: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)  # summary for the terminal, in Indonesian
-    written: list[Path] = field(default_factory=list)
-
-
-StageFunction = Callable[[BuildContext], StageOutcome]
-
-
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH as an int, or None when unset or not a number."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
-STAGE_MODULES = {
-    "pdf": ("kinerja_build.render", "build_pdfs"),
-    "ekspor": ("kinerja_build.export", "build_exports"),
-    "situs": ("kinerja_build.site", "build_site"),
-}
-
-
-def stage_function(stage: str) -> StageFunction | None:
-    """One output stage, imported only when wanted (`kinerja build --hanya pdf` loads no more)."""
-    module_name, function_name = STAGE_MODULES[stage]
-    if importlib.util.find_spec(module_name) is None:  # stage not in this checkout yet
-        return None
-    function: StageFunction = getattr(importlib.import_module(module_name), function_name)
-    return function
+if tuple(STAGE_FUNCTIONS) != STAGES:  # pragma: no cover - a programming error, caught at import
+    raise RuntimeError(f"build stages {tuple(STAGE_FUNCTIONS)} differ from {STAGES}")
 
 
 def run_stages(context: BuildContext, wanted: Iterable[str] = STAGES) -> Iterator[StageOutcome]:
@@ -105,7 +35,6 @@ def run_stages(context: BuildContext, wanted: Iterable[str] = STAGES) -> Iterato
     stage runs (the site lists the diagnostics of the PDF and export stages too).
     """
     chosen = set(wanted)
-    for name in STAGES:
-        function = stage_function(name) if name in chosen else None
-        if function is not None:
+    for name, function in STAGE_FUNCTIONS.items():
+        if name in chosen:
             yield function(context)

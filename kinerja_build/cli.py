@@ -1,26 +1,36 @@
 """The `kinerja` command line: parse options, call one library function, map the result to an exit code.
 
 Exit codes: 0 clean, 1 findings at error severity (or a failed build), 2 usage or configuration.
+
+Start-up is part of every run (CI, editors, the app's checks on save), so this module imports only
+click and the small modules every command shares; each command imports what it needs when it runs
+(tests/test_startup.py keeps WeasyPrint, mkdocs, ruamel, Jinja and the rest out of `--version` and
+`validate`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
-import traceback
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from kinerja_build import __version__, report, rules, scaffold
-from kinerja_build.build import STAGES, BuildContext, StageOutcome, run_stages, source_date_epoch
+from kinerja_build import __version__, report
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
-from kinerja_build.output import check_output_dir, write_atomic
-from kinerja_build.validate import Result, validate
+from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, VALIDATION_REPORT
+from kinerja_build.stage import STAGES
+
+if TYPE_CHECKING:
+    from kinerja_build.model import PersonPeriode
+    from kinerja_build.stage import StageOutcome
+    from kinerja_build.validate import Result
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,7 +51,33 @@ def _root_option(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
-@click.group(context_settings=CONTEXT)
+def validate(root: Path) -> Result:
+    """`kinerja_build.validate.validate`, imported when a command first needs it."""
+    from kinerja_build.validate import validate as validate_school
+
+    return validate_school(root)
+
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands named in `lazy` ("module:attribute") load on first use."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "ekspor": "kinerja_build.export.cli:ekspor",
+        "dinas": "kinerja_build.dinas.cli:dinas",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(
     __version__, "-V", "--version", prog_name="kinerja", message="%(prog)s %(version)s"
 )
@@ -146,7 +182,9 @@ def build_command(
 
     Jika ada galat, keluaran tidak dibangun kecuali dengan --allow-errors.
     """
-    out_dir = check_output_dir(root, out if out is not None else root / "build")
+    from kinerja_build.output import check_output_dir, write_atomic
+
+    out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
         _emit(result, "text")
@@ -155,8 +193,11 @@ def build_command(
         click.echo(report.format_text(result.report, color=_use_color()), color=_use_color())
     else:
         click.echo(report.summary_line(result.report))
-    click.echo(_progress_summary(result))
+    click.echo(progress_summary(result))
     if result.report.ok or allow_errors:
+        from kinerja_build.build import run_stages
+        from kinerja_build.stage import BuildContext, source_date_epoch
+
         context = BuildContext(
             root.resolve(),
             out_dir,
@@ -173,10 +214,10 @@ def build_command(
             "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
             "atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan yang valid."
         )
-    write_atomic(
-        out_dir, "validasi.json", (report.format_json(result.report) + "\n").encode("utf-8")
+    written = write_atomic(
+        out_dir, VALIDATION_REPORT, (report.format_json(result.report) + "\n").encode("utf-8")
     )
-    click.echo(f"Laporan validasi: {_display(out_dir / 'validasi.json')}")
+    click.echo(f"Laporan validasi: {_display(written)}")
     sys.exit(_exit_code(result))
 
 
@@ -200,7 +241,8 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _progress_summary(result: Result) -> str:
+def progress_summary(result: Result) -> str:
+    """Per periode: everyone on the roster with their stage, the late ones first."""
     from kinerja_build import domain
     from kinerja_build.model import school_periode
 
@@ -211,19 +253,41 @@ def _progress_summary(result: Result) -> str:
             heading = f"Periode {periode_id} — {periode.label}, {periode.regime.nama}"
         else:
             heading = f"Periode {periode_id} (tidak sah)"
-        items = school_periode(result.school, periode_id).with_records
+        view = school_periode(result.school, periode_id)
+        items = view.by_urgency  # the whole roster, most late first
         counts = Counter(item.stage for item in items)
         total = len(items)
+        late = sum(1 for item in items if item.late)
+        optional = sum(1 for item in items if not item.wajib)
+        extra = f", {optional} tidak wajib" if optional else ""
         lines.append("")
-        lines.append(f"{heading}: {total} pegawai")
-        for stage in domain.WORK_STAGES:
+        lines.append(f"{heading}: {total} pegawai{extra}, {late} terlambat")
+        for stage in domain.Stage:
             share = 100 * counts[stage] / total if total else 0
-            lines.append(f"  {stage.capitalize():<12} {counts[stage]:>4}  ({share:.0f}%)")
-        for item in sorted(items, key=lambda entry: entry.nama):
-            mark = " [tidak valid]" if item.invalid else ""
-            predikat = f" — {domain.PREDIKAT_LABELS[item.predikat]}" if item.predikat else ""
-            lines.append(f"    - {item.nama}: {item.stage}, {item.status}{predikat}{mark}")
+            label = domain.STAGE_LABELS[stage]
+            lines.append(f"  {label:<12} {counts[stage]:>4}  ({share:.0f}%)")
+        for item in items:
+            lines.append(f"    - {_person_line(item)}")
     return "\n".join(lines)
+
+
+def _person_line(item: PersonPeriode) -> str:
+    """One person of the summary: stage, status, predikat, and who must act next if late."""
+    from kinerja_build import domain
+
+    text = f"{item.nama}: {item.ringkasan}"
+    if item.invalid:
+        text += " [tidak valid]"
+    if not item.wajib:
+        text += f" [{item.alasan_tidak_wajib}]"
+    step = item.next_step
+    if item.late and step is not None and step.due is not None:
+        who = domain.PERAN_NOUNS[step.peran]
+        text += (
+            f" — TERLAMBAT {item.days_late} hari: {step.label.lower()} ({who}, tenggat "
+            f"{domain.tanggal_indonesia(step.due)})"
+        )
+    return text
 
 
 @cli.command("init", context_settings=CONTEXT)
@@ -233,10 +297,20 @@ def _progress_summary(result: Result) -> str:
     default=None,
     help="Periode contoh, mis. 2026 atau 2024-2. Bawaan: periode berjalan.",
 )
-def init_command(directory: Path, periode: str | None) -> None:
+@click.option(
+    "--pasang",
+    "install",
+    default=None,
+    help="Sumber pemasangan kinerja untuk alur kerja CI dan README: spesifikasi pip, mis. berkas "
+    "wheel yang disimpan sekolah (./vendor/kinerja-0.1.0-py3-none-any.whl). Bawaan: tag rilis "
+    "versi ini di GitHub.",
+)
+def init_command(directory: Path, periode: str | None, install: str | None) -> None:
     """Buat repositori sekolah baru di DIRECTORY yang langsung lolos validasi."""
+    from kinerja_build import scaffold
+
     periode_id = periode or scaffold.current_periode(dt.date.today())
-    written = scaffold.create(directory, periode_id)
+    written = scaffold.create(directory, periode_id, install)
     click.echo(f"Repositori sekolah dibuat di {directory} ({len(written)} berkas).")
     click.echo("Langkah berikutnya:")
     click.echo(f"  cd {directory} && git init && kinerja validate")
@@ -253,6 +327,8 @@ def init_command(directory: Path, periode: str | None) -> None:
 )
 def rules_command(output_format: str) -> None:
     """Daftar semua aturan: kode, tingkat, regulasi yang berlaku, dan uraian singkat."""
+    from kinerja_build import rules
+
     entries = rules.all_rules()
     if output_format == "json":
         payload = [
@@ -326,6 +402,23 @@ def referensi_command(root: Path) -> None:
         click.echo("")
 
 
+def commit_options(function: click.decorators.FC) -> click.decorators.FC:
+    """`--commit` and `--kunci` for every command that appends a status step."""
+    function = click.option(
+        "--kunci",
+        "key",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Kunci SSH untuk menandatangani commit (berkas kunci, atau .pub bila kunci ada di "
+        "ssh-agent). Berarti juga --commit. Bawaan: user.signingkey di konfigurasi git.",
+    )(function)
+    return click.option(
+        "--commit",
+        is_flag=True,
+        help="Commit langkah ini (hanya berkas rencananya), ditandatangani dengan kunci SSH Anda.",
+    )(function)
+
+
 def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
     @click.command(name, context_settings=CONTEXT, help=summary)
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -340,13 +433,21 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
         default=None,
         help="Tanggal langkah (YYYY-MM-DD). Bawaan: hari ini.",
     )
+    @commit_options
     def command(
-        path: Path, root: Path, actor: str, note: str | None, day: dt.datetime | None
+        path: Path,
+        root: Path,
+        actor: str,
+        note: str | None,
+        day: dt.datetime | None,
+        commit: bool,
+        key: Path | None,
     ) -> None:
         from kinerja_build import review
 
+        request = review.Commit(key) if commit or key else None
         outcome = review.apply(
-            root, path, name, actor, note, day.date() if day else dt.date.today()
+            root, path, name, actor, note, day.date() if day else dt.date.today(), request
         )
         if outcome.diagnostics:
             text = report.format_text(
@@ -402,6 +503,37 @@ def verify_command(dokumen: Path, root: Path) -> None:
     sys.exit(0 if verdict.matches else 1)
 
 
+@cli.command("periksa-tanda-tangan", context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@_root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
+)
+def signatures_command(base: str | None, head: str | None, root: Path, output_format: str) -> None:
+    """Periksa tanda tangan setiap langkah status yang ditambahkan antara BASE dan HEAD.
+
+    Setiap langkah harus ada di commit yang ditandatangani (SSH) oleh orang yang berhak:
+    pemilik rencana untuk diajukan dan disepakati, atasan pada tanggal itu untuk disetujui dan
+    ditinjau_ulang. Kunci dan atasan diambil dari catatan di BASE, bukan dari perubahan yang
+    diperiksa. Bawaan BASE: merge-base dengan cabang utama; bawaan HEAD: HEAD (commit terakhir).
+    """
+    from kinerja_build import signatures
+
+    found, base_label, head_label = signatures.check(root, base, head)
+    if output_format == "text":
+        click.echo(f"Tanda tangan langkah status {base_label}..{head_label}")
+        click.echo(report.format_text(found, color=_use_color()), color=_use_color())
+    else:
+        click.echo(report.FORMATTERS[output_format](found))
+    sys.exit(0 if found.ok else 1)
+
+
 @cli.command("codeowners", context_settings=CONTEXT)
 @_root_option
 @click.option("--tulis", "write", is_flag=True, help="Tulis ke .github/CODEOWNERS (bawaan: cetak).")
@@ -417,16 +549,16 @@ def codeowners_command(root: Path, write: bool) -> None:
     if not write:
         click.echo(text, nl=False)
         return
-    target = write_atomic(root.resolve() / ".github", "CODEOWNERS", text.encode("utf-8"))
+    from kinerja_build.output import write_atomic
+
+    target = write_atomic(root.resolve(), CODEOWNERS_FILE, text.encode("utf-8"))
     click.echo(f"Ditulis: {_display(target)}")
 
 
 @cli.command("isi", context_settings=CONTEXT)
 @click.argument(
     "jenis",
-    type=click.Choice(
-        ["rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian", "pegawai"]
-    ),
+    type=click.Choice([str(kind) for kind in FORM_KINDS]),
 )
 @_root_option
 @click.option("--nip", "pegawai", required=True, help="ID/NIP pegawai pemilik catatan.")
@@ -483,6 +615,8 @@ def isi_command(
         click.echo("Catatan belum sesuai skema; berkas tidak ditulis.")
         sys.exit(1)
     depth = len(path.relative_to(root).parts) - 1
+    from kinerja_build.output import write_atomic
+
     written = write_atomic(
         root, path.relative_to(root).as_posix(), forms.to_yaml(jenis, data, depth).encode("utf-8")
     )
@@ -496,10 +630,60 @@ def isi_command(
     sys.exit(1 if any(d.severity is Severity.ERROR for d in mine) else 0)
 
 
-def _register_subcommands() -> None:
-    from kinerja_build.export.cli import ekspor
+@cli.command("serve", context_settings=CONTEXT)
+@_root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Alamat yang didengar.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--git",
+    "use_git",
+    is_flag=True,
+    help="Commit setiap simpanan dan persetujuan ke cabang atas nama pelakunya.",
+)
+def serve_command(root: Path, host: str, port: int, use_git: bool) -> None:
+    """Aplikasi sekolah: formulir yang menulis catatan, persetujuan, kotak masuk setiap orang.
 
-    cli.add_command(ekspor)
+    Bawaan hanya untuk komputer ini (127.0.0.1). Dengan --host lain setiap orang masuk dengan
+    token dari `kinerja token NIP`. Perlu paket tambahan: pip install "kinerja[app]".
+    """
+    try:
+        import uvicorn
+
+        from kinerja_build.app.server import LOOPBACK, Settings, create_app
+    except ImportError as error:
+        raise UsageProblem(
+            f'`kinerja serve` memerlukan paket tambahan ({error.name}): pip install "kinerja[app]"'
+        ) from error
+    from kinerja_build.app import access
+
+    root = root.resolve()
+    login = host not in LOOPBACK
+    if login and not access.read_tokens(root):
+        raise UsageProblem(
+            f"--host {host} membuka aplikasi untuk jaringan: buat dulu token setiap orang dengan "
+            "`kinerja token NIP`."
+        )
+    settings = Settings(root, login=login, git=use_git, allowed_hosts=["*"] if login else LOOPBACK)
+    click.echo(f"kinerja serve: http://{host}:{port}/  (Ctrl+C untuk berhenti)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@cli.command("token", context_settings=CONTEXT)
+@click.argument("pegawai")
+@_root_option
+def token_command(pegawai: str, root: Path) -> None:
+    """Buat token masuk `kinerja serve` untuk satu pegawai (token lamanya tidak berlaku lagi)."""
+    from kinerja_build.app import access
+
+    result = validate(root)
+    if pegawai not in result.school.pegawai:
+        raise UsageProblem(f"{pegawai} tidak ada di records/pegawai/.")
+    token = access.new_token(root, pegawai)
+    click.echo(f"Token untuk {pegawai} (berikan hanya kepada orangnya; tidak ditampilkan lagi):")
+    click.echo(token)
+
+
+def _register_subcommands() -> None:
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
         ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),
@@ -516,6 +700,8 @@ def main() -> None:
     try:
         cli(prog_name="kinerja")
     except Exception:  # a bug in kinerja, not in the user's records
+        import traceback
+
         traceback.print_exc()
         click.echo(
             "\nIni kesalahan internal kinerja, bukan kesalahan catatan Anda. Mohon laporkan "

@@ -9,9 +9,8 @@ from typing import Any
 
 from kinerja_build import resources, schema
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.layout import CONFIG_FILES
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
-
-CONFIG_NAMES = ("kinerja.yml", "kinerja.yaml")
 
 
 @dataclass(slots=True)
@@ -21,13 +20,14 @@ class Config:
     severities: dict[str, str] = field(default_factory=dict)
     max_bytes: int = DEFAULT_MAX_BYTES
     referensi: dict[str, Any] = field(default_factory=dict)
+    tenggat: list[dict[str, Any]] = field(default_factory=list)  # the school's own deadlines
     file: str = ""
 
 
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     """Read kinerja.yml when present; bad configuration is reported, never half-applied."""
     config = Config(referensi=copy.deepcopy(resources.referensi()))
-    present = [root / name for name in CONFIG_NAMES if (root / name).is_file()]
+    present = [root / name for name in CONFIG_FILES if (root / name).is_file()]
     if not present:
         return config, []
     path = present[0]
@@ -57,6 +57,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     config.file = rel
     config.severities = dict(data.get("aturan", {}))
     config.max_bytes = int(data.get("batas_ukuran_berkas", DEFAULT_MAX_BYTES))
+    config.tenggat = list(data.get("tenggat", []))
     for key, entries in data.get("referensi", {}).items():
         known = {entry["id"]: entry for entry in config.referensi[key]}
         for entry in entries:

@@ -14,7 +14,7 @@ import io
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,9 @@ from typing import Any
 from kinerja_build import domain
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
+from kinerja_build.layout import PERIOD_KINDS, REVISION_INPUTS, RecordKind
+from kinerja_build.model import Plan, person_periode
 from kinerja_build.validate import Result, validate
-
-KIND_LABELS = {
-    "rencana": "rencana",
-    "siklus": "siklus",
-    "pengembangan-kompetensi": "pengembangan kompetensi",
-    "tugas": "tugas",
-    "penilaian": "penilaian",
-}
 
 
 @dataclass(slots=True)
@@ -41,6 +35,7 @@ class PersonChange:
     pegawai: str
     nama: str
     lines: list[str] = field(default_factory=list)
+    state: str = ""  # where the person stands at HEAD (the model's one-line summary)
     introduced: list[Diagnostic] = field(default_factory=list)
     fixed: list[Diagnostic] = field(default_factory=list)
 
@@ -80,7 +75,7 @@ def default_base(root: Path) -> str:
 def _materialize(root: Path, revision: str, target: Path) -> Path:
     """The records (and kinerja.yml, schemas) of a revision, in a temporary folder."""
     commit = git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
-    names = [name for name in ("records", "schemas", "kinerja.yml", "kinerja.yaml")
+    names = [name for name in REVISION_INPUTS
              if git(root, "ls-tree", "--name-only", commit, name).strip()]  # fmt: skip
     if not names:
         target.mkdir(parents=True, exist_ok=True)
@@ -126,7 +121,7 @@ def _changes(old: Result, new: Result) -> Iterator[PersonChange]:
         before = old.school.records(periode_id, pegawai_id)
         after = new.school.records(periode_id, pegawai_id)
         names = _names(new)
-        for kind in KIND_LABELS:
+        for kind in PERIOD_KINDS:
             change.lines.extend(_record_lines(kind, before.get(kind), after.get(kind), names))
         files = {record.rel for record in [*before.values(), *after.values()]}
         old_found = {_key(d) for d in old.report.diagnostics if d.file in files}
@@ -140,32 +135,28 @@ def _changes(old: Result, new: Result) -> Iterator[PersonChange]:
         change.introduced = [d for d in change.introduced if d.severity is not Severity.INFO]
         change.fixed = [d for d in change.fixed if d.severity is not Severity.INFO]
         if change.lines or change.introduced or change.fixed:
+            if after:
+                change.state = person_periode(new.school, periode_id, pegawai_id).ringkasan
             yield change
 
 
 def _name(result: Result, pegawai_id: str) -> str:
-    person = result.school.person(pegawai_id)
-    return str(person["nama"]) if person else ""
+    return result.school.identify(pegawai_id).nama or ""
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, str, str]:
     return (diagnostic.code, diagnostic.file, diagnostic.message)
 
 
-def _names(result: Result) -> dict[str, str]:
+def _names(result: Result) -> Callable[[str], str]:
     """Names of everyone who can act on a record: staff and the Dinas officials."""
-    names = {pid: _name(result, pid) for pid in result.school.pegawai if _name(result, pid)}
-    sekolah = (
-        result.school.sekolah.data if result.school.sekolah and result.school.sekolah.data else {}
-    )
-    for official in sekolah.get("dinas", {}).values():
-        if isinstance(official, dict) and official.get("nip"):
-            names[official["nip"]] = official["nama"]
-    return names
+    return lambda some_id: result.school.identify(some_id).nama or some_id
 
 
-def _record_lines(kind: str, before: Any, after: Any, names: dict[str, str]) -> list[str]:
-    label = KIND_LABELS[kind]
+def _record_lines(
+    kind: RecordKind, before: Any, after: Any, names: Callable[[str], str]
+) -> list[str]:
+    label = kind.label
     if before is None and after is None:
         return []
     if before is None:
@@ -196,7 +187,7 @@ def _status_lines(
     kind: str,
     old_status: list[dict[str, Any]],
     new: dict[str, Any] | None,
-    names: dict[str, str],
+    names: Callable[[str], str],
 ) -> list[str]:
     if kind != "rencana" or new is None:
         return []
@@ -204,17 +195,11 @@ def _status_lines(
     steps = new.get("status", [])
     for entry in steps[len(old_status) :]:
         actor = entry.get("oleh")
-        who = names.get(actor, actor) if actor else ("otomatis" if entry.get("otomatis") else "-")
+        who = names(actor) if actor else ("otomatis" if entry.get("otomatis") else "-")
         lines.append(
             f"rencana: {domain.STATUS_RENCANA_LABELS[entry['status']].lower()} ({entry['tanggal']}, oleh {who})"
         )
-    current = domain.canonical_plan_hash(new)
-    stale = [
-        e
-        for e in steps
-        if e["status"] in ("disetujui", "disepakati") and e.get("sha256") not in (None, current)
-    ]
-    if stale:
+    if Plan(new).stale:
         lines.append(
             "rencana: PERSETUJUAN BASI — isi rencana berubah setelah disetujui; perlu persetujuan ulang"
         )
@@ -239,6 +224,8 @@ def format_text(changes: list[PersonChange], base: str, head: str) -> str:
     for change in changes:
         lines.append(f"- {change.nama or change.pegawai}, periode {change.periode}:")
         lines.extend(f"    {line}" for line in change.lines)
+        if change.state:
+            lines.append(f"    keadaan sekarang: {change.state}")
         for item in change.introduced:
             lines.append(f"    galat baru: {item.file}:{item.line} {item.code} {item.message}")
         for item in change.fixed:
@@ -260,6 +247,8 @@ def format_markdown(changes: list[PersonChange], base: str, head: str) -> str:
         out.append(f"**{_md(change.nama or change.pegawai)}, periode {change.periode}**{suffix}")
         out.append("")
         out.extend(f"- {_md(line)}" for line in change.lines)
+        if change.state:
+            out.append(f"- keadaan sekarang: {_md(change.state)}")
         out.extend(
             f"- :x: `{item.code}` {_md(item.message)} (`{item.file}:{item.line}`)"
             for item in change.introduced

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -55,8 +55,9 @@ PLAN_TRANSITIONS: dict[PlanStatus | None, tuple[PlanStatus, ...]] = {
     PlanStatus.DRAF: (PlanStatus.DIAJUKAN,),
     PlanStatus.DIAJUKAN: (PlanStatus.DITINJAU_ULANG, PlanStatus.DISETUJUI),
     PlanStatus.DITINJAU_ULANG: (PlanStatus.DIAJUKAN,),
-    PlanStatus.DISETUJUI: (PlanStatus.DISEPAKATI,),
-    PlanStatus.DISEPAKATI: (),
+    # A plan changed after approval is submitted again (decision 0014).
+    PlanStatus.DISETUJUI: (PlanStatus.DISEPAKATI, PlanStatus.DIAJUKAN),
+    PlanStatus.DISEPAKATI: (PlanStatus.DIAJUKAN,),
 }
 
 
@@ -413,3 +414,97 @@ def masa_kerja_golongan(
         return None
     months = int(stated["tahun"]) * 12 + int(stated["bulan"]) + months_between(tmt_golongan, day)
     return months // 12, months % 12
+
+
+# -- who acts, and by when ---------------------------------------------------------------------
+
+
+class Peran(StrEnum):
+    """Who must act on a step: the owner of a plan, the atasan, or somebody outside the school."""
+
+    GURU = "guru"
+    KEPALA_SEKOLAH = "kepala_sekolah"
+    OPERATOR = "operator"  # Operator Sekolah: Dapodik and sekolah.yaml data
+    DINAS = "dinas"  # Dinas Pendidikan: approves and assesses the KS, appoints a Plt
+
+
+PERAN_LABELS = {
+    Peran.GURU: "Guru",
+    Peran.KEPALA_SEKOLAH: "Kepala sekolah",
+    Peran.OPERATOR: "Operator sekolah",
+    Peran.DINAS: "Dinas Pendidikan",
+}
+
+# Who must act, inside a sentence ("… oleh kepala sekolah Dedi").
+PERAN_NOUNS = {
+    Peran.GURU: "guru",
+    Peran.KEPALA_SEKOLAH: "kepala sekolah",
+    Peran.OPERATOR: "operator sekolah",
+    Peran.DINAS: "Dinas Pendidikan",
+}
+
+# The stages that have a deadline, in the order they fall due.
+TAHAP_TENGGAT = ("pra_perencanaan", "perencanaan", "pelaksanaan", "penilaian")
+TAHAP_LABELS = {
+    "pra_perencanaan": "Pra-perencanaan (pemutakhiran data)",
+    "perencanaan": "Perencanaan (rencana diajukan, disetujui, disepakati)",
+    "pelaksanaan": "Pelaksanaan (siklus langkah A–E)",
+    "penilaian": "Penilaian",
+}
+_YEAR_SHIFT = {"sama": 0, "berikut": 1, "sebelum": -1}
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """By `tanggal` the roles in `peran` have finished stage `tahap` of one periode."""
+
+    periode: str
+    tahap: str
+    tanggal: dt.date
+    peran: tuple[Peran, ...]
+    sumber: str
+    terkonfirmasi: bool
+    sekolah: bool = False  # set by the school in kinerja.yml (e.g. an official extension)
+
+
+def deadlines(
+    periode: Periode,
+    regime_entries: Sequence[Mapping[str, Any]],
+    school_entries: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Deadline]:
+    """The deadlines of one periode by stage: the regime's, then the school's for this periode.
+
+    A school entry (kinerja.yml `tenggat:`) replaces the regime's date for its stage; it keeps
+    the regime's roles unless it names its own.
+    """
+    found: dict[str, Deadline] = {}
+    for entry in regime_entries:
+        if entry["rezim"] != periode.regime.id:
+            continue
+        if entry.get("semester") is not None and entry["semester"] != periode.half:
+            continue
+        month, day = (int(part) for part in str(entry["tanggal"]).split("-"))
+        year = periode.year + _YEAR_SHIFT[entry.get("tahun", "sama")]
+        found[entry["tahap"]] = Deadline(
+            periode.id,
+            entry["tahap"],
+            dt.date(year, month, day),
+            tuple(Peran(role) for role in entry["peran"]),
+            str(entry["sumber"]).strip(),
+            bool(entry.get("terkonfirmasi", True)),
+        )
+    for entry in school_entries:
+        if str(entry["periode"]) != periode.id:
+            continue
+        regime = found.get(entry["tahap"])
+        roles = entry.get("peran") or (regime.peran if regime else tuple(Peran))
+        found[entry["tahap"]] = Deadline(
+            periode.id,
+            entry["tahap"],
+            dt.date.fromisoformat(str(entry["tanggal"])),
+            tuple(Peran(role) for role in roles),
+            str(entry["sumber"]).strip(),
+            True,
+            sekolah=True,
+        )
+    return {tahap: found[tahap] for tahap in TAHAP_TENGGAT if tahap in found}

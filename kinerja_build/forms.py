@@ -20,37 +20,35 @@ import click
 import jsonschema
 import yaml
 
-from kinerja_build import domain, schema
+from kinerja_build import domain, layout
 from kinerja_build.errors import UsageProblem
+from kinerja_build.layout import RecordKind
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
-
-PERIOD_FORMS = ("rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian")
-FORMS = (*PERIOD_FORMS, "pegawai")
 
 
 def target(root: Path, kind: str, pegawai: str, periode: str | None) -> Path:
-    if kind == "pegawai":
-        return root / "records" / "pegawai" / f"{pegawai}.yaml"
+    if kind == RecordKind.PEGAWAI:
+        return layout.absolute(root, layout.record_path(RecordKind.PEGAWAI, owner=pegawai))
     if periode is None:
         raise UsageProblem(f"`kinerja isi {kind}` memerlukan --periode.")
     try:
         domain.parse_periode(periode)
     except domain.PeriodeError as error:
         raise UsageProblem(f"--periode: {error}.") from error
-    return root / "records" / "kinerja" / periode / pegawai / f"{kind}.yaml"
+    return layout.absolute(root, layout.record_path(RecordKind(kind), periode, pegawai))
 
 
 def previous(root: Path, kind: str, pegawai: str, periode: str | None) -> dict[str, Any]:
     """The person's record of this kind in the latest earlier periode (the defaults)."""
-    if kind == "pegawai" or periode is None:
+    if kind == RecordKind.PEGAWAI or periode is None:
         return {}
-    folder = root / "records" / "kinerja"
+    folder = layout.absolute(root, layout.periods_dir())
     earlier = sorted(
         (entry.name for entry in folder.iterdir() if entry.is_dir() and entry.name < periode),
         reverse=True,
     ) if folder.is_dir() else []  # fmt: skip
     for name in earlier:
-        path = folder / name / pegawai / f"{kind}.yaml"
+        path = layout.absolute(root, layout.record_path(RecordKind(kind), name, pegawai))
         if path.is_file():
             loaded = load_file(path, path.name, DEFAULT_MAX_BYTES)
             if loaded.ok and isinstance(loaded.data, dict):
@@ -173,7 +171,7 @@ def ask(
 
 def to_yaml(kind: str, data: dict[str, Any], depth: int) -> str:
     """The record with its modeline; ids quoted, unicode kept, control characters escaped."""
-    modeline = "../" * depth + f"schemas/{schema.schema_file(kind)}"
+    modeline = layout.modeline_target(depth, kind)
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     # A NIP must stay a string: safe_dump quotes digit-only strings already; keep it explicit.
     body = re.sub(

@@ -21,10 +21,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import domain
-from kinerja_build.domain import CYCLE_STEPS, CycleStep, PlanStatus, Predikat, Stage
-
-PERIOD_KINDS = ("rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian")
+from kinerja_build import clock, domain, layout, resources
+from kinerja_build.domain import (
+    CYCLE_STEPS,
+    CycleStep,
+    Deadline,
+    Peran,
+    PlanStatus,
+    Predikat,
+    Stage,
+)
+from kinerja_build.layout import RecordKind
 
 # The data of a record that passed its schema; the schema guarantees its shape.
 RecordData = dict[str, Any]
@@ -34,7 +41,7 @@ RecordData = dict[str, Any]
 class RecordFile:
     """One record file: where it is, what it is, and its data when it validated."""
 
-    kind: str
+    kind: RecordKind
     rel: str
     absolute: Path
     data: RecordData | None = None
@@ -57,7 +64,7 @@ class RecordFile:
 class Record:
     """A record that loaded and passed its schema: its data is always there."""
 
-    kind: str
+    kind: RecordKind
     rel: str
     data: RecordData
     periode: str | None
@@ -217,11 +224,26 @@ class Plan:
         return domain.canonical_plan_hash(self.data)
 
     @property
+    def current_review(self) -> tuple[StatusStep, ...]:
+        """The steps since the latest submission: earlier approvals are history (decision 0014).
+
+        A plan changed after approval is submitted again; the approvals before that submission
+        bound an earlier content and are no longer judged against the current one.
+        """
+        submissions = [step.index for step in self.steps(PlanStatus.DIAJUKAN)]
+        start = submissions[-1] if submissions else 0
+        return self.history[start:]
+
+    def approvals(self) -> Iterator[StatusStep]:
+        """The approvals and agreements of the current review (the ones that bind the content)."""
+        statuses = (PlanStatus.DISETUJUI, PlanStatus.DISEPAKATI)
+        return (step for step in self.current_review if step.status in statuses)
+
+    @property
     def stale(self) -> bool:
-        """An approval or agreement recorded a fingerprint that the content no longer has."""
+        """An approval of the current review recorded a fingerprint the content no longer has."""
         return any(
-            step.sha256 is not None and step.sha256 != self.fingerprint
-            for step in self.steps(PlanStatus.DISETUJUI, PlanStatus.DISEPAKATI)
+            step.sha256 is not None and step.sha256 != self.fingerprint for step in self.approvals()
         )
 
 
@@ -310,6 +332,22 @@ class Assessment:
 # -- the school -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """The deadline entries in force: the regimes' (reference data) and the school's own."""
+
+    regime_entries: tuple[Mapping[str, Any], ...]
+    school_entries: tuple[Mapping[str, Any], ...] = ()
+
+    @classmethod
+    def builtin(cls) -> Calendar:
+        return cls(tuple(resources.referensi()["tenggat"]))
+
+    def deadlines(self, periode: domain.Periode) -> dict[str, Deadline]:
+        """The periode's deadlines by stage, in the order they fall due."""
+        return domain.deadlines(periode, self.regime_entries, self.school_entries)
+
+
 @dataclass(slots=True)
 class School:
     """Everything loaded from one school's records/ directory."""
@@ -318,6 +356,8 @@ class School:
     sekolah: RecordFile | None = None
     pegawai: dict[str, RecordFile] = field(default_factory=dict)
     periods: dict[str, dict[str, dict[str, RecordFile]]] = field(default_factory=dict)
+    calendar: Calendar = field(default_factory=Calendar.builtin)
+    today: dt.date = field(default_factory=clock.today)  # "now" for days late (SOURCE_DATE_EPOCH)
 
     # -- records --
 
@@ -352,6 +392,11 @@ class School:
     def periode_ids(self) -> list[str]:
         """Every periode folder that names a real periode, oldest first."""
         return sorted(p for p in self.periods if self.periode(p) is not None)
+
+    def deadlines(self, periode_id: str) -> dict[str, Deadline]:
+        """The periode's deadlines by stage (none for a folder that names no periode)."""
+        periode = self.periode(periode_id)
+        return self.calendar.deadlines(periode) if periode is not None else {}
 
     # -- identity and atasan --
 
@@ -475,6 +520,29 @@ _STATUS_WORDS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """What has to happen next for one person in one periode, who does it, and by when."""
+
+    key: str  # stable id: ajukan, ajukan-ulang, setujui, sepakati, siklus-a … nilai, atasan
+    label: str  # what to do, in Indonesian
+    tahap: str  # the stage whose deadline applies (domain.TAHAP_TENGGAT)
+    peran: Peran
+    pelaku_id: str | None  # pegawai id or Dinas NIP of who must act, when known
+    pelaku_nama: str | None
+    deadline: Deadline | None
+    file: str  # the record to act on (repository-relative)
+    perintah: str | None = None  # the kinerja command that does it, when there is one
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.deadline.tanggal if self.deadline is not None else None
+
+    def days_late(self, today: dt.date) -> int:
+        """Days past the deadline on `today` (0 when not late or without a deadline)."""
+        return max(0, (today - self.due).days) if self.due is not None else 0
+
+
 @dataclass(frozen=True)
 class PersonPeriode:
     """One person in one periode, as every output shows them."""
@@ -489,6 +557,19 @@ class PersonPeriode:
     plan: Plan | None
     cycle: Cycle | None
     assessment: Assessment | None
+    next_step: NextStep | None  # None: nothing left to do in this periode
+    today: dt.date
+
+    @property
+    def days_late(self) -> int:
+        """Days the next step is late, counted only for people PKG is required of."""
+        if self.next_step is None or not self.wajib:
+            return 0
+        return self.next_step.days_late(self.today)
+
+    @property
+    def late(self) -> bool:
+        return self.days_late > 0
 
     @property
     def invalid(self) -> bool:
@@ -531,6 +612,17 @@ class PersonPeriode:
     def angka_kredit(self) -> AngkaKredit | None:
         return self.assessment.angka_kredit if self.assessment is not None else None
 
+    @property
+    def ringkasan(self) -> str:
+        """ "penilaian, dinilai — Baik, AK 25,00": the line the CLI and `kinerja diff` print."""
+        stage = domain.STAGE_LABELS[self.stage].lower()
+        text = stage if self.status == stage else f"{stage}, {self.status}"
+        if self.predikat is not None:
+            text += f" — {domain.PREDIKAT_LABELS[self.predikat]}"
+        if self.angka_kredit is not None:
+            text += f", AK {domain.format_decimal(self.angka_kredit.value)}"
+        return text
+
 
 @dataclass(frozen=True)
 class SchoolPeriode:
@@ -542,6 +634,13 @@ class SchoolPeriode:
     @property
     def with_records(self) -> tuple[PersonPeriode, ...]:
         return tuple(person for person in self.people if person.has_records)
+
+    @property
+    def by_urgency(self) -> tuple[PersonPeriode, ...]:
+        """Everyone, most days late first; then the required before the optional, then by name."""
+        return tuple(
+            sorted(self.people, key=lambda p: (-p.days_late, not p.wajib, p.nama, p.pegawai_id))
+        )
 
     def person(self, pegawai_id: str) -> PersonPeriode | None:
         return next((p for p in self.people if p.pegawai_id == pegawai_id), None)
@@ -558,6 +657,10 @@ def person_periode(
         roster = {entry.pegawai_id: entry for entry in school.roster(periode_id)}
     entry = roster.get(pegawai_id)
     person = school.person(pegawai_id) or {}
+    files = school.records(periode_id, pegawai_id)
+    plan = school.plan(periode_id, pegawai_id)
+    cycle = school.cycle(periode_id, pegawai_id)
+    assessment = school.assessment(periode_id, pegawai_id)
     return PersonPeriode(
         pegawai_id=pegawai_id,
         periode_id=periode_id,
@@ -565,10 +668,12 @@ def person_periode(
         on_roster=entry is not None,
         wajib=entry.wajib if entry is not None else False,
         alasan_tidak_wajib=entry.alasan if entry is not None else "bukan pegawai sekolah ini",
-        files=school.records(periode_id, pegawai_id),
-        plan=school.plan(periode_id, pegawai_id),
-        cycle=school.cycle(periode_id, pegawai_id),
-        assessment=school.assessment(periode_id, pegawai_id),
+        files=files,
+        plan=plan,
+        cycle=cycle,
+        assessment=assessment,
+        next_step=next_step(school, periode_id, pegawai_id, files, plan, cycle, assessment),
+        today=school.today,
     )
 
 
@@ -579,3 +684,132 @@ def school_periode(school: School, periode_id: str) -> SchoolPeriode:
     return SchoolPeriode(
         periode_id, tuple(person_periode(school, periode_id, pid, roster) for pid in ids)
     )
+
+
+# -- the next step --------------------------------------------------------------------------
+
+# Who records each A–E step: the owner (A, D, E) or the atasan who observes and discusses (B, C).
+_CYCLE_ACTOR_IS_ATASAN = {"b_observasi": True, "c_diskusi_tindak_lanjut": True}
+
+
+def next_step(
+    school: School,
+    periode_id: str,
+    pegawai_id: str,
+    files: Mapping[str, RecordFile],
+    plan: Plan | None,
+    cycle: Cycle | None,
+    assessment: Assessment | None,
+) -> NextStep | None:
+    """The one next step of a person in a periode (None when assessed), with its deadline."""
+    if assessment is not None:
+        return None
+    deadlines = school.deadlines(periode_id)
+    plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)
+    owner = _Actor.owner(school, pegawai_id)
+    broken = sorted(record.rel for record in files.values() if not record.valid)
+    if broken:
+        tahap = "perencanaan" if plan is None or not plan.agreed else "pelaksanaan"
+        return owner.step(
+            "perbaiki", "Perbaiki catatan yang tidak lolos skema", tahap, deadlines, broken[0],
+            "kinerja validate",
+        )  # fmt: skip
+    if plan is None:
+        return owner.step(
+            "susun", "Susun rencana kinerja lalu ajukan", "perencanaan", deadlines, plan_rel,
+            f"kinerja mulai {periode_id}",
+        )  # fmt: skip
+    ajukan = f"kinerja ajukan {plan_rel}"
+    if plan.stale:
+        return owner.step(
+            "ajukan-ulang", "Ajukan ulang rencana yang berubah sesudah disetujui", "perencanaan",
+            deadlines, plan_rel, ajukan,
+        )  # fmt: skip
+    status = plan.status
+    if status is PlanStatus.DRAF:
+        return owner.step("ajukan", "Ajukan rencana", "perencanaan", deadlines, plan_rel, ajukan)
+    if status is PlanStatus.DITINJAU_ULANG:
+        return owner.step(
+            "ajukan-ulang", "Perbaiki rencana sesuai catatan atasan lalu ajukan ulang",
+            "perencanaan", deadlines, plan_rel, ajukan,
+        )  # fmt: skip
+    atasan = _Actor.atasan(school, periode_id, pegawai_id)
+    if status is PlanStatus.DIAJUKAN:
+        if atasan.missing:
+            return atasan.step("atasan", atasan.missing, "perencanaan", deadlines, plan_rel)
+        label = (
+            "Setujui rencana (otomatis karena Plt)"
+            if atasan.plt
+            else "Setujui atau kembalikan rencana"
+        )
+        command = f"kinerja setujui {plan_rel} --oleh {atasan.id or '<NIP>'}"
+        return atasan.step("setujui", label, "perencanaan", deadlines, plan_rel, command)
+    if status is PlanStatus.DISETUJUI:
+        return owner.step(
+            "sepakati", "Sepakati rencana yang sudah disetujui", "perencanaan", deadlines,
+            plan_rel, f"kinerja sepakati {plan_rel} --oleh {pegawai_id}",
+        )  # fmt: skip
+    cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
+    done = cycle.steps_done if cycle is not None else ()
+    for step in CYCLE_STEPS:
+        if step not in done:
+            actor = atasan if _CYCLE_ACTOR_IS_ATASAN.get(step.key) else owner
+            if actor.missing:
+                return actor.step("atasan", actor.missing, "pelaksanaan", deadlines, cycle_rel)
+            return actor.step(
+                f"siklus-{step.letter.lower()}", f"Catat siklus langkah {step.title}",
+                "pelaksanaan", deadlines, cycle_rel,
+            )  # fmt: skip
+    penilaian_rel = layout.record_path(RecordKind.PENILAIAN, periode_id, pegawai_id)
+    if atasan.missing:
+        return atasan.step("atasan", atasan.missing, "penilaian", deadlines, penilaian_rel)
+    return atasan.step("nilai", "Nilai kinerja (penilaian)", "penilaian", deadlines, penilaian_rel)
+
+
+@dataclass(frozen=True, slots=True)
+class _Actor:
+    """Who acts on a step; `missing` explains why nobody can (then the operator must act)."""
+
+    peran: Peran
+    id: str | None
+    nama: str | None
+    missing: str = ""
+    plt: bool = False
+
+    @classmethod
+    def owner(cls, school: School, pegawai_id: str) -> _Actor:
+        person = school.person(pegawai_id) or {}
+        peran = Peran.KEPALA_SEKOLAH if person.get("peran") == "kepala_sekolah" else Peran.GURU
+        return cls(peran, pegawai_id, person.get("nama"))
+
+    @classmethod
+    def atasan(cls, school: School, periode_id: str, pegawai_id: str) -> _Actor:
+        periode = school.periode(periode_id)
+        day = school.today
+        if periode is not None:  # who leads the school now, or at the end of a past periode
+            day = max(periode.start, min(day, periode.end))
+        found = school.atasan(pegawai_id, day)
+        if found is None:
+            return cls(Peran.OPERATOR, None, None, "Perbaiki sekolah.yaml agar atasan diketahui")
+        if found.status is AtasanKind.DINAS:
+            return cls(Peran.DINAS, found.id, found.nama)
+        if found.status is AtasanKind.KOSONG:
+            return cls(
+                Peran.OPERATOR, None, None,
+                "Data atasan tidak ditemukan: catat kepala sekolah definitif atau Plt di "
+                "sekolah.yaml (Dinas menetapkan Plt)",
+            )  # fmt: skip
+        return cls(Peran.KEPALA_SEKOLAH, found.id, found.nama, plt=found.status is AtasanKind.PLT)
+
+    def step(
+        self,
+        key: str,
+        label: str,
+        tahap: str,
+        deadlines: Mapping[str, Deadline],
+        file: str,
+        perintah: str | None = None,
+    ) -> NextStep:
+        return NextStep(
+            key, label, tahap, self.peran, self.id, self.nama, deadlines.get(tahap), file, perintah
+        )

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from kinerja_build import layout
 from kinerja_build.errors import UsageProblem
 
 
@@ -21,14 +22,15 @@ _UMASK = _current_umask()
 def check_output_dir(root: Path, out: Path) -> Path:
     """Refuse output directories that could overwrite records or the repository itself."""
     root, out = root.resolve(), out.resolve()
-    records = root / "records"
+    records = layout.records_dir(root)
     if out == root or out in root.parents:
         raise UsageProblem(
             f"Folder keluaran {out} adalah repositori itu sendiri atau induknya; pilih folder lain, mis. build/."
         )
     if out == records or records in out.parents:
         raise UsageProblem(
-            f"Folder keluaran {out} berada di dalam records/; catatan tidak boleh tertimpa."
+            f"Folder keluaran {out} berada di dalam {layout.RECORDS_DIR}/; catatan tidak boleh "
+            "tertimpa."
         )
     return out
 

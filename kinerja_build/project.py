@@ -1,8 +1,5 @@
-"""Find the record files of a school repository and place each in the records layout.
-
-    records/sekolah.yaml
-    records/pegawai/<id>.yaml
-    records/kinerja/<periode>/<id>/<jenis>.yaml
+"""Find the record files of a school repository and place each in the records layout
+(layout.py says where each kind lives).
 
 Nothing outside the root is read: a symlink that leads outside is reported and skipped.
 """
@@ -10,19 +7,15 @@ Nothing outside the root is read: a symlink that leads outside is reported and s
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kinerja_build import layout
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.layout import RECORDS_DIR, SCHOOL_RECORD, RecordKind
 from kinerja_build.load import is_inside
-from kinerja_build.model import PERIOD_KINDS
 
-RECORDS_DIR = "records"
-YAML_SUFFIXES = (".yaml", ".yml")
-_ID = re.compile(r"^([0-9]{18}|[a-z][a-z0-9]*(-[a-z0-9]+)*)$")
-_PERIODE_DIR = re.compile(r"^[0-9]{4}(-[12])?$")
 MAX_FILES = 200_000
 
 
@@ -30,7 +23,7 @@ MAX_FILES = 200_000
 class Found:
     """A record file and the place it occupies in the layout."""
 
-    kind: str
+    kind: RecordKind
     absolute: Path
     rel: str
     periode: str | None = None
@@ -43,7 +36,7 @@ def _error(code: str, rel: str, message: str, hint: str) -> Diagnostic:
 
 def discover(root: Path) -> tuple[list[Found], list[Diagnostic]]:
     """All record files under root/records, sorted, plus layout problems."""
-    records = root / RECORDS_DIR
+    records = layout.records_dir(root)
     found: list[Found] = []
     problems: list[Diagnostic] = []
     if not records.is_dir():
@@ -64,14 +57,14 @@ def discover(root: Path) -> tuple[list[Found], list[Diagnostic]]:
             found.append(placed)
         else:
             problems.append(placed)
-    if not any(item.kind == "sekolah" for item in found) and not any(
-        d.file == f"{RECORDS_DIR}/sekolah.yaml" for d in problems
+    if not any(item.kind is RecordKind.SEKOLAH for item in found) and not any(
+        d.file == SCHOOL_RECORD for d in problems
     ):
         problems.append(
             _error(
                 "KIN012",
-                f"{RECORDS_DIR}/sekolah.yaml",
-                "Berkas data sekolah `records/sekolah.yaml` tidak ada.",
+                SCHOOL_RECORD,
+                f"Berkas data sekolah `{SCHOOL_RECORD}` tidak ada.",
                 "Buat berkas ini (lihat contoh dari `kinerja init`): NPSN, nama sekolah, Dinas "
                 "Pendidikan, dan riwayat kepala sekolah diperlukan untuk menentukan atasan.",
             )
@@ -127,15 +120,15 @@ def _walk(root: Path, directory: Path, problems: list[Diagnostic]) -> Iterator[P
                 if not entry.is_symlink():
                     stack.append(path)
                 continue
-            if entry.name.endswith(YAML_SUFFIXES):
+            if layout.is_record_name(entry.name):
                 count += 1
                 if count > MAX_FILES:
                     problems.append(
                         _error(
                             "KIN005",
                             RECORDS_DIR,
-                            f"Terlalu banyak berkas YAML di records/ (lebih dari {MAX_FILES}).",
-                            "Periksa apakah ada folder yang tidak semestinya di dalam records/.",
+                            f"Terlalu banyak berkas YAML di {RECORDS_DIR}/ (lebih dari {MAX_FILES}).",
+                            f"Periksa apakah ada folder yang tidak semestinya di dalam {RECORDS_DIR}/.",
                         )
                     )
                     return
@@ -143,39 +136,10 @@ def _walk(root: Path, directory: Path, problems: list[Diagnostic]) -> Iterator[P
 
 
 def _place(absolute: Path, rel: str) -> Found | Diagnostic:
-    parts = rel.split("/")[1:]  # drop "records"
-    name = parts[-1]
-    if not name.endswith(".yaml"):
-        return _unknown(rel, "Gunakan akhiran `.yaml` (bukan `.yml`).")
-    stem = name.removesuffix(".yaml")
-    if parts == ["sekolah.yaml"]:
-        return Found("sekolah", absolute, rel)
-    if len(parts) == 2 and parts[0] == "pegawai":
-        if not _ID.match(stem):
-            return _unknown(
-                rel,
-                "Nama berkas pegawai adalah NIP 18 digit atau ID non-ASN berhuruf kecil dengan "
-                "tanda hubung, mis. `non-asn-rina-marlina.yaml`.",
-            )
-        return Found("pegawai", absolute, rel, owner=stem)
-    if len(parts) == 4 and parts[0] == "kinerja":
-        periode, owner = parts[1], parts[2]
-        if not _PERIODE_DIR.match(periode):
-            return _unknown(rel, "Folder periode bernama `2024-1`, `2024-2`, `2025`, `2026`, ….")
-        if not _ID.match(owner):
-            return _unknown(
-                rel, "Folder orang bernama NIP atau ID non-ASN yang sama dengan records/pegawai/."
-            )
-        if stem not in PERIOD_KINDS:
-            return _unknown(
-                rel, f"Nama berkas yang dikenal: {', '.join(k + '.yaml' for k in PERIOD_KINDS)}."
-            )
-        return Found(stem, absolute, rel, periode=periode, owner=owner)
-    return _unknown(
-        rel,
-        "Letakkan catatan di records/sekolah.yaml, records/pegawai/<id>.yaml, atau "
-        "records/kinerja/<periode>/<id>/<jenis>.yaml.",
-    )
+    place = layout.parse_record_path(rel)
+    if isinstance(place, layout.Misplaced):
+        return _unknown(rel, place.hint)
+    return Found(place.kind, absolute, rel, place.periode, place.owner)
 
 
 def _unknown(rel: str, hint: str) -> Diagnostic:

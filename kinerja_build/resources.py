@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from kinerja_build import layout
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 
@@ -26,17 +28,17 @@ def _bundled(name: str) -> Path:
 
 def schemas_dir() -> Path:
     """Directory holding the record JSON Schemas."""
-    return _bundled("schemas")
+    return _bundled(layout.SCHEMAS_DIR)
 
 
 def templates_dir() -> Path:
     """Directory holding the document templates (`pdf/`) and site templates."""
-    return _bundled("templates")
+    return _bundled(layout.TEMPLATES_DIR)
 
 
 def demo_records_dir() -> Path:
     """The bundled demo school's `records/` directory."""
-    return _bundled("records")
+    return _bundled(layout.RECORDS_DIR)
 
 
 @functools.cache

@@ -11,12 +11,14 @@ read-check-write runs under a lock on the plan's folder so concurrent commands c
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinerja_build import domain, lock
+from kinerja_build import domain, layout, lock, signatures
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import UsageProblem
+from kinerja_build.layout import RecordKind
 from kinerja_build.model import RecordFile
 from kinerja_build.output import write_atomic
 from kinerja_build.validate import Result, validate
@@ -37,6 +39,8 @@ class Outcome:
     written: bool
     message: str
     diagnostics: tuple[Diagnostic, ...] = ()
+    original: bytes | None = None  # the plan before the step, to take it back
+    signer_keys: tuple[signatures.Key, ...] = ()  # the actor's listed keys, to check a commit
 
 
 def _refuse(code: str, rel: str, message: str, hint: str) -> Outcome:
@@ -45,24 +49,95 @@ def _refuse(code: str, rel: str, message: str, hint: str) -> Outcome:
 
 def locate_plan(root: Path, path: Path) -> tuple[str, str, str]:
     """(repo-relative path, periode, pegawai id) of a plan file, or a usage problem."""
-    absolute = path.resolve()
-    records = (root.resolve() / "records" / "kinerja").resolve()
-    if records not in absolute.parents or not absolute.is_file():
-        raise UsageProblem(f"{path} bukan berkas rencana di records/kinerja/<periode>/<id>/.")
-    parts = absolute.relative_to(records).parts
-    if len(parts) != 3 or parts[2] != "rencana.yaml":
-        raise UsageProblem(f"{path}: hanya rencana.yaml yang punya riwayat persetujuan.")
-    rel = absolute.relative_to(root.resolve()).as_posix()
-    return rel, parts[0], parts[1]
+    root, absolute = root.resolve(), path.resolve()
+    place = (
+        layout.parse_record_path(absolute.relative_to(root).as_posix())
+        if root in absolute.parents and absolute.is_file()
+        else None
+    )
+    if not isinstance(place, layout.RecordPlace) or place.periode is None or place.owner is None:
+        raise UsageProblem(
+            f"{path} bukan berkas rencana di {layout.periods_dir()}/<periode>/<id>/."
+        )
+    if place.kind is not RecordKind.RENCANA:
+        raise UsageProblem(
+            f"{path}: hanya {RecordKind.RENCANA.file_name} yang punya riwayat persetujuan."
+        )
+    return absolute.relative_to(root).as_posix(), place.periode, place.owner
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """Commit the new step alone, signed with SSH (issue 18: a step is tied to its signer)."""
+
+    key: Path | None = None  # private key or .pub (agent); None: git's `user.signingkey`
 
 
 def apply(
-    root: Path, path: Path, command: str, actor: str, note: str | None, day: dt.date
+    root: Path,
+    path: Path,
+    command: str,
+    actor: str,
+    note: str | None,
+    day: dt.date,
+    commit: Commit | None = None,
 ) -> Outcome:
-    """Validate, check the transition and the actor, append the step, re-validate (locked)."""
+    """Validate, check the transition and the actor, append the step, re-validate (locked);
+    with `commit`, also commit the plan signed, or take the step back if that fails."""
     rel, periode_id, owner = locate_plan(root, path)
     with lock.exclusive(root.resolve() / Path(rel).parent):
-        return _apply_locked(root, rel, periode_id, owner, command, actor, note, day)
+        outcome = _apply_locked(root, rel, periode_id, owner, command, actor, note, day)
+        if commit is None or not outcome.written:
+            return outcome
+        return _commit(root.resolve(), rel, outcome, commit)
+
+
+def _commit(root: Path, rel: str, outcome: Outcome, request: Commit) -> Outcome:
+    assert outcome.original is not None
+    signing = ["-c", "gpg.format=ssh"]
+    if request.key is not None:
+        signing += ["-c", f"user.signingkey={request.key.resolve()}"]
+    message = outcome.message.removeprefix(f"{rel}: ").rstrip(".")
+    steps = (
+        ["add", "--", rel],
+        [*signing, "commit", "--quiet", "-S", "-m", f"Rencana {message}", "--", rel],
+    )
+    for arguments in steps:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *arguments], capture_output=True, text=True, timeout=120
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            done = subprocess.CompletedProcess(arguments, 1, "", str(error))
+        if done.returncode != 0:
+            write_atomic((root / rel).parent, Path(rel).name, outcome.original)
+            subprocess.run(
+                ["git", "-C", str(root), "reset", "--quiet", "--", rel], capture_output=True
+            )
+            reason = (done.stderr.strip().splitlines() or ["gagal"])[-1]
+            return _refuse(
+                "KIN715",
+                rel,
+                f"Commit bertanda tangan gagal ({reason}); langkah dibatalkan, berkas dikembalikan.",
+                "Atur kunci SSH untuk git: `git config --global gpg.format ssh` dan "
+                "`git config --global user.signingkey ~/.ssh/id_ed25519.pub`, atau sebutkan "
+                "`--kunci BERKAS`.",
+            )
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    message = f"{outcome.message} Commit bertanda tangan: {head[:12]}."
+    if "otomatis (Plt)" in outcome.message:
+        return Outcome(True, message)
+    signature = signatures.signed_by_one_of(root, head, list(outcome.signer_keys))
+    if signature.status != "G":
+        # Committed all the same: the person may be adding this key in another pull request.
+        message += (
+            f" Peringatan: kunci penanda tangan ({signature.fingerprint or 'tidak diketahui'}) "
+            "tidak tercantum di `kunci_ssh` pelaku; `kinerja periksa-tanda-tangan` akan menolak "
+            "langkah ini sampai kunci itu tercatat di cabang utama."
+        )
+    return Outcome(True, message)
 
 
 def _apply_locked(
@@ -109,7 +184,8 @@ def _apply_locked(
         )
     who = "otomatis (Plt)" if ("otomatis", True) in entry else actor
     label = domain.STATUS_RENCANA_LABELS[STEPS[command][1]].lower()
-    return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.")
+    keys = tuple(signatures.keys_of(before.school, actor)) if actor else ()
+    return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.", (), original, keys)
 
 
 def _check(

@@ -28,27 +28,18 @@ import jsonschema_rs
 
 from kinerja_build import resources
 from kinerja_build.diagnostics import JsonPath
+from kinerja_build.layout import RecordKind
+from kinerja_build.layout import schema_file as schema_file  # re-exported for callers
 
 if TYPE_CHECKING:  # python-jsonschema is imported only when a record fails the fast check
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
     from referencing import Registry
 
-KINDS = (
-    "sekolah",
-    "pegawai",
-    "rencana",
-    "siklus",
-    "pengembangan-kompetensi",
-    "tugas",
-    "penilaian",
-)
+KINDS: tuple[RecordKind, ...] = tuple(RecordKind)
 CONFIG_KIND = "kinerja-config"
+DINAS_KIND = "dinas"  # dinas.yml of a district repository
 SUPPORT_SCHEMAS = ("umum.schema.json",)
-
-
-def schema_file(kind: str) -> str:
-    return f"{kind}.schema.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +59,9 @@ def registry() -> Registry[Any]:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
-    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND)] + list(SUPPORT_SCHEMAS)
+    names = [schema_file(kind) for kind in (*KINDS, CONFIG_KIND, DINAS_KIND)] + list(
+        SUPPORT_SCHEMAS
+    )
     resources_ = [
         (
             name,

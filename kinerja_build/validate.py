@@ -7,16 +7,18 @@ then write").
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kinerja_build import rules, schema
+from kinerja_build import clock, layout, rules, schema
 from kinerja_build.config import Config, load_config
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
+from kinerja_build.layout import RecordKind
 from kinerja_build.load import load_file, locate
-from kinerja_build.model import Record, RecordFile, School
+from kinerja_build.model import Calendar, Record, RecordFile, School
 from kinerja_build.project import Found, discover
 from kinerja_build.rules import Context, Finding, Rule
 
@@ -39,12 +41,13 @@ class Result:
         return bool(self.config_problems)
 
 
-def validate(root: Path) -> Result:
-    """Validate the school repository at `root`."""
+def validate(root: Path, today: dt.date | None = None) -> Result:
+    """Validate the school repository at `root`; deadlines are judged on `today` (build date)."""
     root = root.resolve()
     config, config_problems = load_config(root)
     report = Report()
-    school = School(root)
+    calendar = Calendar(tuple(config.referensi["tenggat"]), tuple(config.tenggat))
+    school = School(root, calendar=calendar, today=today or clock.today())
     if config_problems:
         report.extend(config_problems)
         return Result(root, report, school, config, config_problems)
@@ -87,9 +90,9 @@ def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic
 
 
 def _place(school: School, record: RecordFile) -> None:
-    if record.kind == "sekolah":
+    if record.kind is RecordKind.SEKOLAH:
         school.sekolah = record
-    elif record.kind == "pegawai":
+    elif record.kind is RecordKind.PEGAWAI:
         assert record.owner is not None
         school.pegawai[record.owner] = record
     else:
@@ -100,7 +103,7 @@ def _place(school: School, record: RecordFile) -> None:
 
 def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
     match = _MODELINE.match(first_line)
-    expected = f"{item.kind}.schema.json"
+    expected = layout.schema_file(item.kind)
     target = match["target"] if match else ""
     if not match:
         message = "Baris pertama bukan modeline skema untuk editor."
@@ -112,7 +115,7 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
         )
     else:
         return
-    suggestion = "../" * item.rel.count("/") + f"schemas/{expected}"
+    suggestion = layout.modeline_target(item.rel.count("/"), item.kind)
     yield Diagnostic(
         "KIN013",
         Severity.WARNING,

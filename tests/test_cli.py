@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from kinerja_build import __version__, rules
+from kinerja_build import __version__, domain, rules
 
 Run = Callable[..., Result]
 
@@ -138,8 +139,12 @@ def test_build_refuses_dangerous_output_dirs(run_cli: Run, school: Path, out: st
 
 @pytest.mark.parametrize("periode", ["2024-1", "2025", "2026"])
 def test_init_creates_a_school_that_validates_clean(
-    run_cli: Run, tmp_path: Path, periode: str
+    run_cli: Run, tmp_path: Path, periode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Judged on the periode's first day: a school started for a periode is not yet late.
+    start = domain.parse_periode(periode).start
+    epoch = int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
     target = tmp_path / "sekolah-baru"
     result = run_cli("init", str(target), "--periode", periode)
     assert result.exit_code == 0, result.output
@@ -155,6 +160,10 @@ def test_init_creates_a_school_that_validates_clean(
     check = run_cli("validate", "--root", str(target))
     assert check.exit_code == 0, check.output
     assert check.output.startswith("Bersih:")
+    # A year later its draft plan is past the planning deadline: a warning, not an error.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch + 366 * 86400))
+    late = run_cli("validate", "--root", str(target))
+    assert late.exit_code == 0 and "KIN251" in late.output, late.output
 
 
 def test_init_refuses_existing_directory(run_cli: Run, school: Path) -> None:

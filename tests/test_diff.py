@@ -39,6 +39,12 @@ def _commit(root: Path, message: str) -> None:
     _git(root, "commit", "-q", "-m", message)
 
 
+@pytest.fixture(autouse=True)
+def _in_january_2026(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The history happens in January 2026: before the planning deadline, so no plan is late.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1768694400")  # 2026-01-18
+
+
 @pytest.fixture
 def history(school: Path, run_cli: Callable[..., Result]) -> Path:
     _git(school, "init", "-q", "-b", "main")

@@ -779,8 +779,8 @@ def test_school_config_sets_the_severity_of_export_checks(
     school: Path, setting: str | None, severity: str | None, exit_code: int
 ) -> None:
     """`aturan:` in kinerja.yml changes how a check is reported, never who is exported."""
-    from kinerja_build.build import BuildContext
     from kinerja_build.export import build_exports
+    from kinerja_build.stage import BuildContext
     from kinerja_build.validate import validate
 
     sekolah = school / "records" / "sekolah.yaml"

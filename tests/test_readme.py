@@ -24,3 +24,11 @@ def test_quick_start_has_the_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert _commands()[1].strip() in ci
+
+
+def test_the_install_line_is_the_one_init_writes() -> None:
+    from kinerja_build import scaffold
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f'pip install "{scaffold.default_install()}"' in readme
+    assert "pip install kinerja " not in readme  # not on the package index

@@ -45,6 +45,16 @@ def test_workflows_follow_the_github_actions_schema(
             assert step in text
 
 
+def test_this_repository_uses_the_workflow_init_writes(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    assert run_cli("init", str(tmp_path / "s"), "--periode", "2025", "--pasang", ".").exit_code == 0
+    generated = (tmp_path / "s" / ".github" / "workflows" / "kinerja.yml").read_text("utf-8")
+    ours = (REPO / ".github" / "workflows" / "kinerja.yml").read_text(encoding="utf-8")
+    assert ours.split("\n", 1)[1] == generated.split("\n", 1)[1]  # all but the first comment
+    assert '  KINERJA_PASANG: "."\n' in ours and ours.count("KINERJA_PASANG") == 2
+
+
 def test_a_broken_workflow_is_caught(tmp_path: Path) -> None:
     broken = tmp_path / "kinerja.yml"
     broken.write_text("name: x\non: push\njobs:\n  a:\n    steps: []\n", encoding="utf-8")

@@ -6,15 +6,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from kinerja_build import domain
-from kinerja_build.build import BuildContext, StageOutcome, pdf_path
+from kinerja_build import domain, layout
 from kinerja_build.export import bundle as bundles
 from kinerja_build.export.readiness import Readiness, assess, to_diagnostic
+from kinerja_build.layout import EXPORT_DIR, EXPORT_LEDGER, RecordKind, pdf_path
 from kinerja_build.output import write_atomic
+from kinerja_build.stage import BuildContext, StageOutcome
 from kinerja_build.validate import Result
-
-EXPORT_DIR = "ekspor-bkn"
-LEDGER = ".kinerja-ekspor.json"  # in EXPORT_DIR: the files earlier exports wrote
 
 
 def build_exports(context: BuildContext, only: str | None = None) -> StageOutcome:
@@ -23,7 +21,7 @@ def build_exports(context: BuildContext, only: str | None = None) -> StageOutcom
     result = context.result
     sekolah = result.school.sekolah
     if sekolah is None or sekolah.data is None:
-        outcome.lines.append("Ekspor BKN: dilewati, sekolah.yaml tidak valid.")
+        outcome.lines.append(f"Ekspor BKN: dilewati, {RecordKind.SEKOLAH.file_name} tidak valid.")
         return outcome
     npsn = sekolah.data["npsn"]
     expected: set[str] = set()
@@ -32,7 +30,7 @@ def build_exports(context: BuildContext, only: str | None = None) -> StageOutcom
             periode = domain.parse_periode(periode_id)
         except domain.PeriodeError:
             continue
-        expected |= output_names(npsn, periode.id)
+        expected |= layout.export_names(npsn, periode.id)
         if only is None or periode_id == only:
             export_periode(context, periode, npsn, outcome)
     if only is not None and only not in result.school.periods:
@@ -48,22 +46,20 @@ def build_exports(context: BuildContext, only: str | None = None) -> StageOutcom
 
 
 def output_names(npsn: str, periode_id: str) -> set[str]:
-    """The files the export writes for one periode, under ekspor-bkn/."""
-    return {
-        f"kinerja-{npsn}-{periode_id}.zip",
-        f"belum-siap-{periode_id}.csv",
-        f"belum-siap-{periode_id}.xlsx",
-    }
+    """The files the export writes for one periode, under ekspor-bkn/ (layout.py names them)."""
+    return layout.export_names(npsn, periode_id)
 
 
-def prune_stale(out_dir: Path, expected: set[str], written: list[Path]) -> list[str]:
+def prune_stale(
+    out_dir: Path, expected: set[str], written: list[Path], folder_name: str = EXPORT_DIR
+) -> list[str]:
     """Delete bundles and lists of periodes (or an NPSN) that no longer exist.
 
     Only files named in the ledger, which lists what earlier exports wrote, are candidates:
     anything else in the folder was not written by kinerja and stays.
     """
-    folder = out_dir / EXPORT_DIR
-    ledger = _read_ledger(folder / LEDGER)
+    folder = layout.output(out_dir, folder_name)
+    ledger = _read_ledger(folder / EXPORT_LEDGER)
     removed = []
     for name in sorted(ledger - expected):
         path = folder / name
@@ -73,7 +69,7 @@ def prune_stale(out_dir: Path, expected: set[str], written: list[Path]) -> list[
     current = (ledger & expected) | {path.name for path in written if path.parent == folder}
     if current or ledger:
         payload = json.dumps(sorted(current), indent=1) + "\n"
-        write_atomic(out_dir, f"{EXPORT_DIR}/{LEDGER}", payload.encode("utf-8"))
+        write_atomic(out_dir, f"{folder_name}/{EXPORT_LEDGER}", payload.encode("utf-8"))
     return removed
 
 
@@ -132,15 +128,15 @@ def export_periode(
     bundle.files["manifest.json"] = bundles.manifest(
         bundle, counts, bundles.git_commit(context.root)
     )
-    stamp = _zip_time(context.source_date_epoch)
+    stamp = zip_time(context.source_date_epoch)
     written = write_atomic(
-        context.out_dir, f"{EXPORT_DIR}/{bundle.name}", bundles.zip_bytes(bundle.files, stamp)
+        context.out_dir, layout.export_file(bundle.name), bundles.zip_bytes(bundle.files, stamp)
     )
     outcome.written.append(written)
     for name, content in bundles.tables_files(
-        f"belum-siap-{periode.id}", not_ready_table(verdicts)
+        layout.not_ready_stem(periode.id), not_ready_table(verdicts)
     ).items():
-        outcome.written.append(write_atomic(context.out_dir, f"{EXPORT_DIR}/{name}", content))
+        outcome.written.append(write_atomic(context.out_dir, layout.export_file(name), content))
     for verdict in verdicts:
         for reason in [*verdict.reasons, *verdict.warnings]:
             diagnostic = to_diagnostic(
@@ -159,7 +155,7 @@ def _attach_documents(
 ) -> int:
     """Put each exported person's Dokumen Evaluasi Kinerja PDF in dokumen/, when it was built."""
     attached = 0
-    folder = context.out_dir / "pdf" / periode.id
+    folder = layout.output(context.out_dir, layout.pdf_periode_dir(periode.id))
     by_nip = {
         (context.result.school.person(pid) or {}).get("nip"): pid
         for pid in context.result.school.periods.get(periode.id, {})
@@ -186,7 +182,7 @@ def _attach_documents(
     return attached
 
 
-def _zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
+def zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     if epoch is None:
         return bundles.ZIP_EPOCH
     moment = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.UTC)  # zip cannot go before 1980

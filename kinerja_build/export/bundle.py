@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__, domain, resources
+from kinerja_build import __version__, domain, layout, resources
 from kinerja_build.model import Atasan, AtasanKind, IdentityKind, School
 
 BUNDLE_SCHEMAS = ("kinerja-periodik", "skp-tahunan", "angka-kredit", "manifest")
@@ -41,7 +41,7 @@ class Bundle:
 
     @property
     def name(self) -> str:
-        return f"kinerja-{self.npsn}-{self.periode.id}.zip"
+        return layout.export_bundle_name(self.npsn, self.periode.id)
 
 
 def rows(school: School, periode: domain.Periode, ready: Iterable[str]) -> list[dict[str, Any]]:
@@ -379,7 +379,13 @@ def _git_rev_parse(root: Path) -> str | None:
     return commit if done.returncode == 0 and len(commit) == 40 else None
 
 
-def manifest(bundle: Bundle, counts: dict[str, int], commit: str | None) -> bytes:
+def manifest(
+    bundle: Bundle,
+    counts: dict[str, int],
+    commit: str | None,
+    sekolah: list[dict[str, Any]] | None = None,
+) -> bytes:
+    """manifest.json; `sekolah` lists the schools of a district's merged bundle."""
     files = [
         {"nama": name, "sha256": hashlib.sha256(content).hexdigest(), "ukuran": len(content)}
         for name, content in sorted(bundle.files.items())
@@ -396,6 +402,7 @@ def manifest(bundle: Bundle, counts: dict[str, int], commit: str | None) -> byte
             "jumlah": counts,
             "catatan": bundle.notes,
             "berkas": files,
+            **({"sekolah": sekolah} if sekolah is not None else {}),
         }
     )
 

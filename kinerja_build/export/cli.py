@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from kinerja_build import domain, report
-from kinerja_build.build import BuildContext, source_date_epoch
 from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
+from kinerja_build.layout import DEFAULT_OUT_DIR
 from kinerja_build.output import check_output_dir
+from kinerja_build.stage import BuildContext, source_date_epoch
 from kinerja_build.validate import validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -61,7 +62,7 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
             domain.parse_periode(periode)
         except domain.PeriodeError as error:
             raise UsageProblem(f"--periode: {error}.") from error
-    out_dir = check_output_dir(root, out if out is not None else root / "build")
+    out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
         click.echo(report.format_text(result.report, color=_color()), color=_color())

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from kinerja_build import domain, rules
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.domain import PlanStatus
+from kinerja_build.layout import SCHOOL_RECORD, RecordKind
 from kinerja_build.load import locate
 from kinerja_build.model import Plan, RecordFile, School
 
@@ -75,7 +76,7 @@ def assess(
 def _school_reasons(school: School) -> Iterable[Reason]:
     sekolah = school.sekolah
     if sekolah is None or sekolah.data is None:
-        rel = sekolah.rel if sekolah else "records/sekolah.yaml"
+        rel = sekolah.rel if sekolah else SCHOOL_RECORD
         yield Reason("KIN809", "Data sekolah (sekolah.yaml) bergalat.", OPERATOR, rel)
         return
     if not sekolah.data.get("unor"):
@@ -119,7 +120,7 @@ def _person(
     records = school.records(periode.id, pegawai_id)
     for item in [record, *sorted(records.values(), key=lambda entry: entry.rel)]:
         for diagnostic in errors_by_file.get(item.rel, [])[:1]:
-            pihak = OPERATOR if item.kind == "pegawai" else _owner_of(item.kind)
+            pihak = OPERATOR if item.kind is RecordKind.PEGAWAI else _owner_of(item.kind)
             verdict.reasons.append(
                 Reason(
                     "KIN809",

@@ -298,7 +298,7 @@ def _row(
         periode.end.year,
         periode.year,
         "semester" if periode.half else "tahunan",
-        manifest["npsn"],
+        row["npsn"] if row["npsn"] in _district_npsns(manifest) else manifest["npsn"],
     )
     if stated != wanted:
         yield _problem(
@@ -318,6 +318,11 @@ def _row(
                 "Berkas ekspor tidak lengkap; buat ulang.",
                 where,
             )
+
+
+def _district_npsns(manifest: dict[str, Any]) -> set[str]:
+    """The schools of a district's merged bundle (empty for a school's own bundle)."""
+    return {str(item["npsn"]) for item in manifest.get("sekolah", [])}
 
 
 def _counts(

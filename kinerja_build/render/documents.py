@@ -17,8 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from kinerja_build import domain
-from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
+from kinerja_build import clock, domain, layout
 from kinerja_build.domain import Stage
 from kinerja_build.model import AtasanKind, IdentityKind, School, school_periode
 
@@ -71,7 +70,7 @@ def plan_documents(
 
     `today` is the build date (SOURCE_DATE_EPOCH's day when set): no document is dated after it.
     """
-    builder = _Builder(school, referensi, today or dt.date.today())
+    builder = _Builder(school, referensi, today or clock.today())
     for periode_id in sorted(school.periods):
         try:
             periode = domain.parse_periode(periode_id)
@@ -219,7 +218,7 @@ class _Builder:
     def _blocked(
         self, kind: str, periode: domain.Periode, pegawai_id: str, unusable: list[str]
     ) -> Document:
-        output = f"pdf/{periode.id}/{pegawai_id}/{PDF_DOCUMENTS[kind]}"
+        output = layout.pdf_document(periode.id, pegawai_id, kind)
         return Document(
             kind,
             output,
@@ -254,7 +253,7 @@ class _Builder:
             "kepala_halaman": header,
             "kop": self._kop(kind in DINAS_SIGNED and self._assessed_by_dinas(pegawai_id, date)),
         }
-        output = f"pdf/{periode.id}/{pegawai_id}/{PDF_DOCUMENTS[kind]}"
+        output = layout.pdf_document(periode.id, pegawai_id, kind)
         return Document(kind, output, periode.id, pegawai_id, sources, draft, date, title, data)
 
     def _assessed_by_dinas(self, pegawai_id: str, day: dt.date) -> bool:
@@ -546,7 +545,7 @@ class _Builder:
     def recap(self, periode: domain.Periode) -> Document:
         if self.school.sekolah is not None and not self.school.sekolah.valid:
             rel = self.school.sekolah.rel
-            output = f"pdf/{periode.id}/{RECAP_DOCUMENT}"
+            output = layout.pdf_recap(periode.id)
             return Document(
                 "rekap",
                 output,
@@ -611,7 +610,7 @@ class _Builder:
                 sources.append(self.school.pegawai[item.pegawai_id].rel)
             sources.extend(record.rel for record in item.files.values())
         title = f"{TITLES['rekap']} — {self.sekolah.get('nama', '')} — {periode.label}"
-        output = f"pdf/{periode.id}/{RECAP_DOCUMENT}"
+        output = layout.pdf_recap(periode.id)
         return Document("rekap", output, periode.id, None, sources, not complete, day, title, data)
 
 

@@ -22,16 +22,14 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from kinerja_build import layout
 from kinerja_build.output import write_atomic
 from kinerja_build.render.documents import TITLES, Document
 
 # Filing order of a person's documents, as a KS files them (plan first, results last).
-FILING_ORDER = (
-    "rencana-kinerja.pdf",
-    "lembar-observasi.pdf",
-    "pengembangan-kompetensi.pdf",
-    "evaluasi-kinerja.pdf",
-    "konversi-angka-kredit.pdf",
+FILING_ORDER = tuple(
+    layout.PDF_DOCUMENTS[kind]
+    for kind in ("rencana", "observasi", "kompetensi", "evaluasi", "angka_kredit")
 )
 
 
@@ -156,15 +154,7 @@ def _pack_xmp(xmp: bytes, title: str) -> bytes:
     return text.encode("utf-8")
 
 
-PACK_DIR = "cetak"
-PACK_CACHE = f"{PACK_DIR}/.cache.json"
 REVISION = "1"  # bump when merge() output changes: every pack is merged again
-SCHOOL_PACK = "sekolah.pdf"
-
-
-def pack_path(periode: str, owner: str | None) -> str:
-    """Where a pack goes under the output folder; owner None is the whole school."""
-    return f"{PACK_DIR}/{periode}/{SCHOOL_PACK if owner is None else owner + '.pdf'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,23 +175,23 @@ def plan_packs(out_dir: Path, documents: Iterable[Document], names: dict[str, st
         recap = [item for item in items if item.pegawai is None]
         people: dict[str, list[Member]] = {}
         for item in items:
-            if item.pegawai is not None and item.pegawai != "sekolah":  # "sekolah" is the school's
-                member = Member(out_dir / item.output, TITLES[item.kind])
+            if item.pegawai is not None and item.pegawai != layout.SCHOOL_PACK:
+                member = Member(layout.output(out_dir, item.output), TITLES[item.kind])
                 people.setdefault(item.pegawai, []).append(member)
         ordered = sorted(people, key=lambda pegawai: (names.get(pegawai, pegawai), pegawai))
         school_members: list[Member] = [
-            Member(out_dir / item.output, TITLES["rekap"]) for item in recap
+            Member(layout.output(out_dir, item.output), TITLES["rekap"]) for item in recap
         ]
         for pegawai in ordered:
             name = names.get(pegawai, pegawai)
             members = tuple(sorted(people[pegawai], key=_filing_rank))
-            packs.append(Pack(pack_path(periode, pegawai), f"Berkas {name} — {label}", members))
+            packs.append(Pack(layout.pack(periode, pegawai), f"Berkas {name} — {label}", members))
             school_members.extend(
                 Member(member.path, f"{name}: {member.title}") for member in members
             )
         if school_members:
             packs.append(
-                Pack(pack_path(periode, None), f"Berkas sekolah — {label}", tuple(school_members))
+                Pack(layout.pack(periode, None), f"Berkas sekolah — {label}", tuple(school_members))
             )
     return packs
 
@@ -222,20 +212,21 @@ def write_packs(out_dir: Path, packs: list[Pack]) -> tuple[list[Path], list[str]
     written = [
         write_atomic(out_dir, pack.output, merge(pack.members, pack.title))
         for pack in packs
-        if cache.get(pack.output) != keys[pack.output] or not (out_dir / pack.output).is_file()
+        if cache.get(pack.output) != keys[pack.output]
+        or not layout.output(out_dir, pack.output).is_file()
     ]
     current = set(keys)
     removed = []
-    folder = out_dir / PACK_DIR
+    folder = layout.output(out_dir, layout.PACK_DIR)
     if folder.is_dir():
-        for path in sorted(folder.rglob("*.pdf")):
+        for path in sorted(folder.rglob(f"*{layout.PDF_SUFFIX}")):
             rel = path.relative_to(out_dir).as_posix()
             if rel not in current and not path.is_symlink():
                 path.unlink()
                 removed.append(rel)
     if packs or cache:
         text = json.dumps(dict(sorted(keys.items())), indent=1) + "\n"
-        write_atomic(out_dir, PACK_CACHE, text.encode("utf-8"))
+        write_atomic(out_dir, layout.PACK_CACHE, text.encode("utf-8"))
     return written, removed
 
 
@@ -249,7 +240,7 @@ def _pack_key(pack: Pack) -> str:
 
 def _read_cache(out_dir: Path) -> dict[str, str]:
     try:
-        data = json.loads((out_dir / PACK_CACHE).read_text(encoding="utf-8"))
+        data = json.loads(layout.output(out_dir, layout.PACK_CACHE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -20,8 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__
-from kinerja_build.build import BuildContext, StageOutcome
+from kinerja_build import __version__, clock, layout
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.load import locate
 from kinerja_build.output import write_atomic
@@ -36,8 +35,8 @@ from kinerja_build.render.documents import (
 from kinerja_build.render.finish import Stamp
 from kinerja_build.render.pdf import PDF_VARIANT, PdfResult, PdfTask, render_pdf
 from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, TemplateSet
+from kinerja_build.stage import BuildContext, StageOutcome
 
-CACHE_FILE = "pdf/.cache.json"
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 _LOGO_TYPES = {
     ".png": "image/png",
@@ -70,7 +69,7 @@ def build_pdfs(
 
     def tasks() -> Iterator[PdfTask]:
         # Plans every document and makes its HTML; only changed documents become tasks.
-        for document in plan_documents(result.school, result.config.referensi, build_day(context)):
+        for document in plan_documents(result.school, result.config.referensi, clock.today()):
             if wanted is not None and not wanted(document):
                 continue
             blocked = sorted(set(context.blocked_by(document.sources)) | set(document.unusable))
@@ -86,7 +85,10 @@ def build_pdfs(
             key = hashlib.sha256((base_key + html).encode("utf-8")).hexdigest()
             keys[document.output] = key
             planned.append(document)
-            if cache.get(document.output) == key and (context.out_dir / document.output).is_file():
+            if (
+                cache.get(document.output) == key
+                and layout.output(context.out_dir, document.output).is_file()
+            ):
                 kept.add(document.output)
                 continue
             yield PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed, stamp)
@@ -109,7 +111,7 @@ def build_pdfs(
         new_cache = {**{k: v for k, v in cache.items() if k not in keys}, **new_cache}
     write_atomic(
         context.out_dir,
-        CACHE_FILE,
+        layout.PDF_CACHE,
         (json.dumps(new_cache, indent=1, sort_keys=True) + "\n").encode("utf-8"),
     )
     outcome.written.extend(written)
@@ -118,7 +120,7 @@ def build_pdfs(
     outcome.diagnostics.sort(key=lambda item: item.sort_key())  # workers finish in any order
     outcome.lines.extend(_summary(len(written), len(kept), skipped, removed, context))
     if packed:
-        folder = context.out_dir / packs.PACK_DIR
+        folder = layout.output(context.out_dir, layout.PACK_DIR)
         outcome.lines.append(
             f"Berkas cetak ({folder}): {len(packed)} dibuat (per pegawai dan sekolah)."
         )
@@ -131,13 +133,6 @@ def _names(context: BuildContext) -> dict[str, str]:
         pegawai_id: str((school.person(pegawai_id) or {}).get("nama", pegawai_id))
         for pegawai_id in school.pegawai
     }
-
-
-def build_day(context: BuildContext) -> dt.date:
-    """The build's date: SOURCE_DATE_EPOCH's day when set (reproducible builds), else today."""
-    if context.source_date_epoch is not None:
-        return dt.datetime.fromtimestamp(context.source_date_epoch, dt.UTC).date()
-    return dt.date.today()
 
 
 def _stamp(document: Document, root: Path) -> Stamp:
@@ -209,7 +204,7 @@ def _logo(
         value = value.get(key) if isinstance(value, dict) else None
     if sekolah is None or not isinstance(value, str) or not value:
         return None, None
-    records = (context.root / "records").resolve()
+    records = layout.records_dir(context.root).resolve()
     path = (records / value).resolve()
     problem = ""
     if records not in path.parents:
@@ -259,7 +254,7 @@ def _base_key(templates: TemplateSet, logos: tuple[Path, ...]) -> str:
 
 def _read_cache(out_dir: Path) -> dict[str, str]:
     try:
-        data = json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        data = json.loads(layout.output(out_dir, layout.PDF_CACHE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # no cache or a damaged one: render everything
     if not isinstance(data, dict):
@@ -310,11 +305,11 @@ def _run(tasks: Iterator[PdfTask], jobs: int) -> Iterator[PdfResult]:
 
 def _remove_stale(out_dir: Path, current: set[str]) -> list[str]:
     """Delete PDFs under pdf/ that this build did not produce (records gone or now invalid)."""
-    pdf_dir = out_dir / "pdf"
+    pdf_dir = layout.output(out_dir, layout.PDF_DIR)
     removed: list[str] = []
     if not pdf_dir.is_dir():
         return removed
-    for path in sorted(pdf_dir.rglob("*.pdf")):
+    for path in sorted(pdf_dir.rglob(f"*{layout.PDF_SUFFIX}")):
         rel = path.relative_to(out_dir).as_posix()
         if rel not in current and not path.is_symlink():
             path.unlink()
@@ -366,7 +361,7 @@ def _summary(
     removed: list[str],
     context: BuildContext,
 ) -> list[str]:
-    folder = context.out_dir / "pdf"
+    folder = layout.output(context.out_dir, layout.PDF_DIR)
     lines = [
         f"Dokumen PDF ({folder}): {rendered} dibuat, {unchanged} tidak berubah, "
         f"{len(skipped)} dilewati."

@@ -18,9 +18,9 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from kinerja_build import resources
+from kinerja_build import layout, resources
 
-PACKAGE_TEMPLATES = resources.templates_dir() / "pdf"
+PACKAGE_TEMPLATES = resources.templates_dir() / layout.PDF_TEMPLATES_SUBDIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class TemplateSet:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.override_dir = root / "templates" / "pdf"
+        self.override_dir = layout.school_pdf_templates(root)
         search = [self.override_dir] if self.override_dir.is_dir() else []
         search.append(PACKAGE_TEMPLATES)
         self.search = search
@@ -71,7 +71,8 @@ class TemplateSet:
         try:
             return path.relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return f"(kinerja) templates/pdf/{path.name}"
+            package = f"{layout.TEMPLATES_DIR}/{layout.PDF_TEMPLATES_SUBDIR}"
+            return f"(kinerja) {package}/{path.name}"
 
     def fingerprint(self) -> str:
         """SHA-256 over every template and asset file that can take part in a document."""

@@ -18,14 +18,15 @@ code a user can see.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import JsonPath, Severity
-from kinerja_build.model import PERIOD_KINDS, Record, RecordFile, School
+from kinerja_build.layout import PERIOD_KINDS
+from kinerja_build.model import Record, RecordFile, School
 
 ALL_REGIMES: tuple[str, ...] = ("7607-2023", "4242-2024", "271-O-2025")
 REGIME_2024 = ("7607-2023",)
@@ -45,6 +46,7 @@ class Scope(StrEnum):
     RENDER = "render"
     EKSPOR = "ekspor"
     REVIEW = "review"
+    DINAS = "dinas"  # the district build (`kinerja dinas build`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,34 +194,35 @@ def pegawai_rule(
     code: str, name: str, title: str, *, severity: Severity = Severity.ERROR
 ) -> Callable[[SingleCheckT], SingleCheckT]:
     """Register a rule over each valid pegawai record (not bound to a periode)."""
-
-    def register(check: SingleCheckT) -> SingleCheckT:
-        def run(ctx: Context) -> Iterator[tuple[Record | None, Finding]]:
-            for found in ctx.school.pegawai.values():
-                record = found.record
-                if record is not None:
-                    for finding in check(ctx, record):
-                        yield record, finding
-
-        _add(Rule(code, name, severity, Scope.PEGAWAI, ALL_REGIMES, title, None, True, check, run))
-        return check
-
-    return register
+    return _single_rule(
+        code, name, title, severity, Scope.PEGAWAI, lambda school: school.pegawai.values()
+    )
 
 
 def sekolah_rule(
     code: str, name: str, title: str, *, severity: Severity = Severity.ERROR
 ) -> Callable[[SingleCheckT], SingleCheckT]:
     """Register a rule over sekolah.yaml, when it passed its schema."""
+    return _single_rule(code, name, title, severity, Scope.SEKOLAH, lambda school: [school.sekolah])
 
+
+def _single_rule(
+    code: str,
+    name: str,
+    title: str,
+    severity: Severity,
+    scope: Scope,
+    files_of: Callable[[School], Iterable[RecordFile | None]],
+) -> Callable[[SingleCheckT], SingleCheckT]:
     def register(check: SingleCheckT) -> SingleCheckT:
         def run(ctx: Context) -> Iterator[tuple[Record | None, Finding]]:
-            record = ctx.school.sekolah.record if ctx.school.sekolah is not None else None
-            if record is not None:
-                for finding in check(ctx, record):
-                    yield record, finding
+            for found in files_of(ctx.school):
+                record = found.record if found is not None else None
+                if record is not None:
+                    for finding in check(ctx, record):
+                        yield record, finding
 
-        _add(Rule(code, name, severity, Scope.SEKOLAH, ALL_REGIMES, title, None, True, check, run))
+        _add(Rule(code, name, severity, scope, ALL_REGIMES, title, None, True, check, run))
         return check
 
     return register
@@ -286,11 +289,13 @@ def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the import order fixes nothing else.
     from kinerja_build.rules import (  # noqa: F401
         builtin,
+        dinas,
         pegawai,
         penilaian,
         periode,
         rencana,
         siklus,
+        tenggat,
     )
 
 

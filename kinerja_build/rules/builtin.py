@@ -264,3 +264,50 @@ declare(
     "Langkah tidak dapat ditambahkan tanpa mengubah baris lain (mis. `status` bergaya `[...]`).",
     scope=Scope.REVIEW,
 )
+
+# Signed steps (`kinerja periksa-tanda-tangan`): kinerja_build/signatures.py, decision 0011.
+for _code, _name, _title, _severity in (
+    (
+        "KIN721",
+        "penanda-tangan-salah",
+        "Langkah status ditandatangani kunci yang bukan milik orang yang berhak (di BASE).",
+        Severity.ERROR,
+    ),
+    (
+        "KIN722",
+        "tanpa-tanda-tangan",
+        "Commit yang menambahkan langkah status tidak ditandatangani.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN723",
+        "tanda-tangan-rusak",
+        "Tanda tangan commit tidak cocok dengan isinya (riwayat ditulis ulang) atau tidak terperiksa.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN724",
+        "tanpa-kunci",
+        "Orang yang berhak atas langkah status belum mencantumkan kunci SSH di BASE.",
+        Severity.WARNING,
+    ),
+    (
+        "KIN725",
+        "riwayat-diubah",
+        "Langkah status yang sudah ada di BASE diubah atau dihapus.",
+        Severity.ERROR,
+    ),
+    (
+        "KIN726",
+        "otomatis-tanpa-plt",
+        "Persetujuan otomatis atau langkah atasan tanpa Plt/atasan pada tanggal itu di BASE.",
+        Severity.ERROR,
+    ),
+):
+    declare(_code, _name, _title, scope=Scope.REVIEW, severity=_severity)
+declare(
+    "KIN715",
+    "commit-gagal",
+    "Commit bertanda tangan untuk langkah persetujuan gagal; langkah dibatalkan.",
+    scope=Scope.REVIEW,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kinerja_build import domain
-from kinerja_build.model import Record, describe
+from kinerja_build.model import Assessment, Record, describe
 from kinerja_build.rules import Context, Finding, record_rule
 
 
@@ -49,26 +49,23 @@ def angka_kredit_hitung(ctx: Context, record: Record, periode: domain.Periode) -
     person = ctx.school.person(data["pegawai"])
     if stated is None or person is None or person["status_kepegawaian"] != "pns":
         return
-    jenjang = person.get("jenjang_jabatan")
-    if jenjang not in domain.KOEFISIEN:
-        return  # KIN604 reports it
-    months = int(stated.get("bulan", periode.months))
-    if months > periode.months:
+    assessment = Assessment(data, periode, person)
+    if assessment.ak_months > periode.months:
         yield Finding(
             ("angka_kredit", "bulan"),
-            f"{months} bulan melebihi lama periode ({periode.months} bulan).",
+            f"{assessment.ak_months} bulan melebihi lama periode ({periode.months} bulan).",
             f"Isi paling banyak {periode.months}.",
         )
         return
-    predikat = domain.predikat(data["rating_hasil_kerja"], data["rating_perilaku_kerja"])
-    exact = domain.angka_kredit(predikat, jenjang, months)
+    ak = assessment.angka_kredit
+    if ak is None:
+        return  # no coefficient for the jenjang: KIN604 reports it
+    exact = ak.exact
     if not domain.ak_matches(stated["nilai"], exact):
-        percent = domain.PREDIKAT_PERCENT[predikat]
-        coefficient = domain.KOEFISIEN[jenjang][0]
         yield Finding(
             ("angka_kredit", "nilai"),
-            f"Angka kredit tertulis {stated['nilai']}, hasil hitung {domain.round_ak(exact)} "
-            f"({months}/12 × {percent}% × {coefficient}).",
+            f"Angka kredit tertulis {stated['nilai']}, hasil hitung {ak.value} "
+            f"({ak.months}/12 × {ak.percent}% × {ak.coefficient}).",
             f"Ubah menjadi `nilai: {domain.round_ak(exact)}`, atau hapus `angka_kredit` agar dihitung.",
         )
 

@@ -111,7 +111,11 @@ def window(kind: str, periode: domain.Periode) -> tuple[dt.date, dt.date]:
     """The dates a record of this kind may carry in this periode."""
     if kind == "rencana":  # plans are drafted and agreed in the month before the period too
         return periode.start - dt.timedelta(days=31), periode.end
-    if kind == "penilaian":  # evaluation may close in January of the next year
+    if kind == "penilaian":
+        # 2024 semesters: evaluasi periodik by 30 June / 31 December (Perdirjen 7607/2023);
+        # annual periodes: the evaluasi tahunan may close in January of the next year.
+        if periode.regime.semester:
+            return periode.start, periode.end
         return periode.start, periode.end + dt.timedelta(days=31)
     return periode.start, periode.end
 
@@ -125,8 +129,9 @@ def tanggal_dalam_periode(
     ctx: Context, periode: domain.Periode, owner: str, records: Mapping[str, RecordFile]
 ) -> Iterator[Finding]:
     """Langkah siklus dan kegiatan pengembangan kompetensi harus bertanggal di dalam periode.
-    Riwayat status rencana boleh dimulai sebulan sebelum periode (perencanaan), dan penilaian
-    boleh sampai sebulan sesudah akhir periode (evaluasi tahunan paling lambat akhir Januari)."""
+    Riwayat status rencana boleh dimulai sebulan sebelum periode (perencanaan). Penilaian
+    periode tahunan boleh sampai sebulan sesudah akhir periode (evaluasi tahunan paling lambat
+    akhir Januari); penilaian semester 2024 paling lambat 30 Juni dan 31 Desember."""
     for kind, record in records.items():
         if record.data is None:
             continue

@@ -9,7 +9,7 @@ from typing import Any
 from kinerja_build import domain
 from kinerja_build.diagnostics import Severity
 from kinerja_build.domain import PLAN_TRANSITIONS, PlanStatus
-from kinerja_build.model import Record, RecordFile, describe
+from kinerja_build.model import Plan, Record, RecordFile, describe
 from kinerja_build.rules import (
     REGIME_2024,
     REGIME_2025_ON,
@@ -284,24 +284,25 @@ def persetujuan_kedaluwarsa(
 ) -> Iterator[Finding]:
     """Status disetujui dan disepakati mencatat SHA-256 bentuk kanonik rencana (semua kolom
     kecuali `status`, JSON dengan kunci terurut). Bila isi rencana berubah setelah itu,
-    persetujuan tidak lagi berlaku: ajukan ulang dan minta persetujuan baru."""
-    data = record.data
-    current = domain.canonical_plan_hash(data)
-    for index, entry in _entries(data, "disetujui", "disepakati"):
-        stated = entry.get("sha256")
-        if stated is None:
+    persetujuan tidak lagi berlaku: ajukan ulang (`kinerja ajukan`) dan minta persetujuan baru.
+    Hanya persetujuan sesudah pengajuan terakhir yang dinilai; persetujuan sebelumnya menjadi
+    riwayat."""
+    plan = Plan(record.data)
+    current = plan.fingerprint
+    for step in plan.approvals():
+        if step.sha256 is None:
             yield Finding(
-                ("status", index),
-                f"Status {entry['status']} tidak mencatat sidik jari `sha256` rencana.",
+                ("status", step.index),
+                f"Status {step.status} tidak mencatat sidik jari `sha256` rencana.",
                 f"Tambahkan `sha256: {current}` bila isi ini yang memang disetujui.",
             )
-        elif stated != current:
+        elif step.sha256 != current:
             yield Finding(
-                ("status", index, "sha256"),
-                f"Persetujuan kedaluwarsa: rencana diubah setelah {entry['status']} "
-                f"(tercatat {stated[:12]}…, isi sekarang {current[:12]}…).",
-                "Kembalikan isi rencana seperti saat disetujui, atau ajukan ulang "
-                f"(status diajukan) dan minta persetujuan baru atas isi sekarang ({current}).",
+                ("status", step.index, "sha256"),
+                f"Persetujuan kedaluwarsa: rencana diubah setelah {step.status} "
+                f"(tercatat {step.sha256[:12]}…, isi sekarang {current[:12]}…).",
+                "Kembalikan isi rencana seperti saat disetujui, atau ajukan ulang dengan "
+                f"`kinerja ajukan {record.rel}` dan minta persetujuan baru atas isi sekarang.",
             )
 
 
@@ -317,11 +318,29 @@ def atasan_tidak_ditemukan(
     """Di PMM guru melihat "Data atasan Anda tidak ditemukan" bila sekolah tidak punya kepala
     sekolah definitif maupun Plt; pelaksanaan terhenti sampai Operator Sekolah atau Dinas
     Pendidikan memperbaiki Dapodik. Di sini: riwayat kepala sekolah di sekolah.yaml kosong
-    pada tanggal status terakhir rencana."""
+    pada tanggal persetujuan atau pengembalian, atau saat rencana menunggu persetujuan."""
     data = record.data
-    day = domain.parse_date(data["status"][-1]["tanggal"]) or periode.end
+    plan = Plan(data)
+    for step in plan.steps(PlanStatus.DISETUJUI, PlanStatus.DITINJAU_ULANG):
+        if step.tanggal is None:
+            continue
+        atasan = ctx.school.atasan(data["pegawai"], step.tanggal)
+        if atasan is not None and not atasan.acts:
+            action = "disetujui" if step.status is PlanStatus.DISETUJUI else "dikembalikan"
+            yield Finding(
+                ("status", step.index),
+                f"Data atasan tidak ditemukan: pada {domain.tanggal_indonesia(step.tanggal)} "
+                f"sekolah tidak punya kepala sekolah definitif maupun Plt, jadi rencana tidak "
+                f"dapat {action}.",
+                "Operator Sekolah atau Dinas Pendidikan memperbaiki data kepala sekolah di "
+                "Dapodik, lalu catat di records/sekolah.yaml (kepala_sekolah); langkah ini "
+                "dicatat ulang setelah ada atasan.",
+            )
+    if plan.status not in (PlanStatus.DRAF, PlanStatus.DIAJUKAN):
+        return
+    day = plan.last_step.tanggal or periode.end
     atasan = ctx.school.atasan(data["pegawai"], day)
-    if atasan is not None and atasan.status == "kosong":
+    if atasan is not None and not atasan.acts:
         yield Finding(
             ("status",),
             f"Data atasan tidak ditemukan: pada {domain.tanggal_indonesia(day)} sekolah "
@@ -340,15 +359,25 @@ def atasan_tidak_ditemukan(
 def cara_persetujuan(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Bila sekolah dipimpin Plt, sistem menyetujui rencana guru secara otomatis (tanpa
     peninjauan manual): catat `otomatis: true` tanpa `oleh`. Bila ada kepala sekolah
-    definitif, persetujuan dilakukan manual olehnya. Rencana kepala sekolah disetujui Kepala Dinas."""
+    definitif, persetujuan dilakukan manual olehnya. Selama dipimpin Plt, rencana guru tidak dapat
+    dikembalikan untuk ditinjau ulang. Rencana kepala sekolah (dan rencana Plt sendiri) disetujui
+    Kepala Dinas."""
     data = record.data
-    for index, entry in _entries(data, "disetujui"):
+    for index, entry in _entries(data, "disetujui", "ditinjau_ulang"):
         day = domain.parse_date(entry["tanggal"])
         atasan = ctx.school.atasan(data["pegawai"], day) if day else None
         if atasan is None or atasan.status == "kosong":
             continue
         automatic = entry.get("otomatis", False)
-        if atasan.status == "plt" and not automatic:
+        if atasan.status == "plt" and entry["status"] == "ditinjau_ulang":
+            yield Finding(
+                ("status", index, "status"),
+                "Sekolah dipimpin Plt: rencana disetujui otomatis dan tidak dapat dikembalikan "
+                "untuk ditinjau ulang, oleh Plt maupun orang lain.",
+                "Hapus langkah ditinjau_ulang (dan pengajuan ulang sesudahnya); catat "
+                "`disetujui` dengan `otomatis: true`.",
+            )
+        elif atasan.status == "plt" and not automatic:
             yield Finding(
                 ("status", index),
                 "Sekolah dipimpin Plt: persetujuan rencana guru terjadi otomatis.",

@@ -190,14 +190,24 @@ def pelaksanaan_setelah_sepakat(
 )
 def pengamat_atasan(ctx: Context, record: Record, periode: domain.Periode) -> Iterator[Finding]:
     """Kepala sekolah (definitif atau Plt) mengobservasi guru. Observasi kepala sekolah
-    dilakukan Kepala Dinas atau pengawas sebagai tim kerja (NIP di sekolah.yaml)."""
+    dilakukan Kepala Dinas atau pengawas sebagai tim kerja (NIP di sekolah.yaml). Selama sekolah
+    tidak punya kepala sekolah definitif maupun Plt, tidak ada observasi yang sah."""
     data = record.data
     observation = data.get("b_observasi")
     day = domain.parse_date(observation["tanggal"]) if observation else None
     if observation is None or day is None:
         return
     atasan = ctx.school.atasan(data["pegawai"], day)
-    if atasan is None or atasan.status == "kosong":
+    if atasan is None:
+        return
+    if not atasan.acts:
+        yield Finding(
+            ("b_observasi", "tanggal"),
+            f"Data atasan tidak ditemukan: pada {domain.tanggal_indonesia(day)} sekolah tidak "
+            "punya kepala sekolah definitif maupun Plt, jadi tidak ada yang berwenang mengobservasi.",
+            "Catat kepala sekolah definitif atau Plt di records/sekolah.yaml, lalu lakukan "
+            "observasi setelah tanggal itu.",
+        )
         return
     allowed = {atasan.id}
     if atasan.status == "dinas":

@@ -6,13 +6,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from kinerja_build.build import BuildContext, StageOutcome
+from kinerja_build import layout
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.stage import BuildContext, StageOutcome
 
 # Used when a school repository has no mkdocs.yml of its own (`kinerja init` writes one).
 DEFAULT_CONFIG: dict[str, Any] = {
     "site_name": "Kemajuan kinerja",
-    "docs_dir": "site",
+    "docs_dir": layout.SITE_SOURCES_DIR,
     "use_directory_urls": False,
     "theme": {"name": "material", "language": "id", "font": False},
     "plugins": [{"search": {"lang": "id"}}, "kinerja"],
@@ -27,9 +28,9 @@ def build_site(context: BuildContext) -> StageOutcome:
     from mkdocs.exceptions import MkDocsException
 
     outcome = StageOutcome("situs")
-    site_dir = context.out_dir / "site"
-    config_file = context.root / "mkdocs.yml"
-    docs_dir = context.root / "site"
+    site_dir = layout.output(context.out_dir, layout.SITE_DIR)
+    config_file = context.root / layout.MKDOCS_CONFIG
+    docs_dir = context.root / layout.SITE_SOURCES_DIR
     overrides: dict[str, Any] = {"site_dir": str(site_dir)}
     if not config_file.is_file():
         overrides = {**DEFAULT_CONFIG, **overrides}
@@ -45,7 +46,7 @@ def build_site(context: BuildContext) -> StageOutcome:
             raise MkDocsException("plugin `kinerja` tidak ada di mkdocs.yml (bagian plugins)")
         plugin.preset = context.result
         plugin.preset_publik = context.publik
-        plugin.preset_pdf_dir = context.out_dir / "pdf"
+        plugin.preset_pdf_dir = layout.output(context.out_dir, layout.PDF_DIR)
         if config_file.is_file() is False:
             plugin.root = context.root
         build(config)
@@ -54,7 +55,7 @@ def build_site(context: BuildContext) -> StageOutcome:
             Diagnostic(
                 "KIN910",
                 Severity.ERROR,
-                "mkdocs.yml" if config_file.is_file() else "",
+                layout.MKDOCS_CONFIG if config_file.is_file() else "",
                 f"Situs gagal dibangun: {error}",
                 "Periksa mkdocs.yml (tema material, plugin kinerja) dan folder site/.",
             )
@@ -69,7 +70,7 @@ def build_site(context: BuildContext) -> StageOutcome:
 
 
 def _empty_docs(out_dir: Path) -> Path:
-    folder = out_dir / ".situs-kosong"
+    folder = layout.output(out_dir, layout.EMPTY_DOCS_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -13,9 +13,11 @@ import json
 from typing import Any
 
 from kinerja_build import schema
+from kinerja_build.layout import FORM_KINDS
 from kinerja_build.model import School
 
-FORM_KINDS = ("rencana", "siklus", "pengembangan-kompetensi", "tugas", "penilaian", "pegawai")
+__all__ = ["FORM_KINDS", "form_page", "form_schema", "index_page"]
+
 TITLES = {
     "rencana": "Rencana kinerja (SKP)",
     "siklus": "Siklus dan observasi",

@@ -14,12 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kinerja_build import domain, rules
-from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT, source_date_epoch
+from kinerja_build import domain, layout, rules
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.domain import WORK_STAGES
+from kinerja_build.layout import PDF_DOCUMENTS, RecordKind
 from kinerja_build.model import School, person_periode, school_periode
 from kinerja_build.site import svg
+from kinerja_build.stage import source_date_epoch
 
 PDF_TITLES = {
     "rencana": "Rencana Kinerja (SKP)",
@@ -208,7 +209,7 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
         if not data.publik:
             row += f" {e(domain.PREDIKAT_LABELS[item.predikat]) if item.predikat else '-'} |"
         out.append(row)
-    recap = f"pdf/{periode_id}/{RECAP_DOCUMENT}"
+    recap = layout.pdf_recap(periode_id)
     if recap in data.pdfs:
         out += ["", f"[Unduh rekap kinerja sekolah (PDF)]({prefix}{data.pdfs[recap]})"]
     return "\n".join(out) + "\n"
@@ -421,7 +422,7 @@ def _assessment(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
 def _documents(data: SiteData, periode_id: str, pegawai_id: str) -> list[str]:
     links = []
     for key, name in PDF_DOCUMENTS.items():
-        source = f"pdf/{periode_id}/{pegawai_id}/{name}"
+        source = layout.pdf_document(periode_id, pegawai_id, key)
         if source in data.pdfs:
             links.append(f"- [{PDF_TITLES[key]} (PDF)]({pegawai_id}-{name})")
     if not links:
@@ -478,12 +479,14 @@ def _message(text: str) -> str:
 
 
 def _page_of(data: SiteData, rel: str) -> str | None:
-    parts = rel.split("/")
-    if len(parts) == 5 and parts[:2] == ["records", "kinerja"] and parts[2] in data.school.periods:
-        return f"periode/{parts[2]}/{data.slug(parts[3])}.md"
-    if len(parts) == 3 and parts[:2] == ["records", "pegawai"] and parts[2].endswith(".yaml"):
+    place = layout.parse_record_path(rel)
+    if isinstance(place, layout.Misplaced) or place.owner is None:
+        return None
+    if place.periode is not None and place.periode in data.school.periods:
+        return f"periode/{place.periode}/{data.slug(place.owner)}.md"
+    if place.kind is RecordKind.PEGAWAI:
         # A person's own file: their page in the latest periode they have records in.
-        pegawai_id = parts[2].removesuffix(".yaml")
+        pegawai_id = place.owner
         for periode_id in reversed(periodes(data.school)):
             if pegawai_id in data.school.periods[periode_id]:
                 return f"periode/{periode_id}/{data.slug(pegawai_id)}.md"

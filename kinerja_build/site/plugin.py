@@ -20,9 +20,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kinerja_build import domain, resources, schema
-from kinerja_build.build import PDF_DOCUMENTS, RECAP_DOCUMENT
+from kinerja_build import domain, layout, resources, schema
 from kinerja_build.diagnostics import Diagnostic
+from kinerja_build.layout import PDF_DOCUMENTS, RECAP_DOCUMENT
 from kinerja_build.site import formulir, pages
 from kinerja_build.validate import Result, validate
 
@@ -87,7 +87,8 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         data = pages.SiteData(
             result.school, list(result.report.diagnostics), publik, result.config.referensi
         )
-        pdf_dir = self.preset_pdf_dir or Path(self.config.pdf_dir or self.root / "build" / "pdf")
+        default_pdf_dir = layout.output(self.root / layout.DEFAULT_OUT_DIR, layout.PDF_DIR)
+        pdf_dir = self.preset_pdf_dir or Path(self.config.pdf_dir or default_pdf_dir)
         if not publik:  # PDFs carry NIPs and ratings: never on a public site
             self._add_pdfs(files, config, data, pdf_dir)
         self._add_pages(files, config, data, result)
@@ -108,7 +109,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         return html
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        records = self.root / "records"
+        records = layout.records_dir(self.root)
         if records.is_dir():
             server.watch(str(records))  # editing a record rebuilds the site
         return server
@@ -137,7 +138,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
                 self._add(files, config, uri, pages.person_page(data, periode_id, pegawai_id))
         self._add(files, config, "validasi.md", pages.validation_page(data))
         self._add(files, config, "referensi/aturan.md", pages.rules_page())
-        schemas = {kind: schema.compiled_schema(kind) for kind in schema.KINDS}
+        schemas = {str(kind): schema.compiled_schema(kind) for kind in schema.KINDS}
         examples = {} if data.publik else _examples(result)
         self._add(files, config, "referensi/kolom.md", pages.fields_page(schemas, examples))
 
@@ -194,18 +195,20 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
         self, files: Files, config: MkDocsConfig, data: pages.SiteData, pdf_dir: Path
     ) -> None:
         for periode_id in pages.periodes(data.school):
-            recap = pdf_dir / periode_id / RECAP_DOCUMENT
+            key = layout.pdf_recap(periode_id)
+            recap = layout.in_pdf_dir(pdf_dir, key)
             if recap.is_file():
                 target = f"periode/{periode_id}/{RECAP_DOCUMENT}"
                 self._add(files, config, target, recap.read_bytes())
-                data.pdfs[f"pdf/{periode_id}/{RECAP_DOCUMENT}"] = RECAP_DOCUMENT
+                data.pdfs[key] = RECAP_DOCUMENT
             for pegawai_id in data.school.periods[periode_id]:
-                for name in PDF_DOCUMENTS.values():
-                    source = pdf_dir / periode_id / pegawai_id / name
+                for document, name in PDF_DOCUMENTS.items():
+                    key = layout.pdf_document(periode_id, pegawai_id, document)
+                    source = layout.in_pdf_dir(pdf_dir, key)
                     if source.is_file():
                         target = f"periode/{periode_id}/{pegawai_id}-{name}"
                         self._add(files, config, target, source.read_bytes())
-                        data.pdfs[f"pdf/{periode_id}/{pegawai_id}/{name}"] = target
+                        data.pdfs[key] = target
 
 
 def _repository(config: MkDocsConfig) -> str:
@@ -221,7 +224,7 @@ def _repository(config: MkDocsConfig) -> str:
 def _periodes(root: Path) -> list[tuple[str, str]]:
     """(id, label) of the periode folders in records/kinerja/, oldest first."""
     found = []
-    folder = root / "records" / "kinerja"
+    folder = layout.absolute(root, layout.periods_dir())
     for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
         try:
             periode = domain.parse_periode(entry.name)

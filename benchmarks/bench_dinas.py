@@ -1,0 +1,185 @@
+"""Benchmark `kinerja dinas build`: Dask on this machine's cores against a sequential loop.
+
+    python benchmarks/bench_dinas.py --tanpa-pdf                 # 100 schools × 60 teachers
+    python benchmarks/bench_dinas.py --sekolah 4 --guru 6        # with PDFs, on a sample
+
+In one run, on the same synthetic district (benchmarks/synth.py, periode 2025):
+
+* (a) a sequential loop: `task.build_school` for every school, one after the other, in this
+  process, into a fresh output folder — the same per-school work a task does;
+* (b) `build_district` on an embedded Dask LocalCluster with `--jobs` worker processes (default 2)
+  into another fresh folder: the schools' tasks plus the district outputs (merged bundle,
+  not-ready list, checks, dashboard);
+* (c) the same district build again after one record of one school changed (incremental:
+  one school rebuilt, the others' summaries reused);
+
+and reports a/b (target ≥ 1.8 on 2 cores), c/b (target ≤ 5%), the per-school cost, and peak
+memory: this process (driver + embedded scheduler; `ru_maxrss` before the sequential loop runs)
+and each worker process (RSS sampled every 0.2 s), after 10%, 50% and 100% of the schools
+(target: flat). Results go to stdout and benchmarks/results/dinas[-pdf].json. Nothing asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / ".work"
+RESULTS = HERE / "results"
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(REPO))
+import psutil  # noqa: E402  (installed with distributed)
+
+from benchmarks import synth  # noqa: E402
+from kinerja_build.dinas.build import build_district  # noqa: E402
+from kinerja_build.dinas.engine import EngineOptions  # noqa: E402
+from kinerja_build.dinas.task import SchoolTask, build_school  # noqa: E402
+
+
+class WorkerMemory:
+    """Peak RSS of every child process (the Dask workers), sampled in a thread."""
+
+    def __init__(self) -> None:
+        self.peak: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self.stop.wait(0.2):
+            for child in me.children(recursive=True):
+                try:
+                    rss = child.memory_info().rss / 2**20
+                except psutil.Error:
+                    continue
+                self.peak[child.pid] = max(self.peak.get(child.pid, 0.0), rss)
+
+    def snapshot(self) -> float:
+        return round(max(self.peak.values(), default=0.0), 1)
+
+
+def driver_peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def write_dinas_yml(root: Path, schools: list[Path]) -> None:
+    entries = "".join(f"  - id: {p.name}\n    folder: sekolah/{p.name}\n" for p in schools)
+    (root / "dinas.yml").write_text(
+        "dinas:\n  nama: Dinas Pendidikan Kabupaten Bench\n  kode: '9999'\n"
+        "predikat_organisasi:\n  '2025': baik\nsekolah:\n" + entries,
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sekolah", type=int, default=100)
+    parser.add_argument("--guru", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--tanpa-pdf", action="store_true")
+    args = parser.parse_args(argv)
+    name = f"dinas-{args.sekolah}x{args.guru}"
+    root = WORK / name
+    if not (root / "dinas.yml").is_file():
+        shutil.rmtree(root, ignore_errors=True)
+        schools = synth.generate(root / "sekolah", args.sekolah, args.guru, ("2025",), 1)
+        write_dinas_yml(root, schools)
+    schools = sorted((root / "sekolah").iterdir())
+    for folder in ("out-dask", "out-seq"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+
+    # (b) Dask first, so this process's ru_maxrss is the driver + scheduler alone.
+    memory = WorkerMemory()
+    memory.thread.start()
+    marks: dict[str, float] = {}
+    checkpoints = {max(1, round(len(schools) * share)): label for share, label in
+                   ((0.1, "10%"), (0.5, "50%"), (1.0, "100%"))}  # fmt: skip
+
+    def on_done(summary: dict[str, Any], done: int, total: int) -> None:
+        if done in checkpoints:
+            marks[checkpoints[done]] = memory.snapshot()
+
+    options = EngineOptions(jobs=args.jobs)
+    started = time.perf_counter()
+    result = build_district(
+        root, root / "out-dask", options, tanpa_pdf=args.tanpa_pdf, on_done=on_done
+    )
+    dask_seconds = time.perf_counter() - started
+    memory.stop.set()
+    scheduler_mb = driver_peak_mb()
+    failed = [s["id"] for s in result.summaries if s["status"] != "ok"]
+
+    # (c) one school changed: one record touched, the district built again.
+    changed = next(
+        (schools[len(schools) // 2] / "records" / "kinerja" / "2025").glob("*/tugas.yaml")
+    )
+    original = changed.read_bytes()
+    changed.write_bytes(original + b"\n# diubah untuk benchmark\n")
+    try:
+        started = time.perf_counter()
+        again = build_district(root, root / "out-dask", options, tanpa_pdf=args.tanpa_pdf)
+        rerun_seconds = time.perf_counter() - started
+    finally:
+        changed.write_bytes(original)
+    rebuilt = [s["id"] for s in again.summaries if s.get("dibangun_ulang")]
+
+    # (a) the sequential loop over the same schools, same per-school function.
+    started = time.perf_counter()
+    per_school = []
+    for school in schools:
+        begin = time.perf_counter()
+        build_school(
+            SchoolTask(
+                school.name, str(root / "out-seq"), folder=str(school), tanpa_pdf=args.tanpa_pdf
+            )
+        )
+        per_school.append(time.perf_counter() - begin)
+    seq_seconds = time.perf_counter() - started
+
+    figures = {
+        "sekolah": len(schools),
+        "guru_per_sekolah": args.guru,
+        "tanpa_pdf": args.tanpa_pdf,
+        "pekerja": args.jobs,
+        "sekuensial_detik": round(seq_seconds, 1),
+        "dask_detik": round(dask_seconds, 1),
+        "percepatan": round(seq_seconds / dask_seconds, 2),
+        "ulang_satu_berubah_detik": round(rerun_seconds, 2),
+        "ulang_per_penuh": round(rerun_seconds / dask_seconds, 4),
+        "dibangun_ulang": rebuilt,
+        "detik_per_sekolah_median": round(statistics.median(per_school), 2),
+        "penjadwal_driver_puncak_mb": scheduler_mb,
+        "pekerja_puncak_mb": marks,
+        "gagal": failed,
+        "diekspor": [h.exported for h in result.handoffs],
+        "lingkungan": {"python": platform.python_version(), "cpu": os.cpu_count()},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    target = RESULTS / ("dinas.json" if args.tanpa_pdf else "dinas-pdf.json")
+    target.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(
+        f"| {len(schools)} × {args.guru} {'tanpa PDF' if args.tanpa_pdf else 'dengan PDF'} "
+        f"| seq {seq_seconds:.1f} s | Dask×{args.jobs} {dask_seconds:.1f} s "
+        f"| ×{seq_seconds / dask_seconds:.2f} | ulang {rerun_seconds:.2f} s "
+        f"({100 * rerun_seconds / dask_seconds:.1f}%) | driver {scheduler_mb} MB "
+        f"| pekerja {marks} |"
+    )
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""`kinerja serve`: the school's web app (optional extra `kinerja[app]`: Starlette, uvicorn)."""

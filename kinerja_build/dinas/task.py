@@ -1,0 +1,292 @@
+"""One school's task in the district build: runs on a Dask worker, returns a small summary.
+
+The task calls the school pipeline unchanged (validate, then the PDF and export stages into
+<out>/sekolah/<id>/) and condenses the outcome into plain JSON data: stage and predikat counts,
+export readiness, the Dinas's to-do for the school's KS, the people (for cross-school checks).
+It never raises: a failure becomes a summary with status "gagal", so one school cannot stop the
+district. Unchanged schools (same records commit or content, same kinerja version, same mode)
+are not rebuilt: the previous summary is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kinerja_build import __version__, domain, layout
+from kinerja_build import report as reports
+from kinerja_build.build import run_stages
+from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.domain import CYCLE_STEPS, PlanStatus
+from kinerja_build.errors import KinerjaError
+from kinerja_build.export import not_ready_table
+from kinerja_build.export.bundle import git_commit
+from kinerja_build.export.readiness import assess
+from kinerja_build.model import School, SchoolPeriode, school_periode
+from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.stage import BuildContext
+from kinerja_build.validate import validate
+
+SUMMARY_FORMAT = 1
+SUMMARY_FILE = "ringkasan.json"
+SCHOOLS_DIR = "sekolah"
+MAX_DIAGNOSTICS = 50  # per school in the summary; the full list is in its validasi.json
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolTask:
+    """What a worker needs to build one school (picklable, no open handles)."""
+
+    id: str
+    out_dir: str  # the district's output folder
+    folder: str | None = None
+    git: str | None = None
+    ref: str | None = None  # branch or commit for a git source
+    tanpa_pdf: bool = False
+    source_date_epoch: int | None = None
+
+    @property
+    def school_out(self) -> Path:
+        return Path(self.out_dir) / SCHOOLS_DIR / self.id
+
+
+def build_school(task: SchoolTask) -> dict[str, Any]:
+    """The task body: never raises; the summary says what happened."""
+    started = time.perf_counter()
+    try:
+        summary = _build(task)
+    except Exception as error:  # one school's bug or broken repository must not stop the rest
+        detail = traceback.format_exception_only(type(error), error)[-1].strip()
+        summary = failed(task, f"Kesalahan saat membangun sekolah: {detail}")
+    summary["detik"] = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def failed(task: SchoolTask, message: str) -> dict[str, Any]:
+    """The summary of a school that could not be built."""
+    return {
+        "format": SUMMARY_FORMAT,
+        "id": task.id,
+        "status": "gagal",
+        "pesan": message,
+        "periode": {},
+        "pegawai": [],
+        "kepala_sekolah": [],
+        "diagnostik": [],
+    }
+
+
+def _build(task: SchoolTask) -> dict[str, Any]:
+    from kinerja_build.dinas import sources
+
+    if task.git is not None:
+        root = Path(task.out_dir) / sources.SOURCES_DIR / task.id
+        try:
+            commit: str | None = sources.checkout(task.git, task.ref, root)
+        except sources.SourceError as error:
+            return failed(task, f"Repositori git tidak dapat diambil: {error}")
+        content = f"commit:{commit}"  # a checkout we own has no uncommitted changes
+    else:
+        assert task.folder is not None
+        root = Path(task.folder)
+        commit = git_commit(root)
+        content = f"isi:{sources.tree_hash(root)}"
+    key = _key(task, content)
+    previous = _previous(task, key)
+    if previous is not None:
+        previous["dibangun_ulang"] = False
+        return previous
+    try:
+        out = check_output_dir(root, task.school_out)
+    except KinerjaError as error:
+        return failed(task, error.message)
+    summary = _run_pipeline(task, root, out)
+    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
+    summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
+    write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
+    summary["dibangun_ulang"] = True
+    return summary
+
+
+def _key(task: SchoolTask, content: str) -> str:
+    """What decides a rebuild: kinerja's version, the mode, and the records' commit or content."""
+    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
+    parts = (__version__, str(SUMMARY_FORMAT), mode, content)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def unchanged(task: SchoolTask) -> dict[str, Any] | None:
+    """For a local folder: the previous summary when nothing changed, checked without a worker.
+
+    Git sources are checked by their task (the fetch belongs on the worker).
+    """
+    from kinerja_build.dinas import sources
+
+    if task.folder is None:
+        return None
+    try:
+        content = f"isi:{sources.tree_hash(Path(task.folder))}"
+    except (OSError, sources.SourceError):
+        return None  # the task will report it
+    previous = _previous(task, _key(task, content))
+    if previous is not None:
+        previous["dibangun_ulang"] = False
+        previous["detik"] = 0.0
+    return previous
+
+
+def _previous(task: SchoolTask, key: str) -> dict[str, Any] | None:
+    """The last summary when it was made from the same input and its outputs are still there."""
+    path = task.school_out / SUMMARY_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("kunci") != key or data.get("status") != "ok":
+        return None
+    for periode in data.get("periode", {}).values():
+        bundle = periode.get("bundel")
+        if bundle and not (task.school_out / bundle).is_file():
+            return None
+    return data
+
+
+def _run_pipeline(task: SchoolTask, root: Path, out: Path) -> dict[str, Any]:
+    result = validate(root)
+    if result.usage_error:
+        summary = failed(task, "Konfigurasi sekolah (kinerja.yml) tidak valid.")
+        summary["diagnostik"] = _diagnostics(result.report.diagnostics)
+        return summary
+    validation = list(result.report.diagnostics)  # readiness is judged on these, as in the build
+    # As `kinerja build --allow-errors`: outputs for the valid records; invalid ones are refused
+    # by each stage and listed as not ready.
+    context = BuildContext(root, out, result, jobs=1, source_date_epoch=task.source_date_epoch)
+    stages = ("ekspor",) if task.tanpa_pdf else ("pdf", "ekspor")
+    for outcome in run_stages(context, stages):
+        result.report.extend(outcome.diagnostics)
+    write_atomic(
+        out, layout.VALIDATION_REPORT, (reports.format_json(result.report) + "\n").encode()
+    )
+    return _summary(task, result.school, validation, result.report.diagnostics)
+
+
+def _summary(
+    task: SchoolTask,
+    school: School,
+    validation: list[Diagnostic],
+    everything: list[Diagnostic],
+) -> dict[str, Any]:
+    sekolah = school.sekolah.data if school.sekolah and school.sekolah.data else {}
+    npsn = sekolah.get("npsn")
+    periodes = {}
+    for periode_id in school.periode_ids():
+        periode = school.periode(periode_id)
+        assert periode is not None
+        view = school_periode(school, periode_id)
+        periodes[periode_id] = _periode(school, periode, view, validation, npsn)
+    errors = [d for d in everything if d.severity is Severity.ERROR]
+    return {
+        "format": SUMMARY_FORMAT,
+        "id": task.id,
+        "status": "ok",
+        "pesan": None,
+        "npsn": npsn,
+        "nama": sekolah.get("nama", task.id),
+        "jenjang": sekolah.get("jenjang"),
+        "galat": len(errors),
+        "peringatan": sum(1 for d in everything if d.severity is Severity.WARNING),
+        "diagnostik": _diagnostics(errors),
+        "pegawai": _people(school),
+        "kepala_sekolah": [
+            {key: str(value) for key, value in entry.items() if key != "sk"}
+            for entry in sekolah.get("kepala_sekolah", [])
+        ],
+        "periode": periodes,
+    }
+
+
+def _periode(
+    school: School,
+    periode: domain.Periode,
+    view: SchoolPeriode,
+    validation: list[Diagnostic],
+    npsn: str | None,
+) -> dict[str, Any]:
+    verdicts = assess(school, periode, validation) if npsn else []
+    ready = sum(1 for verdict in verdicts if verdict.ready)
+    bundle = layout.export_file(layout.export_bundle_name(npsn, periode.id)) if npsn else None
+    people = [person for person in view.people if person.on_roster or person.has_records]
+    return {
+        "jumlah": len(people),
+        "tahap": {str(stage): n for stage, n in Counter(p.stage for p in people).items()},
+        "predikat": {
+            str(k): n for k, n in Counter(p.predikat for p in people if p.predikat).items()
+        },
+        "tidak_valid": sum(1 for person in people if person.invalid),
+        "siap": ready,
+        "belum_siap": len(verdicts) - ready,
+        "belum_siap_baris": not_ready_table(verdicts)[1],
+        "bundel": bundle,
+        # Overdue work needs deadlines in the school model (not there yet): None until then.
+        "terlambat": None,
+        "tugas_dinas": _dinas_todo(school, view),
+    }
+
+
+def _people(school: School) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": pegawai_id,
+            "nip": data.get("nip"),
+            "nama": data.get("nama"),
+            "peran": data.get("peran"),
+            "berkas": record.rel,
+        }
+        for pegawai_id, record in sorted(school.pegawai.items())
+        if (data := record.data) is not None
+    ]
+
+
+def _dinas_todo(school: School, view: SchoolPeriode) -> list[dict[str, str]]:
+    """What the Dinas itself must do for the school's KS: approve, observe, assess."""
+    todo = []
+    for person in view.people:
+        if not person.on_roster or school.role(person.pegawai_id) != "kepala_sekolah":
+            continue
+        plan, cycle = person.plan, person.cycle
+        since = ""
+        if plan is not None and plan.status is PlanStatus.DIAJUKAN:
+            task, submitted = "setujui-rencana", plan.submitted_on
+            since = submitted.isoformat() if submitted else ""
+        elif plan is None or not plan.agreed or person.assessment is not None:
+            continue
+        elif cycle is None or CYCLE_STEPS[1] not in cycle.steps_done:
+            task = "observasi"
+        elif CYCLE_STEPS[-1] in cycle.steps_done:
+            task = "penilaian"
+        else:
+            continue
+        todo.append(
+            {"tugas": task, "pegawai": person.pegawai_id, "nama": person.nama, "sejak": since}
+        )
+    return todo
+
+
+def _diagnostics(items: list[Diagnostic]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": d.code,
+            "severity": d.severity.value,
+            "file": d.file,
+            "line": d.line,
+            "column": d.column,
+            "message": d.message,
+        }
+        for d in sorted(items, key=Diagnostic.sort_key)[:MAX_DIAGNOSTICS]
+    ]

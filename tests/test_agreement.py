@@ -1,0 +1,235 @@
+"""Every output tells the same story: stage, status, predikat and angka kredit per person.
+
+The model computes these facts once (kinerja_build/model.py); the CLI summary, the site
+(dashboard and teacher page), the BKN bundle, `kinerja diff` and the PDFs' text must all report
+what the model says, for the demo school and for every case in tests/cases/. A second place
+that recomputes a fact from raw records shows up here as a disagreement (the KIN601 case: a
+stated predikat that differs from the ratings).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from test_cases import _cases, materialise
+
+from kinerja_build import cli, diff, domain
+from kinerja_build.build import BuildContext
+from kinerja_build.export import bundle, readiness
+from kinerja_build.model import PersonPeriode, school_periode
+from kinerja_build.site import pages
+from kinerja_build.validate import Result, validate
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = [*_cases("valid"), *_cases("invalid")]
+
+
+@dataclass(frozen=True)
+class Facts:
+    stage: str
+    status: str
+    predikat: str | None  # the label shown to people
+    angka_kredit: str | None  # formatted as printed ("25,00")
+
+
+def _facts(view: PersonPeriode) -> Facts:
+    predikat = domain.PREDIKAT_LABELS[view.predikat] if view.predikat else None
+    ak = view.angka_kredit
+    return Facts(
+        str(view.stage), view.status, predikat, domain.format_decimal(ak.value) if ak else None
+    )
+
+
+def _truth(result: Result) -> dict[tuple[str, str], Facts]:
+    """What the model says, for everyone with records in a real periode."""
+    return {
+        (periode_id, view.pegawai_id): _facts(view)
+        for periode_id in result.school.periode_ids()
+        for view in school_periode(result.school, periode_id).with_records
+    }
+
+
+def _cli_lines(result: Result) -> dict[tuple[str, str], str]:
+    """The CLI summary's line per person, keyed like the truth."""
+    text = cli._progress_summary(result)
+    found: dict[tuple[str, str], str] = {}
+    periode = ""
+    for line in text.splitlines():
+        heading = re.match(r"Periode (\S+) ", line)
+        if heading:
+            periode = heading[1]
+        elif line.startswith("    - "):
+            found[(periode, line[6:].split(": ", 1)[0])] = line.split(": ", 1)[1]
+    return found
+
+
+def _check_cli(result: Result, truth: dict[tuple[str, str], Facts]) -> None:
+    lines = _cli_lines(result)
+    for (periode, pid), facts in truth.items():
+        nama = school_periode(result.school, periode).person(pid)
+        assert nama is not None
+        line = lines[(periode, nama.nama)]
+        assert line.startswith(f"{facts.stage}, {facts.status}"), (periode, pid, line)
+        assert (facts.predikat is not None) == (" — " in line), (periode, pid, line)
+        if facts.predikat:
+            assert f" — {facts.predikat}" in line
+        if facts.angka_kredit:
+            assert f"AK {facts.angka_kredit}" in line
+
+
+def _check_site(result: Result, truth: dict[tuple[str, str], Facts]) -> None:
+    data = pages.SiteData(
+        result.school, list(result.report.diagnostics), False, result.config.referensi
+    )
+    for periode in {periode for periode, _ in truth}:
+        rows = {
+            match[1]: match[2]
+            for match in re.finditer(
+                r"^\| \[[^\]]*\]\(([^)]+)\.md\).*?\| ([^|]*\|[^|]*\|[^|]*)\|$",
+                pages.dashboard_body(data, periode, prefix=""),
+                re.MULTILINE,
+            )
+        }
+        for (row_periode, pid), facts in truth.items():
+            if row_periode != periode:
+                continue
+            stage_cell, status_cell, predikat_cell = (c.strip() for c in rows[pid].split("|"))
+            assert stage_cell.endswith(facts.stage), (periode, pid, stage_cell)
+            assert status_cell == pages.e(facts.status), (periode, pid, status_cell)
+            assert predikat_cell == (pages.e(facts.predikat) if facts.predikat else "-")
+            page = pages.person_page(data, periode, pid)
+            assert f"tahap **{facts.stage}** ({pages.e(facts.status)})" in page, (periode, pid)
+            if facts.predikat:
+                assert f"| Predikat | **{pages.e(facts.predikat)}** |" in page, (periode, pid)
+            if facts.angka_kredit:
+                assert f"| Angka kredit | {facts.angka_kredit} (" in page, (periode, pid)
+
+
+def _check_bundle(result: Result, truth: dict[tuple[str, str], Facts]) -> None:
+    for periode_id in result.school.periode_ids():
+        periode = domain.parse_periode(periode_id)
+        verdicts = readiness.assess(result.school, periode, result.report.diagnostics)
+        ready = [verdict.pegawai for verdict in verdicts if verdict.ready]
+        rows = bundle.rows(result.school, periode, ready)
+        by_nip = bundle.by_nip(result.school)
+        credits = {
+            row["nip"]: row for row in bundle.angka_kredit(rows, result.school, periode, by_nip)
+        }
+        for row in rows:
+            pid = by_nip[row["nip"]]["_id"]
+            facts = truth[(periode_id, pid)]
+            assert facts.stage == "penilaian", (periode_id, pid)
+            assert row["predikat"] == facts.predikat, (periode_id, pid)
+            credit = credits.get(row["nip"])
+            printed = domain.format_decimal(credit["angkaKredit"]) if credit else None
+            assert printed == facts.angka_kredit, (periode_id, pid)
+
+
+def _check_diff(root: Path, truth: dict[tuple[str, str], Facts]) -> None:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=root, check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+
+    git("init", "-q")
+    git("commit", "-q", "--allow-empty", "-m", "base")
+    base = git("rev-parse", "HEAD")
+    git("add", "-A")
+    git("commit", "-q", "-m", "records")
+    changes, _, _ = diff.compare(root, base, "HEAD")
+    states = {(change.periode, change.pegawai): change.state for change in changes}
+    for key, facts in truth.items():
+        state = states[key]
+        assert state.startswith(f"{facts.stage}, {facts.status}"), (key, state)
+        if facts.predikat:
+            assert f" — {facts.predikat}" in state, (key, state)
+        if facts.angka_kredit:
+            assert f"AK {facts.angka_kredit}" in state, (key, state)
+
+
+def _check_all(root: Path) -> None:
+    result = validate(root)
+    truth = _truth(result)
+    _check_cli(result, truth)
+    _check_site(result, truth)
+    _check_bundle(result, truth)
+    # A symlink that leaves the repository is refused by `kinerja diff` itself (the security
+    # tests cover that); the other outputs have just been checked for such a case.
+    if not any(path.is_symlink() for path in root.rglob("*")):
+        _check_diff(root, truth)
+
+
+def test_the_demo_agrees_everywhere(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    for name in ("records", "schemas", "kinerja.yml"):
+        source = REPO / name
+        if source.is_dir():
+            import shutil
+
+            shutil.copytree(source, root / name)
+        else:
+            (root / name).write_bytes(source.read_bytes())
+    _check_all(root)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}-{p.name}")
+def test_every_case_agrees_everywhere(case: Path, tmp_path: Path) -> None:
+    materialise(case, tmp_path / "repo")
+    _check_all(tmp_path / "repo")
+
+
+def test_a_stated_predikat_never_wins_over_the_ratings(tmp_path: Path) -> None:
+    """The KIN601 case: every output shows the predikat of the matrix, not the written one."""
+    case = next(path for path in CASES if path.name.startswith("KIN601"))
+    materialise(case, tmp_path / "repo")
+    result = validate(tmp_path / "repo")
+    stated = [
+        (periode, view)
+        for periode in result.school.periode_ids()
+        for view in school_periode(result.school, periode).with_records
+        if view.assessment is not None
+        and view.assessment.stated_predikat not in (None, view.assessment.predikat)
+    ]
+    assert stated, "the KIN601 case must keep a stated predikat that differs from the ratings"
+    _check_all(tmp_path / "repo")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["base", "valid/plt-guru-dinilai-kepala-dinas"])
+def test_pdf_text_agrees_with_the_model(case: str, tmp_path: Path) -> None:
+    """The Dokumen Evaluasi prints the model's predikat; the konversi its angka kredit."""
+    from pypdf import PdfReader
+
+    from kinerja_build.render.stage import build_pdfs
+
+    root = tmp_path / "repo"
+    if case == "base":
+        import shutil
+
+        shutil.copytree(REPO / "tests" / "cases" / "base", root)
+        shutil.copytree(REPO / "schemas", root / "schemas")
+    else:
+        materialise(REPO / "tests" / "cases" / case, root)
+    result = validate(root)
+    out = tmp_path / "build"
+    outcome = build_pdfs(
+        BuildContext(root, out, result),
+        wanted=lambda document: document.kind in ("evaluasi", "angka_kredit"),
+    )
+    assert outcome.written
+    for (periode, pid), facts in _truth(result).items():
+        if facts.predikat is None:
+            continue
+        evaluasi = out / "pdf" / periode / pid / "evaluasi-kinerja.pdf"
+        text = " ".join("".join(p.extract_text() for p in PdfReader(evaluasi).pages).split())
+        assert facts.predikat in text, (periode, pid)
+        if facts.angka_kredit:
+            konversi = out / "pdf" / periode / pid / "konversi-angka-kredit.pdf"
+            text = " ".join("".join(p.extract_text() for p in PdfReader(konversi).pages).split())
+            assert facts.angka_kredit in text, (periode, pid)
