@@ -11,6 +11,7 @@ the file is copied as it is. See docs/decisions/0012-sign-ready-documents.md.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -19,7 +20,7 @@ import pikepdf
 from pikepdf import Name
 
 # Part of every PDF's cache key (render/stage.py): bump it when this step's output changes.
-REVISION = "3"
+REVISION = "4"
 KINERJA_NS = "https://kinerja.github.io/ns/dokumen/1.0/"
 PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
 
@@ -38,60 +39,41 @@ def finish_pdf(content: bytes, stamp: Stamp | None) -> bytes:
     """The finished PDF bytes (deterministic: the same input gives the same output)."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         _mark_margin_artifacts(pdf)
-        _add_table_scopes(pdf)
         _add_metadata(pdf, stamp)
         out = io.BytesIO()
         # deterministic_id: the trailer /ID is a hash of the content, not of the clock.
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+        pdf.save(
+            out,
+            deterministic_id=True,
+            fix_metadata_version=False,
+            # Fonts, images and the colour profile are copied as they are, never recompressed.
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
     return out.getvalue()
 
 
-def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
-    """Object ids of every structure element linked into the structure tree."""
-    seen: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(node)
-            continue
-        if not isinstance(node, pikepdf.Dictionary) or not node.is_indirect:
-            continue
-        if node.objgen in seen:
-            continue
-        seen.add(node.objgen)
-        kids = node.get("/K")
-        if kids is not None:
-            stack.append(kids)
-    return seen
+def _walk_tree(root: pikepdf.Object) -> set[tuple[int, int]]:
+    """Object ids of every structure element linked into the tree, giving header cells a scope.
 
-
-def _add_table_scopes(pdf: pikepdf.Pdf) -> None:
-    """/Scope on every header cell: Column in a table head, Row elsewhere.
-
-    WeasyPrint turns the HTML `scope` into /Headers on the data cells but leaves the header
-    cells without /Scope, which PDF/UA checkers report. The templates put column headers in
-    <thead> and row headers (scope="row", and the section rows) in <tbody>.
+    WeasyPrint turns the HTML `scope` of a <th> into /Headers on the data cells but leaves the
+    header cells without /Scope, which PDF/UA checkers report. The templates put column headers
+    in <thead> and row headers (scope="row", and section rows) in <tbody>: /Scope follows that.
+    One walk does both, as this runs for every document.
     """
-    tree = pdf.Root.get("/StructTreeRoot")
-    if tree is None:
-        return
-    stack: list[pikepdf.Object] = [tree.K]
     seen: set[tuple[int, int]] = set()
+    stack: list[tuple[pikepdf.Object, bool]] = [(root, False)]
     while stack:
-        node = stack.pop()
+        node, in_head = stack.pop()
         if isinstance(node, pikepdf.Array):
-            stack.extend(node)
+            stack.extend((kid, in_head) for kid in node)
             continue
         if not isinstance(node, pikepdf.Dictionary) or not node.is_indirect:
             continue
         if node.objgen in seen:
             continue
         seen.add(node.objgen)
-        if node.get("/S") == Name.TH:
-            row = node.get("/P")
-            group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
-            in_head = isinstance(group, pikepdf.Dictionary) and group.get("/S") == Name.THead
+        role = node.get("/S")
+        if role == Name.TH:
             attributes = node.get("/A")
             if not isinstance(attributes, pikepdf.Dictionary):
                 attributes = pikepdf.Dictionary(O=Name.Table)
@@ -99,14 +81,15 @@ def _add_table_scopes(pdf: pikepdf.Pdf) -> None:
             attributes.Scope = Name.Column if in_head else Name.Row
         kids = node.get("/K")
         if kids is not None:
-            stack.append(kids)
+            stack.append((kids, in_head or role == Name.THead))
+    return seen
 
 
 def _mark_margin_artifacts(pdf: pikepdf.Pdf) -> None:
     tree = pdf.Root.get("/StructTreeRoot")
     if tree is None:
         return
-    linked = _reachable(tree.K)
+    linked = _walk_tree(tree.K)
     nums = tree.ParentTree.get("/Nums", pikepdf.Array())
     per_page = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     for page in pdf.pages:
@@ -126,22 +109,22 @@ def _mark_margin_artifacts(pdf: pikepdf.Pdf) -> None:
             elements[mcid] = pikepdf.Object.parse(b"null")
 
 
+# How WeasyPrint opens tagged marked content: "/Span\n<</MCID 12>>\nBDC". Text is written as
+# hex glyph strings (<0019>), so this pattern cannot occur inside page text.
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+
+
 def _rewrite_marked_content(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
-    instructions = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands = list(instruction.operands)
-        if (
-            str(instruction.operator) == "BDC"
-            and len(operands) == 2
-            and isinstance(operands[1], pikepdf.Dictionary)
-            and int(operands[1].get("/MCID", -1)) in mcids
-        ):
-            artifact = pikepdf.Dictionary(Type=Name.Pagination)
-            instruction = pikepdf.ContentStreamInstruction(
-                [Name.Artifact, artifact], pikepdf.Operator("BDC")
-            )
-        instructions.append(instruction)
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    """Turn the marked-content sequences with these ids into pagination artifacts."""
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    data = b"\n".join(stream.read_bytes() for stream in streams)
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        return _ARTIFACT if int(match.group(1)) in mcids else match.group(0)
+
+    page.obj.Contents = pdf.make_stream(_MARKED.sub(replace, data))
 
 
 def _add_metadata(pdf: pikepdf.Pdf, stamp: Stamp | None) -> None:
