@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
+import yaml
 from pypdf import PageObject, PdfReader
 
 PAGE_NUMBER = re.compile(r"Halaman \d+ dari \d+")
@@ -57,10 +58,32 @@ def hyphenated(text: str, word: str) -> bool:
 
 
 def only_signatures(page_text: str, signers: list[str]) -> bool:
-    """Whether a page holds nothing but signature blocks."""
-    lines = [line.strip() for line in page_text.splitlines() if line.strip()]
-    names = {name.casefold() for name in signers}
-    return all(SIGNATURE_LINE.match(line) or line.casefold() in names for line in lines)
+    """Whether a page holds nothing but signature blocks.
+
+    `signers` are all names that may sign (every pegawai and Dinas official): the name line of
+    two side-by-side blocks holds two names, so a line counts as a signature line when nothing
+    but names is left on it.
+    """
+    names = sorted({name for name in signers if name}, key=len, reverse=True)
+    for line in (line.strip() for line in page_text.splitlines()):
+        if not line or SIGNATURE_LINE.match(line):
+            continue
+        for name in names:
+            line = line.replace(name, "")
+        if line.strip():
+            return False
+    return True
+
+
+def signers(root: Path) -> list[str]:
+    """Every name that can appear in a signature block of a school's documents."""
+    names = [
+        str(yaml.safe_load(path.read_text(encoding="utf-8"))["nama"])
+        for path in (root / "records" / "pegawai").glob("*.yaml")
+    ]
+    sekolah = yaml.safe_load((root / "records" / "sekolah.yaml").read_text(encoding="utf-8"))
+    names += [str(item["nama"]) for item in sekolah["dinas"].values() if isinstance(item, dict)]
+    return names
 
 
 def structure_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:

@@ -29,6 +29,7 @@ from pdf_layer import (
     marked_content,
     only_signatures,
     page_texts,
+    signers,
     structure_elements,
 )
 from PIL import Image
@@ -417,6 +418,7 @@ def test_every_document_is_sign_ready(built: Path) -> None:
     """NIPs whole, identity unhyphenated, no page of only signatures, no artifacts as text."""
     school = "SMP Negeri 3 Sukamaju"
     pdfs = sorted((built / "build" / "pdf").rglob("*.pdf"))
+    everyone = signers(built)
     assert pdfs
     for pdf in pdfs:
         texts = page_texts(pdf)
@@ -428,9 +430,22 @@ def test_every_document_is_sign_ready(built: Path) -> None:
                 assert domain.format_nip(nip) in text, (pdf, nip, "NIP broken across lines")
         for word in {w for name, _ in names for w in name.split()} | set(school.split()):
             assert not hyphenated(text, word.strip(",.")), (pdf, word)
-        assert not only_signatures(texts[-1], [name for name, _ in names]), (pdf, texts[-1])
+        assert not only_signatures(texts[-1], everyone), (pdf, texts[-1])
         assert "DRAF" not in text and not PAGE_NUMBER.search(text), pdf
         assert "Kode verifikasi" not in text, "the footer code is an artifact"
+
+
+def test_a_page_of_only_signatures_is_recognised() -> None:
+    """The check above can fail: two side-by-side signature blocks alone on a page."""
+    page = (
+        "Sukamaju, 21 Januari 2025 Sukamaju, 20 Januari 2025\n"
+        "Pegawai yang Dinilai, Pejabat Penilai Kinerja,\n"
+        "Drs. Ujang Suherman Dedi Kurniawan, S.Pd., M.Pd.\n"
+        "NIP. 19680214 199412 1 001 NIP. 19740412 200003 1 003\n"
+    )
+    names = ["Drs. Ujang Suherman", "Dedi Kurniawan, S.Pd., M.Pd."]
+    assert only_signatures(page, names)
+    assert not only_signatures("E. RIWAYAT PERSETUJUAN\n" + page, names)
 
 
 def _names_in(root: Path, pdf: Path) -> list[tuple[str, str]]:
