@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from kinerja_build import domain, resources
+from kinerja_build.rules.periode import window
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -665,9 +666,9 @@ def _penilaian(
     hasil, perilaku = _rating(rng), _rating(rng)
     predikat = domain.predikat(hasil, perilaku)
     tanggal = max(after + dt.timedelta(days=1), periode.end - dt.timedelta(days=rng.randint(0, 14)))
-    tanggal = min(
-        tanggal + dt.timedelta(days=rng.randint(0, 20)), periode.end + dt.timedelta(days=31)
-    )
+    # The latest date KIN204 allows (the periode's end for 2024 semesters, a month later for years).
+    _, last = window("penilaian", periode)
+    tanggal = min(tanggal + dt.timedelta(days=rng.randint(0, 20)), last)
     data: dict[str, Any] = {
         "pegawai": person.id,
         "periode": periode.id,
@@ -675,7 +676,7 @@ def _penilaian(
         "tanggal": tanggal,
         "rating_hasil_kerja": hasil,
         "rating_perilaku_kerja": perilaku,
-        "predikat": predikat,
+        "predikat": str(predikat),  # a StrEnum; YAML gets its text
         "capaian_kinerja_organisasi": rng.choice(("baik", "baik", "istimewa")),
         "aspek_hasil_kerja": {
             "upaya_refleksi": _text(rng, 1),

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from kinerja_build.export import build_exports
 from kinerja_build.render import build_pdfs
 from kinerja_build.site import build_site
-from kinerja_build.stage import STAGES, BuildContext, StageFunction, StageOutcome
+from kinerja_build.stage import STAGES, BuildContext, StageFunction, StageOutcome, judged
 
 # In pipeline order (stage.STAGES): the export bundle attaches the PDFs, the site copies both.
 STAGE_FUNCTIONS: dict[str, StageFunction] = {
@@ -37,4 +37,4 @@ def run_stages(context: BuildContext, wanted: Iterable[str] = STAGES) -> Iterato
     chosen = set(wanted)
     for name, function in STAGE_FUNCTIONS.items():
         if name in chosen:
-            yield function(context)
+            yield judged(function(context), context)

@@ -8,20 +8,26 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import resources, schema
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.layout import CONFIG_FILES
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
+from kinerja_build.severity import Severities, make
 
 
 @dataclass(slots=True)
 class Config:
     """Effective settings for one run."""
 
-    severities: dict[str, str] = field(default_factory=dict)
+    severities: dict[str, str] = field(default_factory=dict)  # aturan: code → galat, …, mati
     max_bytes: int = DEFAULT_MAX_BYTES
     referensi: dict[str, Any] = field(default_factory=dict)
     tenggat: list[dict[str, Any]] = field(default_factory=list)  # the school's own deadlines
     file: str = ""
+
+    @property
+    def policy(self) -> Severities:
+        """The registry's severities with this school's overrides (severity.py)."""
+        return Severities(self.severities)
 
 
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
@@ -41,9 +47,8 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         for problem in problems:
             line, column = locate(path, problem.json_path, key=problem.at_key)
             diagnostics.append(
-                Diagnostic(
+                make(
                     problem.code,
-                    Severity.ERROR,
                     rel,
                     problem.message,
                     problem.hint,
@@ -54,8 +59,12 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
             )
         return config, diagnostics
     data: dict[str, Any] = loaded.data
+    overrides = dict(data.get("aturan", {}))
+    refused = _refused_overrides(path, rel, Severities(overrides))
+    if refused:
+        return config, refused
     config.file = rel
-    config.severities = dict(data.get("aturan", {}))
+    config.severities = overrides
     config.max_bytes = int(data.get("batas_ukuran_berkas", DEFAULT_MAX_BYTES))
     config.tenggat = list(data.get("tenggat", []))
     for key, entries in data.get("referensi", {}).items():
@@ -64,3 +73,19 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
             known[entry["id"]] = {**entry, "sekolah": True}
         config.referensi[key] = list(known.values())
     return config, []
+
+
+def _refused_overrides(path: Path, rel: str, severities: Severities) -> list[Diagnostic]:
+    """An override the registry does not allow is reported, not silently ignored (KIN014)."""
+    found = []
+    for code, why in severities.refused():
+        where = ("aturan", code)
+        line, column = locate(path, where, key=True)
+        hint = (
+            f"Hapus baris `{code}` dari `aturan:`; `kinerja rules` menampilkan semua kode dan "
+            "tingkatnya. Kode galat muat (KIN0xx) tetap galat karena berkasnya tidak terbaca."
+        )
+        found.append(
+            make("KIN014", rel, f"{why} Pengaturan ini tidak dipakai.", hint, where, line, column)
+        )
+    return found

@@ -160,7 +160,9 @@ def _record_lines(
     if before is None and after is None:
         return []
     if before is None:
-        return [f"{label}: ditambahkan", *_status_lines(kind, [], _data(after), names)]
+        added = _data(after)
+        content = [f"{label}: {line}" for line in _content_lines(added)] if added else []
+        return [f"{label}: ditambahkan", *content, *_status_lines(kind, [], added, names)]
     if after is None:
         return [f"{label}: dihapus"]
     old, new = _data(before), _data(after)
@@ -170,12 +172,76 @@ def _record_lines(
             if before.absolute.read_bytes() != after.absolute.read_bytes()
             else []
         )
-    fields = sorted(
-        key for key in set(_flatten(old)) ^ set(_flatten(new)) if not key.startswith("status")
+    old_leaves, new_leaves = _leaves(old), _leaves(new)
+    changed = sorted(
+        key
+        for key in set(old_leaves) | set(new_leaves)
+        if not key.startswith("status") and old_leaves.get(key) != new_leaves.get(key)
     )
-    changed = sorted({key.split("=", 1)[0] for key in fields})
-    lines = [f"{label}: kolom diubah: {', '.join(changed)}"] if changed else []
+    lines = [
+        f"{label}: {key}: {_change(old_leaves.get(key), new_leaves.get(key))}" for key in changed
+    ]
     return lines + _status_lines(kind, old.get("status", []), new, names)
+
+
+# What a reviewer reads first in a new record (the rest is in the file itself).
+_CONTENT_KEYS = (
+    "praktik_kinerja.indikator",
+    "praktik_kinerja.alasan",
+    "praktik_kinerja.target",
+    "perilaku_kerja",
+)
+
+
+def _content_lines(data: dict[str, Any]) -> list[str]:
+    """The main content of a new record: its indicator, reasons, activities, behaviours."""
+    leaves = _leaves(data)
+    lines = [f"{key}: {_show(leaves[key])}" for key in _CONTENT_KEYS if key in leaves]
+    activities = data.get("pengembangan_kompetensi") or data.get("kegiatan") or []
+    for item in activities if isinstance(activities, list) else []:
+        if isinstance(item, dict):
+            title = item.get("kegiatan") or item.get("judul")
+            if title:
+                lines.append(f"kegiatan: {_show(title)}")
+    return lines
+
+
+def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Every scalar of a record by its dotted path; a list of scalars counts as one value."""
+    if isinstance(value, dict):
+        found: dict[str, Any] = {}
+        for key, child in value.items():
+            found.update(_leaves(child, f"{prefix}.{key}" if prefix else str(key)))
+        return found
+    if isinstance(value, list) and any(isinstance(child, (dict, list)) for child in value):
+        found = {}
+        for index, child in enumerate(value):
+            found.update(_leaves(child, f"{prefix}[{index}]"))
+        return found
+    return {prefix: value}
+
+
+def _change(old: Any, new: Any, context: int = 40) -> str:
+    """ "“old” → “new”", long texts cut to the part around their first difference."""
+    if isinstance(old, str) and isinstance(new, str):
+        old_text, new_text = " ".join(old.split()), " ".join(new.split())
+        same = 0
+        while same < min(len(old_text), len(new_text)) and old_text[same] == new_text[same]:
+            same += 1
+        if same > context:
+            cut = same - context
+            return f"{_show('…' + old_text[cut:])} → {_show('…' + new_text[cut:])}"
+    return f"{_show(old)} → {_show(new)}"
+
+
+def _show(value: Any, limit: int = 120) -> str:
+    """A value as a reviewer reads it: quoted text, shortened; lists joined."""
+    if value is None:
+        return "(kosong)"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"“{text}”"
 
 
 def _data(record: Any) -> dict[str, Any] | None:
@@ -196,8 +262,10 @@ def _status_lines(
     for entry in steps[len(old_status) :]:
         actor = entry.get("oleh")
         who = names(actor) if actor else ("otomatis" if entry.get("otomatis") else "-")
+        note = f" — catatan: {_show(entry['catatan'])}" if entry.get("catatan") else ""
         lines.append(
-            f"rencana: {domain.STATUS_RENCANA_LABELS[entry['status']].lower()} ({entry['tanggal']}, oleh {who})"
+            f"rencana: {domain.STATUS_RENCANA_LABELS[entry['status']].lower()} "
+            f"({entry['tanggal']}, oleh {who}){note}"
         )
     if Plan(new).stale:
         lines.append(

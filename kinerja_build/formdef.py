@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kinerja_build import domain
+from kinerja_build.layout import RecordKind
 
 Widget = Literal["text", "textarea", "date", "select", "radio", "checkboxes", "lines", "number"]
 
@@ -74,7 +75,12 @@ class Form:
     title: str
     intro: str
     steps: tuple[Step, ...]
-    per_periode: bool = True  # records/kinerja/<periode>/<id>/<kind>.yaml
+    numbered: bool = True  # False when the step titles carry their own letters (A–E)
+
+    @property
+    def per_periode(self) -> bool:
+        """Whether the record is kept per periode (layout.py says where)."""
+        return RecordKind(self.kind).per_periode
 
     def fields(self) -> Iterator[tuple[str, Field]]:
         """Every field with its path pattern (`*` for a repeated row)."""
@@ -200,7 +206,7 @@ RENCANA = Form(
             (
                 Group(
                     "praktik_kinerja",
-                    "Praktik kinerja",
+                    "",
                     (
                         Field("indikator", "Indikator yang dipilih", "select", "indikator"),
                         Field("alasan", "Alasan memilih indikator", "textarea"),
@@ -378,6 +384,7 @@ SIKLUS = Form(
             ),
         ),
     ),
+    numbered=False,
 )
 
 PENILAIAN = Form(
@@ -564,7 +571,6 @@ PEGAWAI = Form(
             ),
         ),
     ),
-    per_periode=False,
 )
 
 SEKOLAH = Form(
@@ -633,13 +639,11 @@ SEKOLAH = Form(
             ),
         ),
     ),
-    per_periode=False,
 )
 
 FORMS: dict[str, Form] = {
     form.kind: form for form in (RENCANA, SIKLUS, PENILAIAN, PENGEMBANGAN, TUGAS, PEGAWAI, SEKOLAH)
 }
-PERIOD_KINDS = tuple(kind for kind, form in FORMS.items() if form.per_periode)
 
 
 # -- choices ----------------------------------------------------------------------------------

@@ -13,13 +13,14 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kinerja_build.diagnostics import Diagnostic, JsonPath, Severity
+from kinerja_build.diagnostics import Diagnostic, JsonPath
+from kinerja_build.severity import make
 
 try:  # libyaml ships in PyYAML's wheels; the pure-Python loader is a slow but correct fallback
     from yaml import CSafeLoader as _Loader
@@ -51,17 +52,21 @@ class Loaded:
 def _diag(
     code: str, path: str, message: str, hint: str, line: int = 0, column: int = 0
 ) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, path, message, hint, (), line, column)
+    return make(code, path, message, hint, (), line, column)
 
 
 def read_text(absolute: Path, rel: str, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
     """Read a record file as UTF-8 text within the size limit, or explain why not."""
     try:
-        size = absolute.stat().st_size
-        if size > max_bytes:
-            return None, [_too_big(rel, size, max_bytes)]
-        with absolute.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        with open(absolute, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return None, [_too_big(rel, size, max_bytes)]
+            # Ask for what the file holds, not for the limit: a 1 MB buffer per file costs more
+            # than reading a school's records (issue 16). One byte more shows a growing file.
+            raw = handle.read(size + 1)
+            if len(raw) > size:
+                raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as error:
         return None, [
             _diag(
@@ -161,7 +166,7 @@ def _load_text(text: str, rel: str) -> Loaded:
                 )
             ],
         )
-    converter = _Converter(rel)
+    converter = _Converter(rel, anchors="&" in text)
     data = converter.convert(root)
     if converter.diagnostics:
         return Loaded(rel, None, converter.diagnostics)
@@ -298,13 +303,26 @@ def _reader_diagnostic(error: yaml.YAMLError, rel: str, text: str) -> Diagnostic
     )
 
 
-class _Converter:
-    """Node tree → plain data; collects diagnostics instead of raising."""
+_STR, _SEQ, _MAP, _MERGE = (_TAG + name for name in ("str", "seq", "map", "merge"))
+_TIMESTAMP, _INT, _FLOAT, _BOOL, _NULL = (
+    _TAG + name for name in ("timestamp", "int", "float", "bool", "null")
+)
 
-    def __init__(self, rel: str) -> None:
+
+class _Converter:
+    """Node tree → plain data; collects diagnostics instead of raising.
+
+    This runs once per node of every record, so it is written for speed (issue 16): exact type
+    checks, tags compared with constants, and alias tracking only when the text has an anchor.
+    """
+
+    def __init__(self, rel: str, anchors: bool = True) -> None:
         self.rel = rel
         self.diagnostics: list[Diagnostic] = []
-        self.seen: set[int] = set()
+        # Without `&` in the text there is no anchor, so the composer cannot hand back one node
+        # twice and the set of seen nodes is not needed (a count bounds the size either way).
+        self.seen: set[int] | None = set() if anchors else None
+        self.count = 0
         self.alias_reported = False
 
     def _report(self, code: str, node: Node, message: str, hint: str) -> None:
@@ -312,23 +330,26 @@ class _Converter:
         self.diagnostics.append(_diag(code, self.rel, message, hint, line, column))
 
     def convert(self, node: Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            # The composer hands back the same node object for every alias of an anchor.
-            # One report per file is enough: an alias bomb would otherwise flood the output.
-            if self.alias_reported:
+        seen = self.seen
+        if seen is not None:
+            if id(node) in seen:
+                # The composer hands back the same node object for every alias of an anchor.
+                # One report per file is enough: an alias bomb would otherwise flood the output.
+                if self.alias_reported:
+                    return None
+                self.alias_reported = True
+                self._report(
+                    "KIN004",
+                    node,
+                    "Anchor dan alias YAML (`&nama`, `*nama`) tidak diizinkan di catatan.",
+                    "Tulis nilainya secara lengkap di setiap tempat; alias menyulitkan peninjauan "
+                    "dan dapat dipakai untuk serangan 'billion laughs'.",
+                )
                 return None
-            self.alias_reported = True
-            self._report(
-                "KIN004",
-                node,
-                "Anchor dan alias YAML (`&nama`, `*nama`) tidak diizinkan di catatan.",
-                "Tulis nilainya secara lengkap di setiap tempat; alias menyulitkan peninjauan "
-                "dan dapat dipakai untuk serangan 'billion laughs'.",
-            )
-            return None
-        self.seen.add(id(node))
-        if len(self.seen) > MAX_NODES:
-            if len(self.seen) == MAX_NODES + 1:
+            seen.add(id(node))
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
                 self._report(
                     "KIN007",
                     node,
@@ -344,23 +365,26 @@ class _Converter:
                 "Catatan kinerja hanya beberapa tingkat; periksa indentasi.",
             )
             return None
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, SequenceNode):
-            if node.tag != _TAG + "seq":
-                return self._bad_tag(node)
-            return [self.convert(child, depth + 1) for child in node.value]
-        if isinstance(node, MappingNode):
-            if node.tag != _TAG + "map":
+        kind = type(node)
+        if kind is ScalarNode:
+            return node.value if node.tag == _STR else self._scalar(cast(ScalarNode, node))
+        if kind is MappingNode:
+            if node.tag != _MAP:
                 return self._bad_tag(node)
             return self._mapping(node, depth)
+        if kind is SequenceNode:
+            if node.tag != _SEQ:
+                return self._bad_tag(node)
+            return [self.convert(child, depth + 1) for child in node.value]
         return self._bad_tag(node)  # pragma: no cover - composer yields only the three kinds
 
-    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: Node, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, ScalarNode] = {}
+        convert = self.convert
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
+            tag = key_node.tag
+            if tag == _MERGE:
                 self._report(
                     "KIN004",
                     key_node,
@@ -368,7 +392,7 @@ class _Converter:
                     "Tulis semua kunci secara langsung.",
                 )
                 continue
-            if not isinstance(key_node, ScalarNode) or key_node.tag != _TAG + "str":
+            if tag != _STR or type(key_node) is not ScalarNode:
                 self._report(
                     "KIN008",
                     key_node,
@@ -388,24 +412,22 @@ class _Converter:
                 )
                 continue
             first_seen[key] = key_node
-            result[key] = self.convert(value_node, depth + 1)
+            result[key] = convert(value_node, depth + 1)
         return result
 
     def _scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
-        if tag == _TAG + "str":
-            return node.value
-        if tag == _TAG + "timestamp":
+        if tag == _TIMESTAMP:
             # Dates stay text: the schema checks the format and the model parses it once.
             return node.value
         try:
-            if tag == _TAG + "int":
+            if tag == _INT:
                 return _SCALAR.construct_yaml_int(node)
-            if tag == _TAG + "float":
+            if tag == _FLOAT:
                 return _SCALAR.construct_yaml_float(node)
-            if tag == _TAG + "bool":
+            if tag == _BOOL:
                 return _SCALAR.construct_yaml_bool(node)
-            if tag == _TAG + "null":
+            if tag == _NULL:
                 return None
         except (ValueError, ConstructorError):  # pragma: no cover - resolver regexes prevent it
             return node.value

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kinerja_build import layout
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.layout import RECORDS_DIR, SCHOOL_RECORD, RecordKind
 from kinerja_build.load import is_inside
+from kinerja_build.severity import make
 
 MAX_FILES = 200_000
 
@@ -31,7 +32,7 @@ class Found:
 
 
 def _error(code: str, rel: str, message: str, hint: str) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, rel, message, hint)
+    return make(code, rel, message, hint)
 
 
 def discover(root: Path) -> tuple[list[Found], list[Diagnostic]]:

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kinerja_build import domain, layout, lock, signatures
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import RecordKind
 from kinerja_build.model import RecordFile
 from kinerja_build.output import write_atomic
+from kinerja_build.severity import make
 from kinerja_build.validate import Result, validate
 from kinerja_build.yaml_append import AppendError, append_entry
 
@@ -44,7 +45,7 @@ class Outcome:
 
 
 def _refuse(code: str, rel: str, message: str, hint: str) -> Outcome:
-    return Outcome(False, message, (Diagnostic(code, Severity.ERROR, rel, message, hint),))
+    return Outcome(False, message, (make(code, rel, message, hint),))
 
 
 def locate_plan(root: Path, path: Path) -> tuple[str, str, str]:

@@ -13,22 +13,26 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import dataclasses
 import hashlib
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from kinerja_build import domain, layout, rules
-from kinerja_build.diagnostics import Diagnostic, Report, Severity
+from kinerja_build import domain, layout
+from kinerja_build.diagnostics import Diagnostic, Report
 from kinerja_build.diff import _materialize, default_base, git
 from kinerja_build.errors import KinerjaError, UsageProblem
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_text, locate
 from kinerja_build.model import AtasanKind, School
-from kinerja_build.validate import Result, _apply_severities, validate
+from kinerja_build.severity import make
+from kinerja_build.validate import Result, validate
 
 OWNER_STEPS = ("draf", "diajukan", "disepakati")
 ATASAN_STEPS = ("disetujui", "ditinjau_ulang")
@@ -119,7 +123,7 @@ def check(root: Path, base: str | None, head: str | None) -> tuple[Report, str, 
         for step in steps:
             report.extend(_judge(step, before, after, signatures))
         report.diagnostics = [_located(d, head_dir) for d in report.diagnostics]
-        report.diagnostics = list(_apply_severities(iter(report.diagnostics), before.config))
+        report.diagnostics = before.config.policy.judge(report.diagnostics)
         report.files_checked = len({step.rel for step in steps})
     return report, base_rev[:12], head_rev[:12]
 
@@ -162,8 +166,10 @@ def _new_steps(root: Path, base: str, head: str) -> tuple[list[NewStep], list[Di
     steps: list[NewStep] = []
     problems: list[Diagnostic] = []
     for path in changed:
+        if (head, path) not in statuses:
+            continue  # deleted (shown by `kinerja diff`) or unreadable (reported by validate)
         old = statuses.get((base, path)) or []
-        new = statuses.get((head, path)) or []
+        new = statuses[(head, path)]
         if new[: len(old)] != old:
             problems.append(_rewritten(path, old, new))
             continue
@@ -189,9 +195,8 @@ def _has(
 
 def _rewritten(path: str, old: list[Any], new: list[Any]) -> Diagnostic:
     index = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
-    return Diagnostic(
+    return make(
         "KIN725",
-        Severity.ERROR,
         path,
         f"Langkah status ke-{index + 1} yang sudah ada di BASE diubah atau dihapus: riwayat "
         "persetujuan hanya boleh ditambah.",
@@ -213,17 +218,8 @@ def _statuses(root: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str]
         parts = header.decode(errors="replace").split()
         if len(parts) == 3 and parts[1] == "blob" and int(parts[2]) <= DEFAULT_MAX_BYTES:
             ids[(rev, path)] = parts[0]
-    contents = _contents(root, sorted(set(ids.values())))
-    result: dict[tuple[str, str], list[Any]] = {}
-    for key, blob in ids.items():
-        try:
-            text = contents[blob].decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            continue
-        data = load_text(text, key[1]).data
-        if isinstance(data, dict) and isinstance(data.get("status"), list):
-            result[key] = data["status"]
-    return result
+    by_blob = dict(_status_lists(root, sorted(set(ids.values()))))
+    return {key: by_blob[blob] for key, blob in ids.items() if blob in by_blob}
 
 
 def _batch(root: Path, mode: str, lines: list[str]) -> list[bytes]:
@@ -232,20 +228,51 @@ def _batch(root: Path, mode: str, lines: list[str]) -> list[bytes]:
     return done.splitlines()
 
 
-def _contents(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
+def _status_lists(root: Path, blob_ids: list[str]) -> Iterator[tuple[str, list[Any]]]:
+    """(blob id, status list) of each plan version that parses, read one blob at a time so a
+    long hostile history never sits in memory at once."""
     if not blob_ids:
-        return {}
-    output = _run_git(root, ["cat-file", "--batch"], "".join(f"{b}\n" for b in blob_ids).encode())
-    found: dict[str, bytes] = {}
-    position = 0
-    for blob in blob_ids:
-        end = output.index(b"\n", position)
-        object_id, _kind, size = output[position:end].split()
-        start = end + 1
-        found[object_id.decode()] = output[start : start + int(size)]
-        position = start + int(size) + 1
-        assert object_id.decode() == blob
-    return found
+        return
+    process = subprocess.Popen(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    feeder = threading.Thread(target=_feed, args=(process.stdin, blob_ids), daemon=True)
+    feeder.start()
+    try:
+        for _ in blob_ids:
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                break  # git stopped: the blobs it did not answer are treated as unreadable
+            blob = process.stdout.read(int(header[2]) + 1)[:-1]
+            status = _status_list(blob, header[0].decode())
+            if status is not None:
+                yield header[0].decode(), status
+    finally:
+        process.stdout.close()
+        process.kill()
+        process.wait()
+        feeder.join(timeout=5)
+
+
+def _feed(stream: IO[bytes], blob_ids: list[str]) -> None:
+    with contextlib.suppress(OSError):  # git was killed before reading everything
+        for blob in blob_ids:
+            stream.write(f"{blob}\n".encode())
+        stream.close()
+
+
+def _status_list(blob: bytes, name: str) -> list[Any] | None:
+    try:
+        text = blob.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    data = load_text(text, name).data
+    status = data.get("status") if isinstance(data, dict) else None
+    return status if isinstance(status, list) else None
 
 
 def _run_git(root: Path, args: list[str], stdin: bytes, extra: Iterable[str] = ()) -> bytes:
@@ -438,19 +465,9 @@ _COMMANDS = {
 
 
 def _diag(step: NewStep, code: str, message: str, hint: str) -> Diagnostic:
-    severity = rules.get(code).severity
-    return Diagnostic(code, severity, step.rel, message, hint, ("status", step.index))
+    return make(code, step.rel, message, hint, ("status", step.index))
 
 
 def _located(diagnostic: Diagnostic, head_dir: Path) -> Diagnostic:
     line, column = locate(head_dir / diagnostic.file, diagnostic.json_path)
-    return Diagnostic(
-        diagnostic.code,
-        diagnostic.severity,
-        diagnostic.file,
-        diagnostic.message,
-        diagnostic.hint,
-        diagnostic.json_path,
-        line,
-        column,
-    )
+    return dataclasses.replace(diagnostic, line=line, column=column)

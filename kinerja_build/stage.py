@@ -58,3 +58,13 @@ class StageOutcome:
 
 
 StageFunction = Callable[[BuildContext], StageOutcome]
+
+
+def judged(outcome: StageOutcome, context: BuildContext) -> StageOutcome:
+    """The stage's diagnostics at the school's severities (registry, then kinerja.yml `aturan:`).
+
+    Every way of running a stage goes through here: `build.run_stages` and the commands that
+    run one stage on its own (`kinerja ekspor bkn`).
+    """
+    outcome.diagnostics = context.result.config.policy.judge(outcome.diagnostics)
+    return outcome

@@ -8,6 +8,7 @@ then write").
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,12 +16,13 @@ from pathlib import Path
 
 from kinerja_build import clock, layout, rules, schema
 from kinerja_build.config import Config, load_config
-from kinerja_build.diagnostics import Diagnostic, Report, Severity
+from kinerja_build.diagnostics import Diagnostic, Report
 from kinerja_build.layout import RecordKind
 from kinerja_build.load import load_file, locate
 from kinerja_build.model import Calendar, Record, RecordFile, School
 from kinerja_build.project import Found, discover
 from kinerja_build.rules import Context, Finding, Rule
+from kinerja_build.severity import make
 
 _MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(?P<target>\S+)\s*$")
 
@@ -58,7 +60,7 @@ def validate(root: Path, today: dt.date | None = None) -> Result:
     report.files_checked = len(found)
     context = Context(school, config.referensi)
     report.extend(run_rules(context))
-    report.diagnostics = list(_apply_severities(iter(report.diagnostics), config))
+    report.diagnostics = config.policy.judge(report.diagnostics)
     return Result(root, report, school, config)
 
 
@@ -73,9 +75,8 @@ def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic
     for problem in problems:
         line, column = locate(item.absolute, problem.json_path, key=problem.at_key)
         diagnostics.append(
-            Diagnostic(
+            make(
                 problem.code,
-                Severity.ERROR,
                 item.rel,
                 problem.message,
                 problem.hint,
@@ -109,16 +110,15 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
         message = "Baris pertama bukan modeline skema untuk editor."
     elif target.rsplit("/", 1)[-1] != expected:
         message = f"Modeline merujuk skema yang salah (seharusnya {expected})."
-    elif "://" not in target and not (item.absolute.parent / target).is_file():
+    elif "://" not in target and not os.path.isfile(os.path.join(item.absolute.parent, target)):
         message = (
             f"Modeline merujuk berkas yang tidak ada ({target}); editor tidak dapat memakainya."
         )
     else:
         return
     suggestion = layout.modeline_target(item.rel.count("/"), item.kind)
-    yield Diagnostic(
+    yield make(
         "KIN013",
-        Severity.WARNING,
         item.rel,
         message,
         f"Jadikan baris pertama: `# yaml-language-server: $schema={suggestion}` agar editor "
@@ -144,9 +144,8 @@ def _to_diagnostic(
     rel = finding.file or (record.rel if record else "")
     absolute = school.root / rel if rel else None
     line, column = locate(absolute, finding.json_path, key=finding.at_key) if absolute else (0, 0)
-    return Diagnostic(
+    return make(
         entry.code,
-        entry.severity,
         rel,
         finding.message,
         finding.hint,
@@ -154,25 +153,3 @@ def _to_diagnostic(
         line,
         column,
     )
-
-
-def _apply_severities(diagnostics: Iterator[Diagnostic], config: Config) -> Iterator[Diagnostic]:
-    for diagnostic in diagnostics:
-        override = config.severities.get(diagnostic.code)
-        if override and not rules.get(diagnostic.code).overridable:
-            override = None  # e.g. a file that could not be read stays an error
-        if override == "mati":
-            continue
-        if override:
-            yield Diagnostic(
-                diagnostic.code,
-                Severity.from_label(override),
-                diagnostic.file,
-                diagnostic.message,
-                diagnostic.hint,
-                diagnostic.json_path,
-                diagnostic.line,
-                diagnostic.column,
-            )
-        else:
-            yield diagnostic

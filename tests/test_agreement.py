@@ -55,7 +55,7 @@ def _truth(result: Result) -> dict[tuple[str, str], Facts]:
 
 def _cli_lines(result: Result) -> dict[tuple[str, str], str]:
     """The CLI summary's line per person, keyed like the truth."""
-    text = cli._progress_summary(result)
+    text = cli.progress_summary(result)
     found: dict[tuple[str, str], str] = {}
     periode = ""
     for line in text.splitlines():
@@ -63,7 +63,9 @@ def _cli_lines(result: Result) -> dict[tuple[str, str], str]:
         if heading:
             periode = heading[1]
         elif line.startswith("    - "):
-            found[(periode, line[6:].split(": ", 1)[0])] = line.split(": ", 1)[1]
+            # "Nama: tahap, status — Predikat, AK x [tanda] — TERLAMBAT …": the facts part.
+            facts = line.split(": ", 1)[1].split(" — TERLAMBAT")[0].split(" [")[0]
+            found[(periode, line[6:].split(": ", 1)[0])] = facts
     return found
 
 

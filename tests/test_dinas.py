@@ -191,6 +191,9 @@ def test_unchanged_schools_are_not_rebuilt_and_stale_periodes_go(tmp_path: Path)
     assert not (folder / "kinerja-dinas-3201-2024-2.zip").exists()
     assert not (folder / "belum-siap-2024-2.xlsx").exists()
     assert "kinerja-dinas-3201-2024-2.zip" in third.removed
+    touched = next((one / "records" / "kinerja" / "2025").glob("*/tugas.yaml"))
+    touched.write_bytes(touched.read_bytes())  # new mtime, same content: still unchanged
+    assert [s["dibangun_ulang"] for s in _build(tmp_path).summaries] == [False, False]
     penilaian = next((two / "records" / "kinerja" / "2025").glob("*/penilaian.yaml"))
     penilaian.write_text(penilaian.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     fourth = _build(tmp_path)

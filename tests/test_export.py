@@ -780,7 +780,7 @@ def test_school_config_sets_the_severity_of_export_checks(
 ) -> None:
     """`aturan:` in kinerja.yml changes how a check is reported, never who is exported."""
     from kinerja_build.export import build_exports
-    from kinerja_build.stage import BuildContext
+    from kinerja_build.stage import BuildContext, judged
     from kinerja_build.validate import validate
 
     sekolah = school / "records" / "sekolah.yaml"
@@ -788,7 +788,8 @@ def test_school_config_sets_the_severity_of_export_checks(
     sekolah.write_text("\n".join(x for x in lines if not x.startswith("unor:")) + "\n")
     if setting:
         (school / "kinerja.yml").write_text(f"aturan:\n  KIN807: {setting}\n", encoding="utf-8")
-    outcome = build_exports(BuildContext(school, school / "build", validate(school)), "2025")
+    context = BuildContext(school, school / "build", validate(school))
+    outcome = judged(build_exports(context, "2025"), context)  # as every caller of a stage does
     reported = {d.severity.label for d in outcome.diagnostics if d.code == "KIN807"}
     assert reported == ({severity} if severity else set())
     result = _export(school, "--periode", "2025")

@@ -122,6 +122,10 @@ _NOT_LAYOUT = {
         "export/__init__.py",
         "f\"dokumen/{row['nip']}-evaluasi-kinerja.pdf\"",
     ): "an entry inside the bundle zip (the bundle's own format)",
+    ("app/gitcommit.py", "f'kinerja/{actor}'"): "a git branch name",
+    ("app/server.py", "f'/pegawai/{person}'"): "a URL of the web app",
+    ("app/server.py", "f'/pegawai/{actor}'"): "a URL of the web app",
+    ("app/server.py", "'/pegawai/{pegawai}'"): "a route of the web app",
 }
 
 

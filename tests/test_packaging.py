@@ -50,7 +50,13 @@ def test_installed_wheel_validates_a_new_school(wheel: Path, tmp_path: Path) -> 
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
     school = tmp_path / "sekolah"
-    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    # Judged on 1 January 2025, the first day of the new school's periode (not yet late).
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(target),
+        "NO_COLOR": "1",
+        "SOURCE_DATE_EPOCH": "1735689600",
+    }
     code = (
         "import sys; target = sys.argv.pop(1); import kinerja_build.cli as c; "
         "assert c.__file__.startswith(target), c.__file__; c.main()"

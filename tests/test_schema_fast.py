@@ -116,6 +116,13 @@ EXAMPLES = {
     r"^[^@\s]+@[^@\s]+$": "sri@example.sch.id",
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "guru-bk",
     r"^https://": "https://example.org",
+    r"^(https://|ssh://|git@|file://)[^\s]+$": "git@example.org:sekolah/kinerja.git",
+    r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521"
+    r"|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}"
+    r"( [ -~]{1,100})?$": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9x sri@sekolah",
+    r"^[0-9a-f]{40}$": "0123456789abcdef0123456789abcdef01234567",
+    r"^[A-Za-z0-9._/-]+$": "refs/heads/main",
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "Guru-BK",
 }
 
 # Characters the two engines are most likely to read differently: all C0/C1 controls, every

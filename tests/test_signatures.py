@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +11,7 @@ from click.testing import Result
 
 from kinerja_build import signatures
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None or shutil.which("ssh-keygen") is None, reason="git/ssh-keygen"
-)
+# git and ssh-keygen are system packages of scripts/install-system-deps: no skip when missing.
 
 KS = "197508172000121002"
 GURU = "199204102019032011"
@@ -327,3 +324,24 @@ def test_the_workflow_step_checks_a_pull_request(school: School) -> None:
     (annotation,) = [line for line in done.stdout.splitlines() if line.startswith("::")]
     assert annotation.startswith(f"::error file={PLAN},line=")
     assert "title=KIN722" in annotation and f"({GURU})" in annotation
+
+
+def test_a_merge_commit_keeps_the_signatures_and_a_squash_loses_them(school: School) -> None:
+    school.step("setujui", KS, "2026-01-15", "--kunci", str(school.keys["ks"]))
+    school.git("checkout", "-q", "main")
+    school.git("branch", "-q", "sebelum", "main")
+    school.git("merge", "-q", "--no-ff", "-m", "Gabung PR persetujuan", "usulan")
+    pushed = school.check("sebelum", "main")  # the push to main after the merge
+    assert pushed.exit_code == 0, pushed.output
+    school.git("reset", "-q", "--hard", "sebelum")
+    school.git("merge", "-q", "--squash", "usulan")
+    school.git("commit", "-q", "-m", "Squash PR persetujuan")
+    squashed = school.check("sebelum", "main")
+    assert _codes(squashed) == ["KIN722"]
+
+
+def test_a_deleted_plan_is_no_signature_finding(school: School) -> None:
+    (school.root / PLAN).unlink()
+    school.commit("rencana salah tempat dihapus")
+    result = school.check()
+    assert result.exit_code == 0, result.output

@@ -211,11 +211,17 @@ def test_invalid_records_appear_marked_with_their_diagnostics(
     assert "Catatan ini belum valid" in page and "KIN102" in page
     validation = (site / "validasi.html").read_text(encoding="utf-8")
     assert "KIN102" in validation and f"{GURU}.html" in validation
-    # The message's quoted field name is shown as code, the path may wrap at its slashes.
+    # The message's quoted field name is shown as code; the record is named in words, its file
+    # and line folded away; each person's group links to their latest page.
     assert "Kolom <code>rating_hasil</code> tidak dikenal" in html.unescape(validation)
-    assert f"records/<wbr>kinerja/<wbr>2025/<wbr>{GURU}/<wbr>penilaian.yaml" in validation
-    # A person's own file links to their latest page (the non-ASN info, KIN305).
-    assert re.search(r'href="periode/2025/non-asn-rina-marlina\.html"><code>records/', validation)
+    assert "<strong>Penilaian tahun 2025</strong>" in validation
+    assert re.search(
+        rf"<summary>Letak dan kode</summary><code>records/kinerja/2025/{GURU}/penilaian\.yaml:\d+:\d+",
+        validation,
+    )
+    assert 'href="periode/2025/non-asn-rina-marlina.html"' in validation
+    # Errors come before warnings and infos: the person with the error is the first group.
+    assert validation.index(f"{GURU}.html") < validation.index("non-asn-rina-marlina.html")
 
 
 def test_schemas_are_published_for_editors(tmp_path: Path) -> None:

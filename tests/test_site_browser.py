@@ -262,3 +262,53 @@ def test_existing_record_loads_into_the_form(browser: WebDriver, server: str) ->
     wait.until(lambda d: d.find_element(By.NAME, field).get_attribute("value"))
     value = driver.find_element(By.NAME, field).get_attribute("value")
     assert value == "Pelatihan mandiri Disiplin Positif di Ruang GTK"
+
+
+AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
+PAGES = {
+    "beranda": "index.html",
+    "periode": "periode/2025/index.html",
+    "guru": "periode/2025/198305172009011004.html",
+    "validasi": "validasi.html",
+}
+
+
+def axe_violations(driver: WebDriver) -> list[dict[str, object]]:
+    """Serious and critical axe-core violations on the current page (target and rule)."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found: list[dict[str, object]] = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => ({id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(' '))}))))"
+    )
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_pages_are_accessible_and_fit_a_phone(
+    browser: WebDriver, server: str, page: str, width: int
+) -> None:
+    """axe-core finds nothing serious; nothing is wider than the screen; no English left."""
+    driver = browser
+    driver.set_window_size(width, 900)
+    driver.get(f"{server}/{PAGES[page]}")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, min(int(height) + 40, 6000))
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"a11y-{page}-{width}.png"))
+    assert axe_violations(driver) == []
+    # A table or chart cut off on a phone: any element of the content wider than its column.
+    overflowing = driver.execute_script(
+        "const box = document.querySelector('.md-content').getBoundingClientRect();"
+        "return [...document.querySelectorAll('.md-content table, .md-content svg')]"
+        ".filter(el => el.getBoundingClientRect().right > box.right + 1)"
+        ".map(el => el.outerHTML.slice(0, 80));"
+    )
+    assert overflowing == []
+    text = driver.find_element("tag name", "body").text
+    for english in ("Made with", "Not found", "Properties", "item 1", "Search"):
+        assert english not in text, english
+    assert driver.find_element("css selector", ".md-search").get_attribute("aria-label")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from kinerja_build import forms
 from kinerja_build.load import load_text
 from kinerja_build.yaml_append import AppendError, append_entry
 
+REPO = Path(__file__).resolve().parent.parent
 KS = "197508172000121002"
 STEP = [("status", "disetujui"), ("tanggal", "2026-01-20"), ("oleh", KS), ("sha256", "ab" * 32)]
 LONG = "Rapor Pendidikan menunjukkan " + "iklim keamanan kelas perlu ditingkatkan, " * 6
@@ -177,3 +183,22 @@ def test_a_keep_chomping_block_scalar_moves_the_insertion_point() -> None:
     after = append_entry(text.encode(), "status", STEP).decode()
     assert after.startswith(text)
     assert load_text(after, "x").data["status"][0]["catatan"] == "x\n\n"
+
+
+def test_the_site_forms_writer_style_round_trips(tmp_path: Path) -> None:
+    """The YAML the site's forms produce (formulir.js run in node), then an approval."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node missing")
+    script = (REPO / "kinerja_build" / "site" / "assets" / "formulir.js").read_text("utf-8")
+    writer = script[script.index("  function quote(") : script.index("  function pathOf(")]
+    data = load_text(STYLES["indent-2"][0], "x").data
+    program = tmp_path / "tulis.js"
+    program.write_text(
+        f"{writer}\nprocess.stdout.write(toYaml('rencana', {json.dumps(data)}));\n", "utf-8"
+    )
+    text = subprocess.run([node, str(program)], capture_output=True, text=True, check=True).stdout
+    assert load_text(text, "x").data == data and '  - status: "diajukan"' in text
+    after = append_entry(text.encode(), "status", STEP).decode()
+    _, added = _added(text, after)
+    assert added == STYLES["forms"][1]

@@ -28,7 +28,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kinerja_build import domain
+from kinerja_build import domain, layout
 from kinerja_build.app import access, formview, store, workflow
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.formdef import FORMS, ChoiceContext, periode_choices
@@ -75,7 +75,7 @@ class KinerjaApp:
         self.write_lock = threading.Lock()  # one save or action at a time
         self._cache: tuple[tuple[Any, ...], Result] | None = None
         self.templates = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(HERE / "templates"),
+            loader=jinja2.FileSystemLoader(HERE / layout.TEMPLATES_DIR),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
@@ -511,12 +511,12 @@ def _cookie(response: Response, sid: str) -> None:
 def _signature(root: Path) -> tuple[Any, ...]:
     """Cheap change detector: name, size and mtime of every file validation reads."""
     entries: list[Any] = []
-    for name in ("kinerja.yml", "kinerja.yaml"):
+    for name in layout.CONFIG_FILES:
         path = root / name
         if path.is_file():
             stat = path.stat()
             entries.append((name, stat.st_size, stat.st_mtime_ns))
-    for folder, dirs, files in os.walk(root / "records"):
+    for folder, dirs, files in os.walk(layout.records_dir(root)):
         dirs.sort()
         for name in sorted(files):
             try:

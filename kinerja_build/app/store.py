@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -22,16 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import domain, lock
+from kinerja_build import domain, layout, lock
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.formdef import FORMS
+from kinerja_build.layout import RecordKind
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
 from kinerja_build.output import write_atomic
 from kinerja_build.validate import Result, validate
 
-_ID = re.compile(r"^([0-9]{18}|[a-z][a-z0-9]*(-[a-z0-9]+)*)$")
 # What a scratch copy needs besides records/: the configuration and the schemas modelines name.
-_CONTEXT = ("kinerja.yml", "kinerja.yaml", "schemas")
+_CONTEXT = (*layout.CONFIG_FILES, layout.SCHEMAS_DIR)
 
 
 class BadAddress(ValueError):
@@ -48,11 +47,7 @@ class Place:
 
     @property
     def rel(self) -> str:
-        if self.kind == "sekolah":
-            return "records/sekolah.yaml"
-        if self.kind == "pegawai":
-            return f"records/pegawai/{self.pegawai}.yaml"
-        return f"records/kinerja/{self.periode}/{self.pegawai}/{self.kind}.yaml"
+        return layout.record_path(RecordKind(self.kind), self.periode, self.pegawai)
 
     @property
     def folder(self) -> str:
@@ -66,7 +61,7 @@ def place(kind: str, pegawai: str | None, periode: str | None) -> Place:
         raise BadAddress(f"Jenis catatan tidak dikenal: {kind!r}.")
     if kind == "sekolah":
         return Place(kind, None, None)
-    if pegawai is None or not _ID.match(pegawai):
+    if pegawai is None or not layout.is_person_id(pegawai):
         raise BadAddress("ID pegawai tidak sah.")
     if not form.per_periode:
         return Place(kind, pegawai, None)
@@ -97,10 +92,10 @@ def read(root: Path, target: Place) -> tuple[dict[str, Any] | None, str]:
 
 def _inside(root: Path, rel: str) -> Path:
     """root/rel, refusing anything that resolves outside records/ (a symlinked folder …)."""
-    records = (root / "records").resolve()
+    records = layout.records_dir(root).resolve()
     path = (root / rel).resolve()
     if records not in path.parents:
-        raise BadAddress(f"{rel} berada di luar records/.")
+        raise BadAddress(f"{rel} berada di luar {layout.RECORDS_DIR}/.")
     return path
 
 
@@ -168,7 +163,7 @@ def scratch_copy(root: Path) -> Iterator[Path]:
     """A throw-away copy of what validation reads; files are hard links where possible."""
     with tempfile.TemporaryDirectory(prefix="kinerja-simpan-") as scratch:
         copy = Path(scratch)
-        for name in ("records", *_CONTEXT):
+        for name in (layout.RECORDS_DIR, *_CONTEXT):
             source = root / name
             if source.is_symlink():
                 continue  # validation refuses it in the real tree as well

@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinerja_build import domain, review
+from kinerja_build import domain, layout, review
 from kinerja_build.domain import PlanStatus
+from kinerja_build.layout import RecordKind
 from kinerja_build.model import AtasanKind, School
 
 ACTION_LABELS = {
@@ -92,7 +93,7 @@ def act(
     day: dt.date,
 ) -> review.Outcome:
     """Run one plan command as `actor`; after a submission under a Plt, approve it at once."""
-    path = root / "records" / "kinerja" / periode_id / owner / "rencana.yaml"
+    path = layout.absolute(root, layout.record_path(RecordKind.RENCANA, periode_id, owner))
     outcome = review.apply(root, path, command, actor, note, day)
     if outcome.written and command == "ajukan":
         from kinerja_build.validate import validate

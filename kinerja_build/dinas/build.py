@@ -17,6 +17,7 @@ from kinerja_build.dinas.handoff import Handoff, write_handoffs
 from kinerja_build.dinas.task import SchoolTask, build_school, unchanged
 from kinerja_build.load import locate
 from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.severity import make
 
 Summary = dict[str, Any]
 REPORT_FILE = "dinas.json"
@@ -150,9 +151,8 @@ def _school_findings(config: DistrictConfig, summaries: list[Summary]) -> list[D
         path, line, column = checks.where_in_config(config, summary["id"])
         if summary["status"] != "ok":
             found.append(
-                Diagnostic(
+                make(
                     "KIN952",
-                    Severity.ERROR,
                     config.file,
                     f"Sekolah {summary['id']} tidak dibangun: {summary.get('pesan')}",
                     "Sekolah lain tetap dibangun. Perbaiki sumbernya lalu jalankan ulang "
@@ -164,9 +164,8 @@ def _school_findings(config: DistrictConfig, summaries: list[Summary]) -> list[D
             )
         elif summary.get("galat"):
             found.append(
-                Diagnostic(
+                make(
                     "KIN957",
-                    Severity.WARNING,
                     config.file,
                     f"Sekolah {summary['nama']} ({summary['id']}): {summary['galat']} galat di "
                     "catatannya; pegawai yang terdampak tidak diekspor.",
@@ -196,9 +195,8 @@ def _distribution_findings(config: DistrictConfig, summaries: list[Summary]) -> 
         where = ("predikat_organisasi", periode)
         line, column = locate(config.root / config.file, where)
         found.append(
-            Diagnostic(
+            make(
                 "KIN956",
-                Severity.INFO,
                 config.file,
                 f"Periode {periode}: sebaran predikat pegawai se-Dinas di luar pola predikat "
                 f"organisasi {checks.organisation_label(organisasi)}: "

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import domain, resources
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.dinas.config import DistrictConfig
 from kinerja_build.load import locate
+from kinerja_build.severity import make
 
 Summary = dict[str, Any]
 
@@ -41,10 +42,10 @@ def where_in_config(
 
 
 def _diagnostic(
-    config: DistrictConfig, school_id: str, code: str, severity: Severity, message: str, hint: str
+    config: DistrictConfig, school_id: str, code: str, message: str, hint: str
 ) -> Diagnostic:
     path, line, column = where_in_config(config, school_id)
-    return Diagnostic(code, severity, config.file, message, hint, path, line, column)
+    return make(code, config.file, message, hint, path, line, column)
 
 
 def _label(summary: Summary) -> str:
@@ -72,7 +73,6 @@ def _same_npsn(config: DistrictConfig, built: Sequence[Summary]) -> Iterator[Dia
                 config,
                 summary["id"],
                 "KIN955",
-                Severity.ERROR,
                 f"NPSN {npsn} dipakai oleh {len(group)} sekolah: {names}.",
                 "Perbaiki `npsn` di records/sekolah.yaml sekolah yang salah (cek di Dapodik/"
                 "Verval SP), atau hapus entri ganda dari dinas.yml.",
@@ -105,7 +105,6 @@ def _same_nip(config: DistrictConfig, built: Sequence[Summary]) -> Iterator[Diag
                 config,
                 summary["id"],
                 "KIN953",
-                Severity.ERROR,
                 f"NIP {nip} tercatat di {len(pairs)} sekolah — {places}.",
                 "Satu pegawai hanya punya satu satminkal: hapus catatannya dari sekolah yang "
                 "bukan sekolah induknya, atau perbaiki NIP yang salah ketik. Sampai itu, NIP "
@@ -143,7 +142,6 @@ def _same_ks(config: DistrictConfig, built: Sequence[Summary]) -> Iterator[Diagn
                 config,
                 school["id"],
                 "KIN954",
-                Severity.WARNING,
                 f"{person_a} tercatat sebagai kepala sekolah ({status}) di {_label(school)} dan "
                 f"sekaligus di {_label(other)} sejak {since.isoformat()}.",
                 "Bila ia Plt di sekolah kedua, itu wajar: pastikan status `plt` dan tanggalnya "

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import layout, schema
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file, locate
+from kinerja_build.severity import make
 
 CONFIG_NAMES = layout.DINAS_CONFIG_FILES
 
@@ -50,9 +51,8 @@ def load_district(root: Path) -> tuple[DistrictConfig | None, list[Diagnostic]]:
     path = config_path(root)
     if path is None:
         return None, [
-            Diagnostic(
+            make(
                 "KIN012",
-                Severity.ERROR,
                 CONFIG_NAMES[0],
                 f"Berkas `dinas.yml` tidak ditemukan di {root}.",
                 "Jalankan dari folder repositori Dinas, beri `--root DIR`, atau buat yang baru "
@@ -64,9 +64,8 @@ def load_district(root: Path) -> tuple[DistrictConfig | None, list[Diagnostic]]:
     if not loaded.ok:
         return None, loaded.diagnostics
     problems = [
-        Diagnostic(
+        make(
             problem.code,
-            Severity.ERROR,
             rel,
             problem.message,
             problem.hint,
@@ -98,7 +97,7 @@ def _sources(
 
     def problem(code: str, where: tuple[str | int, ...], message: str, hint: str) -> Diagnostic:
         line, column = locate(path, where)
-        return Diagnostic(code, Severity.ERROR, config.file, message, hint, where, line, column)
+        return make(code, config.file, message, hint, where, line, column)
 
     for index, entry in enumerate(entries):
         school_id = entry["id"]

@@ -28,9 +28,16 @@ class EngineOptions:
     processes: bool = True  # False: workers as threads in this process (tests)
 
 
+EMBEDDED_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
+
 def missing_engine() -> KinerjaError:
     return UsageProblem(
-        "Mesin terdistribusi Dask belum terpasang. Pasang dengan `pip install 'kinerja[dinas]'`."
+        "Mesin terdistribusi Dask belum terpasang. Pasang paket tambahan `dinas` kinerja, "
+        'mis. `pip install -e ".[dinas]"` dari checkout kinerja.'
     )
 
 
@@ -51,13 +58,19 @@ def client(options: EngineOptions) -> Iterator[Any]:
         with connected:
             yield connected
         return
-    cluster = LocalCluster(
-        n_workers=options.jobs,
-        threads_per_worker=1,
-        processes=options.processes,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    import dask
+
+    # The workers' statistical profiler samples every thread's stack every 10 ms; a school task
+    # has deep stacks (schema validation), and on 2 busy cores it cost up to ~40% of the task
+    # time in benchmarks/bench_dinas.py. Nobody looks at the embedded cluster's profile.
+    with dask.config.set(EMBEDDED_CONFIG):
+        cluster = LocalCluster(
+            n_workers=options.jobs,
+            threads_per_worker=1,
+            processes=options.processes,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     with cluster, Client(cluster) as connected:
         yield connected
 

@@ -76,6 +76,37 @@ def checkout(url: str, ref: str | None, target: Path) -> str:
     return _git("rev-parse", "HEAD", cwd=target)
 
 
+def _inputs(root: Path) -> list[tuple[str, Path]]:
+    """(rel, path) of every file a school build reads, sorted; links are listed, not followed."""
+    found: list[tuple[str, Path]] = []
+    for name in FINGERPRINTED:
+        top = root / name
+        if top.is_symlink() or top.is_file():
+            found.append((name, top))
+            continue
+        for directory, folders, files in os.walk(top, followlinks=False):
+            folders.sort()
+            for file_name in sorted(files):
+                path = Path(directory, file_name)
+                found.append((path.relative_to(root).as_posix(), path))
+                if len(found) > MAX_FILES:
+                    raise SourceError(f"Lebih dari {MAX_FILES} berkas di repositori sekolah.")
+    return found
+
+
+def stat_signature(root: Path) -> str:
+    """SHA-256 over name, size, mtime and inode of every input, as git's index does.
+
+    Cheap (no file is read): when it equals the signature stored with the last summary, the
+    content hash stored there still holds and no file needs reading.
+    """
+    digest = hashlib.sha256()
+    for rel, path in _inputs(root):
+        info = path.lstat()
+        digest.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
 def tree_hash(root: Path) -> str:
     """SHA-256 over what a school build reads: records/, templates/ and the configuration.
 

@@ -92,10 +92,12 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         except sources.SourceError as error:
             return failed(task, f"Repositori git tidak dapat diambil: {error}")
         content = f"commit:{commit}"  # a checkout we own has no uncommitted changes
+        signature: str | None = None
     else:
         assert task.folder is not None
         root = Path(task.folder)
         commit = git_commit(root)
+        signature = sources.stat_signature(root)
         content = f"isi:{sources.tree_hash(root)}"
     key = _key(task, content)
     previous = _previous(task, key)
@@ -109,6 +111,7 @@ def _build(task: SchoolTask) -> dict[str, Any]:
     summary = _run_pipeline(task, root, out)
     mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
     summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
+    summary.update({"isi": content, "tanda_stat": signature})
     write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
     summary["dibangun_ulang"] = True
     return summary
@@ -130,8 +133,14 @@ def unchanged(task: SchoolTask) -> dict[str, Any] | None:
 
     if task.folder is None:
         return None
+    root = Path(task.folder)
     try:
-        content = f"isi:{sources.tree_hash(Path(task.folder))}"
+        signature = sources.stat_signature(root)
+        last = _stored(task)
+        if last and last.get("tanda_stat") == signature and isinstance(last.get("isi"), str):
+            content = last["isi"]  # no file changed since the content was hashed
+        else:
+            content = f"isi:{sources.tree_hash(root)}"
     except (OSError, sources.SourceError):
         return None  # the task will report it
     previous = _previous(task, _key(task, content))
@@ -141,14 +150,18 @@ def unchanged(task: SchoolTask) -> dict[str, Any] | None:
     return previous
 
 
-def _previous(task: SchoolTask, key: str) -> dict[str, Any] | None:
-    """The last summary when it was made from the same input and its outputs are still there."""
-    path = task.school_out / SUMMARY_FILE
+def _stored(task: SchoolTask) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((task.school_out / SUMMARY_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("kunci") != key or data.get("status") != "ok":
+    return data if isinstance(data, dict) else None
+
+
+def _previous(task: SchoolTask, key: str) -> dict[str, Any] | None:
+    """The last summary when it was made from the same input and its outputs are still there."""
+    data = _stored(task)
+    if data is None or data.get("kunci") != key or data.get("status") != "ok":
         return None
     for periode in data.get("periode", {}).values():
         bundle = periode.get("bundel")

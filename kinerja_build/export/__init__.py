@@ -139,11 +139,7 @@ def export_periode(
         outcome.written.append(write_atomic(context.out_dir, layout.export_file(name), content))
     for verdict in verdicts:
         for reason in [*verdict.reasons, *verdict.warnings]:
-            diagnostic = to_diagnostic(
-                result.school, periode.id, verdict, reason, result.config.severities
-            )
-            if diagnostic is not None:
-                outcome.diagnostics.append(diagnostic)
+            outcome.diagnostics.append(to_diagnostic(result.school, periode.id, verdict, reason))
     outcome.lines.extend(_summary(periode, verdicts, len(periodik), attached, written, bundle))
 
 

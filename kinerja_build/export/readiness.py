@@ -10,15 +10,16 @@ code and message, so each problem has exactly one code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kinerja_build import domain, rules
+from kinerja_build import domain
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.domain import PlanStatus
 from kinerja_build.layout import SCHOOL_RECORD, RecordKind
 from kinerja_build.load import locate
 from kinerja_build.model import Plan, RecordFile, School
+from kinerja_build.severity import make
 
 GURU = "guru"
 KEPALA_SEKOLAH = "kepala sekolah"
@@ -230,24 +231,19 @@ def to_diagnostic(
     periode: str,
     verdict: Readiness,
     reason: Reason,
-    severities: Mapping[str, str] | None = None,
-) -> Diagnostic | None:
+) -> Diagnostic:
     """A readiness finding as a diagnostic of the build (file, line, column when known).
 
-    The severity is the registry's (`kinerja rules`), or the school's `aturan:` override in
-    kinerja.yml; `mati` silences the message but never exports the person anyway.
+    The severity is the registry's (`kinerja rules`); the build applies the school's `aturan:`
+    (severity.py), where `mati` silences the message but never exports the person anyway.
     """
-    override = (severities or {}).get(reason.code)
-    if override == "mati":
-        return None
     line = column = 0
     if reason.file:
         absolute = school.root / reason.file
         line, column = locate(absolute, reason.json_path) if absolute.is_file() else (0, 0)
     who = f"Pihak yang perlu bertindak: {reason.pihak}." if reason.pihak != NONE else ""
-    return Diagnostic(
+    return make(
         reason.code,
-        Severity.from_label(override) if override else rules.get(reason.code).severity,
         reason.file,
         f"Ekspor BKN {periode}, {verdict.nama}: {reason.message}",
         who or "Tidak perlu tindakan.",

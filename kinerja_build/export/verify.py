@@ -21,9 +21,10 @@ from typing import Any
 import jsonschema
 
 from kinerja_build import domain, resources
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.errors import UsageProblem
 from kinerja_build.export.bundle import BUNDLE_SCHEMAS
+from kinerja_build.severity import make
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
@@ -66,7 +67,7 @@ def verify(path: Path) -> list[Diagnostic]:
 
 def _problem(code: str, bundle: str, message: str, hint: str, entry: str = "") -> Diagnostic:
     where = f"{bundle}:{entry}" if entry else bundle
-    return Diagnostic(code, Severity.ERROR, where, message, hint)
+    return make(code, where, message, hint)
 
 
 def _entries(archive: zipfile.ZipFile, bundle: str) -> Iterator[Diagnostic]:

@@ -23,7 +23,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from kinerja_build import layout
-from kinerja_build.output import write_atomic
+from kinerja_build.output import active_tree, write_atomic
 from kinerja_build.render.documents import TITLES, Document
 
 # Filing order of a person's documents, as a KS files them (plan first, results last).
@@ -215,15 +215,16 @@ def write_packs(out_dir: Path, packs: list[Pack]) -> tuple[list[Path], list[str]
         if cache.get(pack.output) != keys[pack.output]
         or not layout.output(out_dir, pack.output).is_file()
     ]
-    current = set(keys)
-    removed = []
-    folder = layout.output(out_dir, layout.PACK_DIR)
-    if folder.is_dir():
-        for path in sorted(folder.rglob(f"*{layout.PDF_SUFFIX}")):
-            rel = path.relative_to(out_dir).as_posix()
-            if rel not in current and not path.is_symlink():
-                path.unlink()
-                removed.append(rel)
+    # Only packs an earlier build wrote (its manifest) are removed, never a file put there.
+    tree = active_tree(out_dir)
+    stale = sorted(
+        rel
+        for rel in tree.previous
+        if rel.startswith(f"{layout.PACK_DIR}/")
+        and rel.endswith(layout.PDF_SUFFIX)
+        and rel not in keys
+    )
+    removed = [rel for rel in stale if tree.remove(rel)]
     if packs or cache:
         text = json.dumps(dict(sorted(keys.items())), indent=1) + "\n"
         write_atomic(out_dir, layout.PACK_CACHE, text.encode("utf-8"))

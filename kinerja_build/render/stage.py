@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_build import __version__, clock, layout
-from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.load import locate
-from kinerja_build.output import write_atomic
+from kinerja_build.output import active_tree, write_atomic
 from kinerja_build.render import finish, packs
 from kinerja_build.render.bar import ProgressBar
 from kinerja_build.render.documents import (
@@ -35,6 +35,7 @@ from kinerja_build.render.documents import (
 from kinerja_build.render.finish import Stamp
 from kinerja_build.render.pdf import PDF_VARIANT, PdfResult, PdfTask, render_pdf
 from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, TemplateSet
+from kinerja_build.severity import make
 from kinerja_build.stage import BuildContext, StageOutcome
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -221,9 +222,8 @@ def _logo(
         return f"data:{mime};base64,{encoded}", path
     line, column = locate(sekolah.absolute, keys)
     outcome.diagnostics.append(
-        Diagnostic(
+        make(
             "KIN904",
-            Severity.ERROR,
             sekolah.rel,
             f"Logo `{value}` {problem}; dokumen dibuat tanpa logo ini.",
             "Simpan logo (PNG, JPG, atau SVG) di folder records/, mis. records/logo.png, lalu "
@@ -273,9 +273,8 @@ def _render_all(
             outcome.diagnostics.extend(_refusal_diagnostics(result))
         elif result.content is None:
             outcome.diagnostics.append(
-                Diagnostic(
+                make(
                     "KIN905",
-                    Severity.ERROR,
                     "",
                     f"PDF {result.key} gagal dibuat: {result.failure}",
                     "Periksa templat yang ditimpa sekolah di templates/pdf/; bila tidak ada, "
@@ -304,23 +303,22 @@ def _run(tasks: Iterator[PdfTask], jobs: int) -> Iterator[PdfResult]:
 
 
 def _remove_stale(out_dir: Path, current: set[str]) -> list[str]:
-    """Delete PDFs under pdf/ that this build did not produce (records gone or now invalid)."""
-    pdf_dir = layout.output(out_dir, layout.PDF_DIR)
-    removed: list[str] = []
-    if not pdf_dir.is_dir():
-        return removed
-    for path in sorted(pdf_dir.rglob(f"*{layout.PDF_SUFFIX}")):
-        rel = path.relative_to(out_dir).as_posix()
-        if rel not in current and not path.is_symlink():
-            path.unlink()
-            removed.append(rel)
-    return removed
+    """Delete PDFs under pdf/ that an earlier build wrote and this one did not (records gone or
+    now invalid). Files kinerja did not write (listed in no manifest) are never touched."""
+    tree = active_tree(out_dir)
+    stale = sorted(
+        rel
+        for rel in tree.previous
+        if rel.startswith(f"{layout.PDF_DIR}/")
+        and rel.endswith(layout.PDF_SUFFIX)
+        and rel not in current
+    )
+    return [rel for rel in stale if tree.remove(rel)]
 
 
 def _template_diagnostic(problem: TemplateProblem, document: Document) -> Diagnostic:
-    return Diagnostic(
+    return make(
         "KIN902",
-        Severity.ERROR,
         problem.template,
         f"Templat gagal untuk {document.output}: {problem.message}",
         "Perbaiki templat di baris ini (atau hapus templat sekolah agar templat bawaan dipakai).",
@@ -333,9 +331,8 @@ def _template_diagnostic(problem: TemplateProblem, document: Document) -> Diagno
 def _refusal_diagnostics(result: PdfResult) -> Iterator[Diagnostic]:
     for url, reason in result.refused:
         shown = url if len(url) <= 200 else url[:200] + "…"
-        yield Diagnostic(
+        yield make(
             "KIN903",
-            Severity.ERROR,
             "",
             f"{result.key} tidak dibuat: sumber `{shown}` ditolak ({reason}).",
             "Dokumen hanya boleh memakai berkas dari templates/pdf/ dan logo di records/; "
@@ -345,9 +342,8 @@ def _refusal_diagnostics(result: PdfResult) -> Iterator[Diagnostic]:
 
 def _skip_diagnostics(skipped: Iterable[tuple[Document, list[str]]]) -> Iterator[Diagnostic]:
     for document, blocked in skipped:
-        yield Diagnostic(
+        yield make(
             "KIN901",
-            Severity.INFO,
             blocked[0],
             f"Dokumen {document.output} tidak dibuat karena catatan ini masih bergalat.",
             "Perbaiki galat pada catatan; dokumen resmi hanya dibuat dari catatan yang valid.",

@@ -285,6 +285,12 @@ def get(code: str) -> Rule:
     return REGISTRY[code]
 
 
+def all_codes() -> Mapping[str, Rule]:
+    """Every registered code, by code."""
+    _load_rule_modules()
+    return REGISTRY
+
+
 def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the import order fixes nothing else.
     from kinerja_build.rules import (  # noqa: F401

@@ -100,6 +100,13 @@ declare(
     scope=Scope.LOAD,
     severity=Severity.WARNING,
 )
+declare(
+    "KIN014",
+    "aturan-tak-berlaku",
+    "`aturan:` di kinerja.yml menyebut kode yang tidak dikenal atau yang tingkatnya tetap.",
+    scope=Scope.LOAD,
+    overridable=False,
+)
 declare("KIN101", "kolom-wajib", "Kolom wajib belum diisi.", scope=Scope.SCHEMA)
 declare(
     "KIN102",
@@ -150,6 +157,20 @@ declare(
     "situs-gagal",
     "Situs gagal dibangun (mkdocs.yml tanpa plugin kinerja, tema, atau folder site/).",
     scope=Scope.RENDER,
+)
+declare(
+    "KIN911",
+    "mkdocs-diabaikan",
+    "Pengaturan mkdocs.yml diabaikan: kinerja build hanya memakai pengaturan berupa data.",
+    scope=Scope.RENDER,
+    severity=Severity.WARNING,
+)
+declare(
+    "KIN912",
+    "halaman-dilewati",
+    "Berkas di folder situs tidak disalin (tautan simbolik, berkas khusus, terlalu besar).",
+    scope=Scope.RENDER,
+    severity=Severity.WARNING,
 )
 
 # Export readiness (pre-sync checks) and bundle verification: kinerja_build/export/.
@@ -239,30 +260,35 @@ for _code, _name, _title, _severity in (
 ):
     declare(_code, _name, _title, scope=Scope.EKSPOR, severity=_severity)
 
-# Approval commands (`kinerja setujui|tinjau-ulang|sepakati`): kinerja_build/review.py.
+# Approval commands (`kinerja setujui|tinjau-ulang|sepakati`): kinerja_build/review.py. A refusal
+# of a command is not a finding kinerja.yml may soften: the step is not written either way.
 declare(
     "KIN711",
     "transisi-tidak-sah",
     "Langkah persetujuan tidak sah dari status terakhir.",
     scope=Scope.REVIEW,
+    overridable=False,
 )
 declare(
     "KIN712",
     "bukan-atasan",
     "Pelaku bukan atasan (atau bukan pemilik rencana).",
     scope=Scope.REVIEW,
+    overridable=False,
 )
 declare(
     "KIN713",
     "persetujuan-basi",
     "Rencana berubah setelah disetujui; sepakati ditolak.",
     scope=Scope.REVIEW,
+    overridable=False,
 )
 declare(
     "KIN714",
     "tidak-dapat-ditambah",
     "Langkah tidak dapat ditambahkan tanpa mengubah baris lain (mis. `status` bergaya `[...]`).",
     scope=Scope.REVIEW,
+    overridable=False,
 )
 
 # Signed steps (`kinerja periksa-tanda-tangan`): kinerja_build/signatures.py, decision 0011.
@@ -310,4 +336,5 @@ declare(
     "commit-gagal",
     "Commit bertanda tangan untuk langkah persetujuan gagal; langkah dibatalkan.",
     scope=Scope.REVIEW,
+    overridable=False,
 )

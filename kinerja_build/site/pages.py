@@ -16,9 +16,9 @@ from typing import Any
 
 from kinerja_build import domain, layout, rules
 from kinerja_build.diagnostics import Diagnostic
-from kinerja_build.domain import WORK_STAGES
+from kinerja_build.domain import WORK_STAGES, Peran
 from kinerja_build.layout import PDF_DOCUMENTS, RecordKind
-from kinerja_build.model import School, person_periode, school_periode
+from kinerja_build.model import PersonPeriode, School, person_periode, school_periode
 from kinerja_build.site import svg
 from kinerja_build.stage import source_date_epoch
 
@@ -147,6 +147,7 @@ def home_page(data: SiteData) -> str:
         ]
     if current is None:
         return "\n".join([*lines, "Belum ada catatan kinerja di `records/kinerja/`.", ""])
+    lines += _action_section(data, current)
     lines += [
         f"Periode berjalan: **{e(domain.parse_periode(current).label)}**. Dasbor per periode:"
     ]
@@ -156,6 +157,60 @@ def home_page(data: SiteData) -> str:
     ]
     lines += ["", dashboard_body(data, current, prefix=f"periode/{current}/")]
     return "\n".join(lines)
+
+
+# Who must act, in the order a principal reads the list: the school's own people first.
+ACTION_GROUPS = (Peran.KEPALA_SEKOLAH, Peran.GURU, Peran.OPERATOR, Peran.DINAS)
+ACTION_TITLES = {
+    Peran.KEPALA_SEKOLAH: "Kepala sekolah",
+    Peran.GURU: "Guru",
+    Peran.OPERATOR: "Operator sekolah",
+    Peran.DINAS: "Dinas Pendidikan",
+}
+
+
+def _action_section(data: SiteData, periode_id: str) -> list[str]:
+    """ "Perlu tindakan": each person's next step, grouped by who must act, most late first."""
+    view = school_periode(data.school, periode_id)
+    waiting = [item for item in view.by_urgency if item.next_step is not None and item.wajib]
+    out = ["## Perlu tindakan", ""]
+    if not waiting:
+        return [*out, "Tidak ada langkah yang menunggu pada periode berjalan.", ""]
+    late = sum(1 for item in waiting if item.late)
+    out += [f"{len(waiting)} langkah menunggu, {late} di antaranya terlambat.", ""]
+    for peran in ACTION_GROUPS:
+        group = [item for item in waiting if item.next_step and item.next_step.peran is peran]
+        if not group:
+            continue
+        out += [f"### {ACTION_TITLES[peran]}", "", '<ul class="kinerja-tindakan">']
+        for item in group:
+            out.append(_action_item(data, item, periode_id))
+        out += ["</ul>", ""]
+    return out
+
+
+def _action_item(data: SiteData, item: PersonPeriode, periode_id: str) -> str:
+    step = item.next_step
+    assert step is not None
+    page = f"periode/{periode_id}/{data.slug(item.pegawai_id)}.html"
+    who = (
+        f" oleh {e(step.pelaku_nama)}" if step.pelaku_nama and step.peran is not Peran.GURU else ""
+    )
+    if item.late:
+        when = (
+            f'<span class="kinerja-terlambat">terlambat {item.days_late} hari</span> '
+            f"(tenggat {e(domain.tanggal_indonesia(step.due))})"
+            if step.due
+            else ""
+        )
+    elif step.due is not None:
+        when = f"tenggat {e(domain.tanggal_indonesia(step.due))}"
+    else:
+        when = "tanpa tenggat"
+    return (
+        f'<li><a href="{e(page)}">{e(data.name(item.pegawai_id))}</a>: '
+        f"{e(step.label)}{who} · {when}</li>"
+    )
 
 
 def dashboard_page(data: SiteData, periode_id: str) -> str:
@@ -186,6 +241,12 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
         share = 100 * counts[stage] / total if total else 0
         out.append(f"| {stage.capitalize()} | {counts[stage]} | {share:.0f}% |")
     out += ["", "</div>", "", svg.stacked_bar(parts, total), ""]
+    out += [
+        '<p class="kinerja-catatan">Titik pada kolom Tahap: <strong>P</strong> perencanaan, '
+        "<strong>L</strong> pelaksanaan, <strong>N</strong> penilaian; titik hijau berarti "
+        "tahap itu sudah dicapai.</p>",
+        "",
+    ]
     if not data.publik:
         predikat = Counter(item.predikat for item in items if item.predikat)
         values = [
@@ -200,6 +261,7 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
         out += ["## Sebaran predikat", "", chart, ""]
     out += ["## Pegawai", ""]
     header = "| Nama | Tahap | Status |" + ("" if data.publik else " Predikat |")
+    out += ['<div class="kinerja-pegawai" markdown>', ""]
     out += [header, "|---|---|---|" + ("" if data.publik else "---|")]
     for item in items:
         reached = WORK_STAGES.index(item.stage) + (1 if item.assessment is not None else 0)
@@ -209,6 +271,7 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
         if not data.publik:
             row += f" {e(domain.PREDIKAT_LABELS[item.predikat]) if item.predikat else '-'} |"
         out.append(row)
+    out += ["", "</div>"]
     recap = layout.pdf_recap(periode_id)
     if recap in data.pdfs:
         out += ["", f"[Unduh rekap kinerja sekolah (PDF)]({prefix}{data.pdfs[recap]})"]
@@ -438,29 +501,111 @@ def _date(text: Any) -> str:
 # -- validation and references ------------------------------------------------------------------
 
 
+KIND_TITLES = {
+    "rencana": "Rencana kinerja",
+    "siklus": "Siklus peningkatan kinerja",
+    "pengembangan-kompetensi": "Pengembangan kompetensi",
+    "tugas": "Tugas tambahan dan tugas pokok",
+    "penilaian": "Penilaian",
+    "pegawai": "Data pegawai",
+    "sekolah": "Data sekolah",
+}
+SEVERITY_TITLES = {"galat": "Perlu diperbaiki", "peringatan": "Perlu diperiksa", "info": "Info"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Whose record a diagnostic is about, in words."""
+
+    pegawai_id: str | None  # None: the school as a whole
+    periode: str | None
+    record: str  # "Rencana kinerja 2025", "Data sekolah", …
+
+
+def _source_of(data: SiteData, rel: str) -> _Source:
+    place = layout.parse_record_path(rel)
+    if isinstance(place, layout.Misplaced):
+        return _Source(None, None, "Pengaturan repositori" if rel else "Repositori sekolah")
+    label = KIND_TITLES.get(place.kind, place.kind)
+    if place.periode is not None:
+        label = f"{label} {_periode_label(place.periode)}"
+    return _Source(place.owner, place.periode, label)
+
+
+def _periode_label(periode_id: str) -> str:
+    try:
+        return domain.parse_periode(periode_id).label.lower()
+    except domain.PeriodeError:
+        return periode_id
+
+
 def validation_page(data: SiteData) -> str:
+    """The findings in plain language, grouped by person, the most serious first.
+
+    Each entry says which record and what to do; the file, line and code are folded away for
+    whoever fixes the YAML by hand.
+    """
     found = sorted(data.diagnostics, key=Diagnostic.sort_key)
     counts = Counter(item.severity.label for item in found)
     out = ["# Hasil validasi", ""]
     out.append(
-        f"{counts.get('galat', 0)} galat, {counts.get('peringatan', 0)} peringatan, {counts.get('info', 0)} info."
+        f"{counts.get('galat', 0)} temuan perlu diperbaiki, {counts.get('peringatan', 0)} perlu "
+        f"diperiksa, {counts.get('info', 0)} info."
     )
     out.append("")
     if data.publik:
         return "\n".join([*out, "Rincian temuan hanya tersedia di situs internal sekolah.", ""])
-    out += ["| Berkas | Kode | Tingkat | Pesan | Saran |", "|---|---|---|---|---|"]
+    if not found:
+        return "\n".join([*out, "Semua catatan bersih.", ""])
+    groups: dict[str | None, list[tuple[_Source, Diagnostic]]] = {}
     for item in found:
-        where = (
-            f"{item.file}:{item.line}:{item.column}" if item.line else (item.file or "(repositori)")
-        )
-        page = _page_of(data, item.file)
-        # <wbr> after each "/" lets long paths wrap at folder boundaries in the narrow column.
-        code = f"<code>{e(where).replace('/', '/<wbr>')}</code>"
-        location = f"[{code}]({page})" if page else code
-        out.append(
-            f"| {location} | {item.code} | {item.severity.label} | {_message(item.message)} | {_message(item.hint)} |"
-        )
+        source = _source_of(data, item.file)
+        groups.setdefault(source.pegawai_id, []).append((source, item))
+    rank = {"galat": 0, "peringatan": 1, "info": 2}
+
+    def seriousness(key: str | None) -> tuple[int, int, str]:
+        worst = min(rank[item.severity.label] for _, item in groups[key])
+        return (worst, 0 if key is None else 1, data.name(key) if key else "")
+
+    for key in sorted(groups, key=seriousness):
+        out += _validation_group(data, key, groups[key], rank)
     return "\n".join(out) + "\n"
+
+
+def _validation_group(
+    data: SiteData,
+    pegawai_id: str | None,
+    entries: list[tuple[_Source, Diagnostic]],
+    rank: dict[str, int],
+) -> list[str]:
+    title = e(data.name(pegawai_id)) if pegawai_id else "Sekolah dan repositori"
+    out = [f"## {title}", ""]
+    periodes_seen = sorted({s.periode for s, _ in entries if s.periode}, reverse=True)
+    page = None
+    if pegawai_id and periodes_seen and periodes_seen[0] in data.school.periods:
+        page = f"periode/{periodes_seen[0]}/{data.slug(pegawai_id)}.md"
+    elif pegawai_id:
+        page = _page_of(data, layout.record_path(RecordKind.PEGAWAI, owner=pegawai_id))
+    if page:
+        out += [f"[Buka halaman kinerja {title}]({page})", ""]
+    out.append('<ul class="kinerja-temuan">')
+    shown_hints: set[str] = set()
+    for source, item in sorted(entries, key=lambda pair: rank[pair[1].severity.label]):
+        level = item.severity.label
+        hint = ""
+        if item.hint and item.hint not in shown_hints:  # the same advice once per person
+            shown_hints.add(item.hint)
+            lead = "Keterangan" if level == "info" else "Cara memperbaiki"
+            hint = f"<br><em>{lead}:</em> {_message(item.hint)}"
+        where = f"{item.file}:{item.line}:{item.column}" if item.line else item.file or "-"
+        out.append(
+            f'<li class="kinerja-{level}"><span class="kinerja-tingkat">'
+            f"{SEVERITY_TITLES[level]}</span> <strong>{e(source.record)}</strong>: "
+            f"{_message(item.message)}{hint}"
+            f"<details><summary>Letak dan kode</summary><code>{e(where)}</code> · "
+            f"{item.code}</details></li>"
+        )
+    return [*out, "</ul>", ""]
 
 
 def _message(text: str) -> str:

@@ -31,13 +31,58 @@ SITE_CSS = """
 .kinerja-linimasa { list-style: none; padding-left: 0; border-left: 3px solid #1e88e5; }
 .kinerja-linimasa li { margin: 0 0 .6em 0; padding-left: .8em; }
 .kinerja-linimasa li.belum { color: #777; border-left: 3px solid #e0e0e0; margin-left: -3px; }
-.kinerja-bar, .kinerja-chart { max-width: 40rem; display: block; margin: .5em 0 1em; }
+.kinerja-chart { max-width: 40rem; display: block; margin: .5em 0 1em; }
+.kinerja-bar { max-width: 40rem; display: flex; height: 1.4rem; margin: .5em 0 .3em;
+  border-radius: 3px; overflow: hidden; }
+.kinerja-legenda { list-style: none; margin: 0 0 1em 0 !important; padding: 0; display: flex;
+  flex-wrap: wrap; gap: .2em 1.2em; }
+.md-typeset .kinerja-legenda li, .md-typeset .kinerja-temuan > li { list-style: none;
+  margin-left: 0 !important; }
+.kinerja-warna { display: inline-block; width: .9em; height: .9em; margin-right: .35em;
+  vertical-align: -.1em; border-radius: 2px; }
+.kinerja-catatan { font-size: .75rem; color: #444; }
+.kinerja-temuan { list-style: none; padding-left: 0 !important; margin-left: 0 !important; }
+.kinerja-temuan > li { border-left: 4px solid #9e9e9e; padding: .2em 0 .2em .8em;
+  margin: 0 0 .8em 0 !important; overflow-wrap: anywhere; }
+.kinerja-temuan > li.kinerja-galat { border-color: #c62828; color: inherit; font-weight: normal; }
+.kinerja-temuan > li.kinerja-peringatan { border-color: #ef6c00; }
+.kinerja-tingkat { font-weight: bold; }
+.kinerja-terlambat { color: #b71c1c; font-weight: bold; }
+.kinerja-tindakan li { overflow-wrap: anywhere; }
+.md-typeset .kinerja-tindakan a, .md-typeset .kinerja-temuan a { text-decoration: underline; }
+.kinerja-galat .kinerja-tingkat { color: #b71c1c; }
+.kinerja-peringatan .kinerja-tingkat { color: #a84300; }
+.md-typeset .kinerja-temuan details { border: 0; box-shadow: none; background: none;
+  margin: .2em 0 0; padding: 0; font-size: .7rem; color: #555; }
+.md-typeset .kinerja-temuan summary { padding: 0; background: none; font-weight: normal;
+  cursor: pointer; text-decoration: underline dotted; }
+.md-typeset .kinerja-temuan summary::before, .md-typeset .kinerja-temuan summary::after {
+  display: none; }
+/* Material's light footer text fails WCAG contrast on its dark footer. */
+.md-copyright { color: rgba(255, 255, 255, .87); }
+.md-copyright a { color: #fff; text-decoration: underline; }
+@media screen and (max-width: 44.9375em) {
+  /* Phones: small type in wide tables instead of a horizontal scroll that hides columns. */
+  .md-typeset table:not([class]) { font-size: .62rem; }
+  .md-typeset table:not([class]) th, .md-typeset table:not([class]) td { padding: .5em .45em; }
+  /* The people table: the status says the stage in words; the dots column goes. */
+  .kinerja-pegawai th:nth-child(2), .kinerja-pegawai td:nth-child(2),
+  .kinerja-catatan { display: none; }
+}
 .kinerja-tahap { vertical-align: middle; }
 .kinerja-formulir input, .kinerja-formulir select, .kinerja-formulir textarea { width: 100%;
   padding: .3em; border: 1px solid #bbb; border-radius: 3px; font: inherit; }
 .kinerja-formulir .errmsg, .kinerja-galat { color: #c62828; }
 .kinerja-yaml:empty { display: none; }
 """
+
+
+# Material's search dialog has no accessible name (axe: aria-dialog-name); give it one.
+SITE_JS = """document.querySelectorAll('.md-search[role=dialog]').forEach(function (dialog) {
+  dialog.setAttribute('aria-label', 'Pencarian');
+});
+"""
+OVERRIDES = Path(__file__).resolve().parent / "overrides"
 
 
 class KinerjaConfig(base.Config):
@@ -79,6 +124,10 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
                 },
             ]
         config.extra_css = [*config.extra_css, "assets/kinerja.css"]
+        config.extra_javascript = [*config.extra_javascript, "assets/kinerja.js"]
+        # Our Indonesian 404 page and footer; a school's own custom_dir still wins.
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(OVERRIDES))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -93,6 +142,7 @@ class KinerjaPlugin(BasePlugin[KinerjaConfig]):
             self._add_pdfs(files, config, data, pdf_dir)
         self._add_pages(files, config, data, result)
         self._add(files, config, "assets/kinerja.css", SITE_CSS)
+        self._add(files, config, "assets/kinerja.js", SITE_JS)
         for path in sorted(resources.schemas_dir().glob("*.schema.json")):  # umum too
             self._add(files, config, f"schemas/{path.name}", path.read_bytes())
         self._add_forms(files, config, data, result)
