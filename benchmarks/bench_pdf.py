@@ -143,6 +143,46 @@ def dump_html(root: Path, target: Path) -> list[dict[str, str]]:
     return jobs
 
 
+def interleaved(root: Path, count: int, rounds: int = 3) -> tuple[int, float, float]:
+    """Per-document cost of kinerja's render step against bare WeasyPrint, interleaved.
+
+    The same final HTML, one process, the two sides alternating document by document, so a
+    machine shared with other work slows both alike (the full-build figures above do not
+    survive a loaded machine). kinerja's side is `render_pdf`: the safe URL fetcher, PDF/A-2a
+    and the finishing step (artifacts, PDF/UA identification, stamp).
+    """
+    from weasyprint import HTML
+
+    from kinerja_build.render.pdf import PdfTask, render_pdf
+    from kinerja_build.render.templates import TemplateSet
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-pdf-", dir=WORK))
+    try:
+        jobs = dump_html(root, scratch / "html")
+        step = max(len(jobs) // count, 1)
+        chosen = jobs[::step][:count]
+        allowed = tuple(TemplateSet(root).search)
+        kinerja = floor = 0.0
+        for turn in range(rounds):
+            for index, job in enumerate(chosen):
+                html = Path(job["html"]).read_text(encoding="utf-8")
+                task = PdfTask(str(index), html, job["base_url"], allowed)
+                sides = ("kinerja", "floor") if (turn + index) % 2 == 0 else ("floor", "kinerja")
+                for side in sides:
+                    started = time.perf_counter()
+                    if side == "kinerja":
+                        assert render_pdf(task).content is not None
+                        kinerja += time.perf_counter() - started
+                    else:
+                        HTML(string=html, base_url=job["base_url"]).write_pdf(
+                            pdf_variant=job["variant"]
+                        )
+                        floor += time.perf_counter() - started
+        return len(chosen) * rounds, kinerja, floor
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def bench_school(school: School, repeat: int) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-pdf-", dir=WORK))
     try:
@@ -214,8 +254,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--periode", nargs="+", default=["2025"])
     parser.add_argument("--output", type=Path, default=RESULTS / "pdf.json")
     parser.add_argument("--demo-only", action="store_true", help="skip the synthetic school")
+    parser.add_argument(
+        "--interleaved",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the interleaved per-document comparison on N demo documents",
+    )
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.interleaved:
+        renders, kinerja, floor = interleaved(REPO, args.interleaved)
+        print(
+            f"interleaved, {renders} renders: kinerja {1000 * kinerja / renders:.0f} ms/doc, "
+            f"bare WeasyPrint {1000 * floor / renders:.0f} ms/doc, ratio {kinerja / floor:.3f}"
+        )
+        return 0
     schools = [School("demo (SMP Negeri 3 Sukamaju)", REPO)]
     if not args.demo_only:
         synthetic = WORK / f"pdf-{args.guru}-{'-'.join(args.periode)}"

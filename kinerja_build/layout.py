@@ -228,7 +228,7 @@ NOT_READY_FORMATS = (".csv", ".xlsx")
 OUTPUT_MANIFEST = ".kinerja-keluaran.json"
 STAGING_PREFIX = ".kinerja-"  # temporary folders of a build inside the output directory
 # What a build writes at the top of the output directory; a folder holding more is not ours.
-OUTPUT_TOP_DIRS = (PDF_DIR, EXPORT_DIR, SITE_DIR)
+OUTPUT_TOP_DIRS = (PDF_DIR, PACK_DIR, EXPORT_DIR, SITE_DIR)
 OUTPUT_TOP_FILES = (VALIDATION_REPORT, OUTPUT_MANIFEST)
 # Folders of a school repository that hold sources: never (inside) an output directory.
 SOURCE_DIRS = (RECORDS_DIR, SITE_SOURCES_DIR, TEMPLATES_DIR, SCHEMAS_DIR, ".git", ".github")
