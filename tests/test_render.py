@@ -136,6 +136,7 @@ def _expected_documents(root: Path) -> set[str]:
     return expected
 
 
+@pytest.mark.slow
 def test_every_expected_document_is_rendered_and_nothing_else(built: Path) -> None:
     found = {path.relative_to(built).as_posix() for path in (built / "build").rglob("*.pdf")}
     expected = _expected_documents(built)
@@ -149,6 +150,7 @@ def test_every_expected_document_is_rendered_and_nothing_else(built: Path) -> No
 # -- print packs -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_print_packs_hold_the_documents_in_filing_order_and_stay_tagged(built: Path) -> None:
     folder = built / "build" / "pdf" / "2025"
     pack = built / "build" / "cetak" / "2025" / f"{GURU}.pdf"
@@ -182,6 +184,7 @@ def test_print_packs_hold_the_documents_in_filing_order_and_stay_tagged(built: P
         assert 'pdfaid:part="2"' in xmp and 'pdfuaid:part="1"' in xmp
 
 
+@pytest.mark.slow
 def test_school_pack_starts_with_the_recap(built: Path) -> None:
     pack = built / "build" / "cetak" / "2025" / "sekolah.pdf"
     recap = built / "build" / "pdf" / "2025" / "rekap-kinerja-sekolah.pdf"
@@ -193,6 +196,7 @@ def test_school_pack_starts_with_the_recap(built: Path) -> None:
     assert len(texts) == len(recap_texts) + total
 
 
+@pytest.mark.slow
 def test_non_pns_get_no_angka_kredit_document(built: Path) -> None:
     for path in (built / "build" / "pdf").rglob("konversi-angka-kredit.pdf"):
         assert _person(built, path.parent.name)["status_kepegawaian"] == "pns"
@@ -201,6 +205,7 @@ def test_non_pns_get_no_angka_kredit_document(built: Path) -> None:
 # -- content -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_evaluation_document_follows_the_official_layout(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         if "penilaian" not in data:
@@ -238,6 +243,7 @@ def test_evaluation_document_follows_the_official_layout(built: Path) -> None:
         assert len(PdfReader(pdf).pages) == 1, "the evaluation form fits on one page"
 
 
+@pytest.mark.slow
 def test_angka_kredit_uses_the_domain_formula(built: Path) -> None:
     for path in sorted((built / "build" / "pdf").rglob("konversi-angka-kredit.pdf")):
         periode, pegawai_id = path.parent.parent.name, path.parent.name
@@ -256,6 +262,7 @@ def test_angka_kredit_uses_the_domain_formula(built: Path) -> None:
         assert "KONVERSI PREDIKAT KINERJA KE ANGKA KREDIT" in text
 
 
+@pytest.mark.slow
 def test_masa_kerja_golongan_from_the_latest_sk_hand_computed(built: Path) -> None:
     # GURU's SK pangkat terakhir (TMT 1 April 2017) states a masa kerja golongan of 8 years
     # 3 months. To 31 December 2025, the end of the periode, add 8 years 8 months (April 2017
@@ -265,6 +272,7 @@ def test_masa_kerja_golongan_from_the_latest_sk_hand_computed(built: Path) -> No
     assert "Masa Kerja Golongan 16 tahun 11 bulan" in " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_documents_the_dinas_signs_carry_the_dinas_letterhead(built: Path) -> None:
     def letterhead(pdf: Path) -> str:
         return " ".join(page_texts(pdf)[0].split()[:12])
@@ -280,12 +288,14 @@ def test_documents_the_dinas_signs_carry_the_dinas_letterhead(built: Path) -> No
         assert "SMP NEGERI 3 SUKAMAJU" in letterhead(pdf), pdf
 
 
+@pytest.mark.slow
 def test_ks_observation_sheet_shows_recommended_and_avoided_behaviour(built: Path) -> None:
     text = " ".join(_text(built / "build" / "pdf" / "2025" / KS / "lembar-observasi.pdf").split())
     assert "Memakai data hasil obse" in text  # D3 reference data, matched by the fokus name
     assert "belum dicocokkan dengan rubrik resmi" in text, "unconfirmed wording is said so"
 
 
+@pytest.mark.slow
 def test_2024_report_counts_points_against_the_minimum(built: Path) -> None:
     checked = 0
     for periode, pegawai_id, data in _records(built):
@@ -302,6 +312,7 @@ def test_2024_report_counts_points_against_the_minimum(built: Path) -> None:
     assert checked
 
 
+@pytest.mark.slow
 def test_recap_lists_the_roster_and_is_never_dated_after_the_build(tiny: Path) -> None:
     epoch = "1767225600"  # 1 January 2026: before the end of the periode 2026
     school = tiny / "records" / "kinerja" / "2026" / KS
@@ -318,6 +329,7 @@ def test_recap_lists_the_roster_and_is_never_dated_after_the_build(tiny: Path) -
     )
 
 
+@pytest.mark.slow
 def test_observation_sheet_has_every_focus_and_level(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         siklus = data.get("siklus") or {}
@@ -331,6 +343,7 @@ def test_observation_sheet_has_every_focus_and_level(built: Path) -> None:
             assert f"{level} — " in text
 
 
+@pytest.mark.slow
 def test_plan_lists_berakhlak_and_approval_history(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         plan = data.get("rencana")
@@ -367,6 +380,7 @@ def _artifact_drawings(page: pikepdf.Page) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> None:
     seen_draft = seen_final = False
     for periode, pegawai_id, data in _records(built):
@@ -384,6 +398,7 @@ def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> No
     assert seen_draft and seen_final
 
 
+@pytest.mark.slow
 def test_recap_lists_everyone_with_stage(built: Path) -> None:
     for periode_dir in sorted((built / "records" / "kinerja").iterdir()):
         text = _text(built / "build" / "pdf" / periode_dir.name / "rekap-kinerja-sekolah.pdf")
@@ -392,6 +407,7 @@ def test_recap_lists_everyone_with_stage(built: Path) -> None:
             assert str(_person(built, folder.name)["nama"]) in text
 
 
+@pytest.mark.slow
 def test_page_numbers_in_indonesian_and_marked_as_artifacts(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "rencana-kinerja.pdf"
     pages = len(PdfReader(pdf).pages)
@@ -402,6 +418,7 @@ def test_page_numbers_in_indonesian_and_marked_as_artifacts(built: Path) -> None
     assert not PAGE_NUMBER.search(_text(pdf)), "page numbers are artifacts, not content"
 
 
+@pytest.mark.slow
 def test_continuation_pages_say_whose_document_they_are(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "rencana-kinerja.pdf"
     person = _person(built, GURU)
@@ -414,6 +431,7 @@ def test_continuation_pages_say_whose_document_they_are(built: Path) -> None:
         assert header not in content_text(page), "the running header is an artifact"
 
 
+@pytest.mark.slow
 def test_every_document_is_sign_ready(built: Path) -> None:
     """NIPs whole, identity unhyphenated, no page of only signatures, no artifacts as text."""
     school = "SMP Negeri 3 Sukamaju"
@@ -464,6 +482,7 @@ def _names_in(root: Path, pdf: Path) -> list[tuple[str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_tables_have_header_cells_and_margins_are_artifacts(built: Path) -> None:
     for pdf_path in sorted((built / "build" / "pdf").rglob("*.pdf")):
         with pikepdf.open(pdf_path) as pdf:
@@ -485,6 +504,7 @@ def test_tables_have_header_cells_and_margins_are_artifacts(built: Path) -> None
                         assert mcid is not None and mapping[mcid].objgen in linked, pdf_path
 
 
+@pytest.mark.slow
 def test_verification_code_and_fingerprint_in_metadata(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
     stamp = read_stamp(pdf.read_bytes())
@@ -500,6 +520,7 @@ def test_verification_code_and_fingerprint_in_metadata(built: Path) -> None:
 # -- PDF properties ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_metadata_language_and_pdfa(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
     reader = PdfReader(pdf)
@@ -519,6 +540,7 @@ def test_metadata_language_and_pdfa(built: Path) -> None:
     assert "http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>" in xmp, "PDF/A extension"
 
 
+@pytest.mark.slow
 def test_only_the_bundled_font_is_used_and_embedded(built: Path) -> None:
     fonts = 0
     pages = [page for pdf in (built / "build").rglob("*.pdf") for page in PdfReader(pdf).pages]
@@ -534,6 +556,7 @@ def test_only_the_bundled_font_is_used_and_embedded(built: Path) -> None:
     assert fonts
 
 
+@pytest.mark.slow
 def test_logo_is_embedded(built: Path) -> None:
     page = PdfReader(built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf").pages[0]
     images = [
@@ -544,6 +567,7 @@ def test_logo_is_embedded(built: Path) -> None:
     assert images, "logo missing"
 
 
+@pytest.mark.slow
 def test_same_records_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "again"
     shutil.copytree(built, other, ignore=shutil.ignore_patterns("build"))
@@ -555,6 +579,7 @@ def test_same_records_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
         assert twin.read_bytes() == path.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_source_date_epoch_sets_the_document_dates(tiny: Path) -> None:
     assert _build(tiny, env={"SOURCE_DATE_EPOCH": "1767225600"}).exit_code == 0  # 2026-01-01
     info = PdfReader(tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf").metadata
@@ -572,6 +597,7 @@ def _stamps(root: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_second_build_renders_nothing_and_an_edit_rerenders_one_person(tiny: Path) -> None:
     assert _build(tiny).exit_code == 0
     before = _stamps(tiny)
@@ -604,6 +630,7 @@ def test_second_build_renders_nothing_and_an_edit_rerenders_one_person(tiny: Pat
     assert changed == expected
 
 
+@pytest.mark.slow
 def test_parallel_build_gives_the_same_bytes(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "parallel"
     shutil.copytree(built, other, ignore=shutil.ignore_patterns("build"))
@@ -621,6 +648,7 @@ def test_parallel_build_gives_the_same_bytes(built: Path, tmp_path: Path) -> Non
 # -- invalid records, removed records ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_invalid_record_blocks_only_its_documents(tiny: Path) -> None:
     penilaian = tiny / "records" / "kinerja" / "2025" / GURU / "penilaian.yaml"
     penilaian.write_text(
@@ -642,6 +670,7 @@ def test_invalid_record_blocks_only_its_documents(tiny: Path) -> None:
     assert f"dilewati pdf/2025/{GURU}/evaluasi-kinerja.pdf" in result.output
 
 
+@pytest.mark.slow
 def test_documents_of_removed_records_are_deleted(tiny: Path) -> None:
     assert _build(tiny).exit_code == 0
     evaluation = tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
@@ -664,6 +693,7 @@ def _override(root: Path, name: str, body: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_school_template_override_wins(tiny: Path) -> None:
     original = (REPO / "templates" / "pdf" / "evaluasi-kinerja.html.j2").read_text(encoding="utf-8")
     _override(
@@ -676,6 +706,7 @@ def test_school_template_override_wins(tiny: Path) -> None:
     assert "Format Kabupaten Sukamaju" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "line", "words"),
     [
@@ -711,6 +742,7 @@ def test_broken_override_is_a_diagnostic_with_template_line(
     assert list((tiny / "build" / "pdf").rglob("rencana-kinerja.pdf")), "others still render"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [
@@ -719,6 +751,7 @@ def test_broken_override_is_a_diagnostic_with_template_line(
         "../../../records/pegawai/198305172009011004.yaml",
     ],
 )
+@pytest.mark.slow
 def test_assets_outside_the_allowed_folders_are_refused(tiny: Path, url: str) -> None:
     original = (REPO / "templates" / "pdf" / "evaluasi-kinerja.html.j2").read_text(encoding="utf-8")
     _override(
@@ -763,10 +796,12 @@ def test_symlink_out_of_the_asset_folder_is_refused(tmp_path: Path) -> None:
         SafeFetcher([allowed]).fetch((allowed / "tautan.css").as_uri())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("logo", "reason"),
     [("tidak-ada.png", "tidak ditemukan"), ("../rahasia.png", "di luar folder records/")],
 )
+@pytest.mark.slow
 def test_bad_logo_is_reported_and_documents_still_made(tiny: Path, logo: str, reason: str) -> None:
     sekolah = tiny / "records" / "sekolah.yaml"
     sekolah.write_text(
@@ -806,6 +841,7 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 def test_verifikasi_matches_head_then_names_what_changed(tiny: Path, tmp_path: Path) -> None:
     _git(tiny, "init", "-q", "-b", "main")
     _git(tiny, "add", "records", "schemas")
@@ -837,6 +873,7 @@ def test_verifikasi_matches_head_then_names_what_changed(tiny: Path, tmp_path: P
     assert "ubah catatan penilaian" in changed.output
 
 
+@pytest.mark.slow
 def test_verifikasi_refuses_a_pdf_without_stamp(tiny: Path, tmp_path: Path) -> None:
     other = tmp_path / "lain.pdf"
     with pikepdf.new() as pdf:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from kinerja_build import clock, domain, layout
-from kinerja_build.domain import Stage
 from kinerja_build.model import AtasanKind, IdentityKind, School, school_periode
 
 TEMPLATES = {
@@ -561,10 +560,18 @@ class _Builder:
         view = school_periode(self.school, periode.id)
         rows = []
         dates: list[dt.date] = []
-        for item in sorted(view.people, key=lambda person: (person.nama, person.pegawai_id)):
-            person = self.school.person(item.pegawai_id) or {}
-            if item.assessment is not None and item.assessment.tanggal:
-                dates.append(item.assessment.tanggal)
+        # The whole roster, most late first (people without records are "belum mulai").
+        for item in view.by_urgency:
+            pegawai_id = item.pegawai_id
+            person = self.school.person(pegawai_id) or {}
+            assessed_on = item.assessment.tanggal if item.assessment else None
+            if assessed_on:
+                dates.append(assessed_on)
+            status = item.status
+            if not item.wajib:
+                status += f" ({item.alasan_tidak_wajib})"
+            if item.late:
+                status += f" — terlambat {item.days_late} hari"
             asn = person.get("status_kepegawaian") in ("pns", "pppk")
             rows.append(
                 {
@@ -572,16 +579,19 @@ class _Builder:
                     "nip": domain.format_nip(person["nip"]) if asn and person.get("nip") else EMPTY,
                     "jabatan": person.get("jabatan", EMPTY),
                     "tahap": domain.STAGE_LABELS[item.stage],
-                    "status": item.status,
-                    "catatan": "" if item.wajib else item.alasan_tidak_wajib,
+                    "status": status,
                     "predikat": domain.PREDIKAT_LABELS[item.predikat] if item.predikat else EMPTY,
                     "tidak_valid": item.invalid,
-                    "selesai": item.stage is Stage.PENILAIAN or not item.wajib,
+                    "wajib": item.wajib,
+                    "terlambat_hari": item.days_late,
                 }
             )
         stages = Counter(row["tahap"] for row in rows)
         predikat = Counter(row["predikat"] for row in rows if row["predikat"] != EMPTY)
-        complete = bool(rows) and all(row["selesai"] for row in rows)
+        complete = bool(rows) and all(
+            row["tahap"] == domain.STAGE_LABELS[domain.Stage.PENILAIAN] or not row["wajib"]
+            for row in rows
+        )
         # Dated by the last assessment, else the periode's end, but never after the build.
         day = min(max(dates, default=periode.end), self.today)
         kepala = self.school.kepala_sekolah_on(min(day, periode.end))
@@ -592,10 +602,7 @@ class _Builder:
             "kepala_halaman": _join(self.sekolah.get("nama", ""), TITLES["rekap"], periode.label),
             "kop": self._kop(False),
             "baris": rows,
-            "tahap": {
-                domain.STAGE_LABELS[stage]: stages.get(domain.STAGE_LABELS[stage], 0)
-                for stage in Stage
-            },
+            "tahap": {label: stages.get(label, 0) for label in domain.STAGE_LABELS.values()},
             "predikat": {
                 label: predikat.get(label, 0) for label in domain.PREDIKAT_LABELS.values()
             },
@@ -605,7 +612,7 @@ class _Builder:
             "tanggal": domain.tanggal_indonesia(day),
         }
         sources = [self.school.sekolah.rel] if self.school.sekolah else []
-        for item in view.people:
+        for item in view.people:  # the roster can change too
             if item.pegawai_id in self.school.pegawai:
                 sources.append(self.school.pegawai[item.pegawai_id].rel)
             sources.extend(record.rel for record in item.files.values())
