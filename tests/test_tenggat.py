@@ -174,6 +174,10 @@ def test_december_recap_dashboard_and_not_ready_list_show_the_whole_roster(
     assert all(pages.e(name) in board for name in names)
     assert "| **Jumlah pegawai** | **14** | |" in board and "terlambat" in board
     assert "non-ASN: dianjurkan, tidak wajib" in board
+    people = board.split("## Pegawai", 1)[1].splitlines()
+    rows = [line for line in people if line.startswith("| ") and "---" not in line][1:]
+    marks = ["terlambat" in row for row in rows]
+    assert len(rows) == 14 and marks == sorted(marks, reverse=True) and marks[0]  # late first
     verdicts = readiness.assess(result.school, domain.parse_periode("2026"), [])
     assert len(verdicts) == 14
     not_started = [v for v in verdicts if v.reasons and v.reasons[0].code == "KIN802"]
