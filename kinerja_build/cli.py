@@ -182,7 +182,7 @@ def build_command(
 
     Jika ada galat, keluaran tidak dibangun kecuali dengan --allow-errors.
     """
-    from kinerja_build.output import check_output_dir, write_atomic
+    from kinerja_build.output import check_output_dir, output_tree
 
     out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
@@ -194,6 +194,23 @@ def build_command(
     else:
         click.echo(report.summary_line(result.report))
     click.echo(progress_summary(result))
+    with output_tree(out_dir):
+        written = _build_outputs(root, out_dir, result, jobs, only, publik, allow_errors)
+    click.echo(f"Laporan validasi: {_display(written)}")
+    sys.exit(_exit_code(result))
+
+
+def _build_outputs(
+    root: Path,
+    out_dir: Path,
+    result: Result,
+    jobs: int | None,
+    only: tuple[str, ...],
+    publik: bool,
+    allow_errors: bool,
+) -> Path:
+    from kinerja_build.output import write_atomic
+
     if result.report.ok or allow_errors:
         from kinerja_build.build import run_stages
         from kinerja_build.stage import BuildContext, source_date_epoch
@@ -214,11 +231,9 @@ def build_command(
             "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
             "atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan yang valid."
         )
-    written = write_atomic(
+    return write_atomic(
         out_dir, VALIDATION_REPORT, (report.format_json(result.report) + "\n").encode("utf-8")
     )
-    click.echo(f"Laporan validasi: {_display(written)}")
-    sys.exit(_exit_code(result))
 
 
 def _echo_stage(outcome: StageOutcome) -> None:

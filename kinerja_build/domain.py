@@ -8,6 +8,7 @@ reference data, not from constants here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -274,6 +275,7 @@ class PeriodeError(ValueError):
     """The text does not name a period any known regime governs."""
 
 
+@functools.lru_cache(maxsize=256)  # rules ask for every person's periode: thousands of calls
 def parse_periode(text: str) -> Periode:
     """Parse "2024-1", "2024-2", "2025", … into a Periode, or raise PeriodeError (Indonesian)."""
     match = _PERIODE.match(text)

@@ -212,13 +212,20 @@ def modeline_target(depth: int, kind: str) -> str:
 DEFAULT_OUT_DIR = "build"
 VALIDATION_REPORT = "validasi.json"
 SITE_DIR = "site"
-EMPTY_DOCS_DIR = ".situs-kosong"  # stands in for a school without site/ (mkdocs needs one)
 PDF_DIR = "pdf"
 PDF_CACHE = f"{PDF_DIR}/.cache.json"
 PDF_SUFFIX = ".pdf"
 EXPORT_DIR = "ekspor-bkn"
 EXPORT_LEDGER = ".kinerja-ekspor.json"  # in ekspor-bkn/: the files earlier exports wrote
 NOT_READY_FORMATS = (".csv", ".xlsx")
+# Every file a build wrote: a later build deletes stale files from this list only (output.py).
+OUTPUT_MANIFEST = ".kinerja-keluaran.json"
+STAGING_PREFIX = ".kinerja-"  # temporary folders of a build inside the output directory
+# What a build writes at the top of the output directory; a folder holding more is not ours.
+OUTPUT_TOP_DIRS = (PDF_DIR, EXPORT_DIR, SITE_DIR)
+OUTPUT_TOP_FILES = (VALIDATION_REPORT, OUTPUT_MANIFEST)
+# Folders of a school repository that hold sources: never (inside) an output directory.
+SOURCE_DIRS = (RECORDS_DIR, SITE_SOURCES_DIR, TEMPLATES_DIR, SCHEMAS_DIR, ".git", ".github")
 
 # File names of the documents rendered per person and periode, under pdf/<periode>/<id>/.
 PDF_DOCUMENTS = {

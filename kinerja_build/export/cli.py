@@ -12,7 +12,7 @@ from kinerja_build import domain, report
 from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import DEFAULT_OUT_DIR
-from kinerja_build.output import check_output_dir
+from kinerja_build.output import check_output_dir, output_tree
 from kinerja_build.stage import BuildContext, judged, source_date_epoch
 from kinerja_build.validate import validate
 
@@ -74,9 +74,10 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
         jobs=os.cpu_count() or 1,
         source_date_epoch=source_date_epoch(),
     )
-    if not without_pdf:
-        _render_evaluations(context, periode)
-    outcome = judged(build_exports(context, only=periode), context)
+    with output_tree(out_dir):
+        if not without_pdf:
+            _render_evaluations(context, periode)
+        outcome = judged(build_exports(context, only=periode), context)
     for line in outcome.lines:
         click.echo(line)
     findings = Report(diagnostics=outcome.diagnostics)

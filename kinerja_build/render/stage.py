@@ -22,7 +22,7 @@ from typing import Any
 from kinerja_build import __version__, layout
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.load import locate
-from kinerja_build.output import write_atomic
+from kinerja_build.output import active_tree, write_atomic
 from kinerja_build.render.documents import Document, plan_documents
 from kinerja_build.render.pdf import PDF_VARIANT, PdfResult, PdfTask, render_pdf
 from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, TemplateSet
@@ -214,17 +214,17 @@ def _run(tasks: Iterator[PdfTask], jobs: int) -> Iterator[PdfResult]:
 
 
 def _remove_stale(out_dir: Path, current: set[str]) -> list[str]:
-    """Delete PDFs under pdf/ that this build did not produce (records gone or now invalid)."""
-    pdf_dir = layout.output(out_dir, layout.PDF_DIR)
-    removed: list[str] = []
-    if not pdf_dir.is_dir():
-        return removed
-    for path in sorted(pdf_dir.rglob(f"*{layout.PDF_SUFFIX}")):
-        rel = path.relative_to(out_dir).as_posix()
-        if rel not in current and not path.is_symlink():
-            path.unlink()
-            removed.append(rel)
-    return removed
+    """Delete PDFs under pdf/ that an earlier build wrote and this one did not (records gone or
+    now invalid). Files kinerja did not write (listed in no manifest) are never touched."""
+    tree = active_tree(out_dir)
+    stale = sorted(
+        rel
+        for rel in tree.previous
+        if rel.startswith(f"{layout.PDF_DIR}/")
+        and rel.endswith(layout.PDF_SUFFIX)
+        and rel not in current
+    )
+    return [rel for rel in stale if tree.remove(rel)]
 
 
 def _template_diagnostic(problem: TemplateProblem, document: Document) -> Diagnostic:

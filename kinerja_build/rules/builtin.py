@@ -158,6 +158,20 @@ declare(
     "Situs gagal dibangun (mkdocs.yml tanpa plugin kinerja, tema, atau folder site/).",
     scope=Scope.RENDER,
 )
+declare(
+    "KIN911",
+    "mkdocs-diabaikan",
+    "Pengaturan mkdocs.yml diabaikan: kinerja build hanya memakai pengaturan berupa data.",
+    scope=Scope.RENDER,
+    severity=Severity.WARNING,
+)
+declare(
+    "KIN912",
+    "halaman-dilewati",
+    "Berkas di folder situs tidak disalin (tautan simbolik, berkas khusus, terlalu besar).",
+    scope=Scope.RENDER,
+    severity=Severity.WARNING,
+)
 
 # Export readiness (pre-sync checks) and bundle verification: kinerja_build/export/.
 for _code, _name, _title, _severity in (

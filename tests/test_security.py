@@ -1,0 +1,272 @@
+"""Hostile pull requests (issue 17): every file of a school repository is written by an adversary.
+
+One test (or one parametrised group) per class of attack: symlinks in the output tree, `--out` onto
+folders kinerja did not make, a mkdocs.yml that would run code, symlinks that read the outside
+world, the NIP mask bypass, control characters in terminal output, and the crash/hang inputs.
+Forged export bundles are in test_export_forgery.py, XSS in the forms in test_site_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+Run = Callable[..., Result]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every regular file below folder with its bytes (symlinks not followed)."""
+    found = {}
+    for directory, _subfolders, names in os.walk(folder):
+        for name in names:
+            path = Path(directory) / name
+            if not path.is_symlink():
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+# --- symlinks in the output tree -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "target"),
+    [
+        ("build/site", "../records"),  # the site would replace every record
+        ("build/pdf", "../templates"),  # stale-PDF cleaning would delete there
+        ("build", "../elsewhere"),  # the whole output outside the repository
+        ("build/ekspor-bkn", "../records"),
+    ],
+)
+def test_symlinks_in_the_output_tree_are_refused(
+    run_cli: Run, school: Path, link: str, target: str
+) -> None:
+    (school / "templates").mkdir()
+    (school / "templates" / "punya-sekolah.pdf").write_bytes(b"%PDF-1.7 milik sekolah")
+    (school.parent / "elsewhere").mkdir()
+    (school / link).parent.mkdir(parents=True, exist_ok=True)
+    (school / link).symlink_to(target)
+    before = _tree(school.parent)
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert result.exit_code == 2, result.output
+    assert "tautan simbolik" in result.output
+    assert _tree(school.parent) == before
+
+
+def test_default_output_folder_keeps_files_kinerja_did_not_write(
+    run_cli: Run, school: Path
+) -> None:
+    arsip = school / "build" / "pdf" / "arsip" / "2019" / "lama.pdf"
+    arsip.parent.mkdir(parents=True)
+    arsip.write_bytes(b"%PDF arsip pengguna")
+    (school / "build" / "validasi.json").write_text("{}", encoding="utf-8")  # an older build
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert result.exit_code == 0, result.output
+    assert arsip.read_bytes() == b"%PDF arsip pengguna"
+    manifest = json.loads((school / "build" / ".kinerja-keluaran.json").read_text("utf-8"))
+    assert "site/index.html" in manifest["berkas"]
+    assert not any(name.startswith("pdf/arsip") for name in manifest["berkas"])
+
+
+def test_a_forged_manifest_cannot_make_kinerja_delete_outside_its_outputs(
+    run_cli: Run, school: Path
+) -> None:
+    out = school / "build"
+    out.mkdir()
+    mine = out / "pdf" / "arsip" / "catatan.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"milik pengguna")
+    outside = school.parent / "di-luar.pdf"
+    outside.write_bytes(b"%PDF di luar")
+    forged = [
+        "../records/sekolah.yaml",
+        str(outside),
+        "pdf/../../di-luar.pdf",
+        "pdf/arsip/../../../records/sekolah.yaml",
+        "site/..",
+    ]
+    (out / ".kinerja-keluaran.json").write_text(json.dumps({"berkas": forged}), "utf-8")
+    sekolah = (school / "records" / "sekolah.yaml").read_bytes()
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert result.exit_code == 0, result.output
+    assert (school / "records" / "sekolah.yaml").read_bytes() == sekolah
+    assert outside.read_bytes() == b"%PDF di luar"
+    assert mine.read_bytes() == b"milik pengguna"
+
+
+def test_stale_site_pages_of_an_earlier_build_are_removed(run_cli: Run, school: Path) -> None:
+    (school / "site").mkdir()
+    (school / "site" / "sementara.md").write_text("# Sementara\n", encoding="utf-8")
+    assert run_cli("build", "--root", str(school), "--hanya", "situs").exit_code == 0
+    assert (school / "build" / "site" / "sementara.html").is_file()
+    (school / "site" / "sementara.md").unlink()
+    mine = school / "build" / "site" / "milik-pengguna.txt"
+    mine.write_text("jangan dihapus", encoding="utf-8")
+    assert run_cli("build", "--root", str(school), "--hanya", "situs").exit_code == 0
+    assert not (school / "build" / "site" / "sementara.html").exists()
+    assert mine.read_text(encoding="utf-8") == "jangan dihapus"
+
+
+# --- --out onto existing and protected folders ---------------------------------------------------
+
+
+@pytest.mark.parametrize("out", ["site", "site/hasil", "templates", "templates/pdf", "schemas"])
+def test_output_inside_a_source_folder_is_refused(run_cli: Run, school: Path, out: str) -> None:
+    (school / "site").mkdir(exist_ok=True)
+    (school / "templates" / "pdf").mkdir(parents=True, exist_ok=True)
+    (school / "templates" / "pdf" / "kop.pdf").write_bytes(b"%PDF kop")
+    before = _tree(school)
+    result = run_cli("build", "--root", str(school), "--out", str(school / out))
+    assert result.exit_code == 2, result.output
+    assert "folder sumber" in result.output
+    assert _tree(school) == before
+
+
+def test_output_onto_a_foreign_folder_is_refused(
+    run_cli: Run, school: Path, tmp_path: Path
+) -> None:
+    documents = tmp_path / "dokumen-saya"
+    (documents / "pdf").mkdir(parents=True)
+    (documents / "pdf" / "penting.pdf").write_bytes(b"%PDF penting")
+    (documents / "surat.txt").write_text("surat", encoding="utf-8")
+    before = _tree(documents)
+    result = run_cli("build", "--root", str(school), "--out", str(documents))
+    assert result.exit_code == 2, result.output
+    assert "bukan buatan kinerja" in result.output
+    assert _tree(documents) == before
+
+
+# --- mkdocs.yml never runs code --------------------------------------------------------------------
+
+_MKDOCS_BASE = (
+    "site_name: Situs sekolah\n"
+    "theme:\n  name: material\n  language: id\n  font: false\n"
+    "plugins:\n  - search\n  - kinerja\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ("hooks:\n  - kait.py\n", "KIN911"),
+        ("INHERIT: kait.yml\n", "KIN911"),
+        ("site_author: !!python/object/apply:kait.tandai []\n", "KIN003"),
+        ("extra:\n  x: !!python/name:kait.tandai\n", "KIN003"),
+        ("theme_x: &a [*a]\n", "KIN004"),
+    ],
+)
+def test_mkdocs_yml_cannot_run_python(
+    run_cli: Run, school: Path, tmp_path: Path, extra: str, code: str
+) -> None:
+    marker = tmp_path / "dijalankan"
+    hook = (
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('x')\ndef tandai(*a): pass\n"
+    )
+    (school / "kait.py").write_text(hook, encoding="utf-8")
+    (school / "kait.yml").write_text("hooks: [kait.py]\n", encoding="utf-8")
+    (school / "mkdocs.yml").write_text(_MKDOCS_BASE + extra, encoding="utf-8")
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert not marker.exists(), "mkdocs.yml ran Python from the repository"
+    assert code in result.output, result.output
+    assert (school / "build" / "site" / "index.html").is_file()
+
+
+def test_mkdocs_alias_bomb_is_refused_quickly(run_cli: Run, school: Path) -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for index in range(1, 12):
+        previous, current = chr(ord("a") + index - 1), chr(ord("a") + index)
+        lines.append(f"{current}: &{current} [" + ",".join([f"*{previous}"] * 9) + "]")
+    (school / "mkdocs.yml").write_text(_MKDOCS_BASE + "\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert "KIN004" in result.output
+
+
+def test_site_stage_never_reads_the_current_directorys_mkdocs_yml(
+    run_cli: Run, school: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    marker = tmp_path / "dijalankan"
+    (elsewhere / "kait.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('x')\n", encoding="utf-8"
+    )
+    (elsewhere / "mkdocs.yml").write_text("site_name: x\nhooks: [kait.py]\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+
+
+def test_mkdocs_options_that_read_files_are_dropped(run_cli: Run, school: Path) -> None:
+    (school / "mkdocs.yml").write_text(
+        _MKDOCS_BASE
+        + "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [/etc]\n"
+        + "theme_extra: 1\n",
+        encoding="utf-8",
+    )
+    (school / "site").mkdir()
+    (school / "site" / "index.md").write_text('# Beranda\n\n--8<-- "hostname"\n', "utf-8")
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert "KIN911" in result.output and "pymdownx.snippets" not in _site_text(school)
+    hostname = Path("/etc/hostname").read_text(encoding="utf-8").strip()
+    assert not hostname or hostname not in _page(school, "index.html")
+
+
+def _page(school: Path, name: str) -> str:
+    return (school / "build" / "site" / name).read_text(encoding="utf-8")
+
+
+def _site_text(school: Path) -> str:
+    return "".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in (school / "build" / "site").rglob("*.html")
+    )
+
+
+# --- symlinks that read the outside world ----------------------------------------------------------
+
+
+def test_symlinks_in_the_site_folder_are_not_published(
+    run_cli: Run, school: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "rahasia.md"
+    secret.write_text("# Rahasia\n\nKATA-SANDI-RAHASIA\n", encoding="utf-8")
+    (tmp_path / "folder-rahasia").mkdir()
+    (tmp_path / "folder-rahasia" / "x.md").write_text("KATA-SANDI-RAHASIA\n", encoding="utf-8")
+    (school / "site").mkdir()
+    (school / "site" / "bocor.md").symlink_to(secret)
+    (school / "site" / "folder").symlink_to(tmp_path / "folder-rahasia")
+    os.mkfifo(school / "site" / "antrian.md")
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("KIN912") == 3
+    assert "KATA-SANDI-RAHASIA" not in "".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in (school / "build" / "site").rglob("*")
+        if path.is_file()
+    )
+
+
+def test_a_docs_dir_outside_the_repository_is_refused(
+    run_cli: Run, school: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "luar").mkdir()
+    (tmp_path / "luar" / "index.md").write_text("KATA-SANDI-RAHASIA\n", encoding="utf-8")
+    (school / "mkdocs.yml").write_text(_MKDOCS_BASE + "docs_dir: ../luar\n", encoding="utf-8")
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert "KIN911" in result.output
+    assert "KATA-SANDI-RAHASIA" not in _site_text(school)
+    (school / "mkdocs.yml").write_text(_MKDOCS_BASE + "docs_dir: halaman\n", encoding="utf-8")
+    (school / "halaman").symlink_to(tmp_path / "luar")
+    result = run_cli("build", "--root", str(school), "--hanya", "situs")
+    assert "KIN912" in result.output
+    assert "KATA-SANDI-RAHASIA" not in _site_text(school)
+
+
+def _copy(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, symlinks=True)
