@@ -146,7 +146,7 @@ def test_dashboard_teacher_and_search(browser: WebDriver, server: str) -> None:
     driver.get(f"{server}/index.html")
     wait = _Wait(driver, "beranda")
     assert "Kinerja SMP Negeri 3 Sukamaju" in driver.title
-    assert driver.find_elements(By.CSS_SELECTOR, "svg.kinerja-bar")
+    assert driver.find_elements(By.CSS_SELECTOR, "div.kinerja-bar")
     _shot(driver, "1-beranda", full=True)
 
     driver.find_element(By.LINK_TEXT, "Tahun 2025").click()
