@@ -242,6 +242,15 @@ def test_a_shared_server_asks_everyone_to_sign_in(school: Path) -> None:
     assert token not in (school / ".kinerja" / access.TOKENS).read_text()
 
 
+def test_the_progress_site_is_served_and_guarded_like_the_forms(school: Path) -> None:
+    site = school / "build" / "site"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<title>Situs kemajuan</title>", encoding="utf-8")
+    assert "Situs kemajuan" in _client(school).get("/situs/").text
+    shared = _client(school, login=True, allowed_hosts=["*"])
+    assert shared.get("/situs/", follow_redirects=False).headers["location"] == "/masuk"
+
+
 def test_on_loopback_other_host_names_are_refused(school: Path) -> None:
     app = create_app(Settings(school, today=lambda: DAY))
     client = TestClient(app, base_url="http://kinerja.example")

@@ -162,7 +162,8 @@ def test_december_recap_dashboard_and_not_ready_list_show_the_whole_roster(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DECEMBER_2026)
     result = validate(REPO)
     names = {str(record.data["nama"]) for record in result.school.pegawai.values() if record.data}
-    recap = _Builder(result.school, result.config.referensi).recap(domain.parse_periode("2026"))
+    builder = _Builder(result.school, result.config.referensi, result.school.today)
+    recap = builder.recap(domain.parse_periode("2026"))
     rows = recap.data["baris"]
     assert {row["nama"] for row in rows} == names and recap.data["jumlah"] == 14
     late = [row["terlambat_hari"] for row in rows]
