@@ -11,6 +11,7 @@
     build/ekspor-bkn/kinerja-<npsn>-<periode>.zip
     build/ekspor-bkn/belum-siap-<periode>.csv (and .xlsx)
     build/ekspor-bkn/.kinerja-ekspor.json       what earlier exports wrote (pruned from it)
+    build/kalender-<periode>.ics                deadlines per role (iCalendar)
     build/site/
 
 Every module asks this one for a path (one fact, one place); tests/test_layout.py fails when a
@@ -260,6 +261,20 @@ def in_pdf_dir(pdf_dir: Path, rel: str) -> Path:
 def pdf_path(out_dir: Path, periode: str, owner: str, document: str) -> Path:
     """Where the build puts one person's document, e.g. document="evaluasi"."""
     return output(out_dir, pdf_document(periode, owner, document))
+
+
+CALENDAR_PREFIX, CALENDAR_SUFFIX = "kalender-", ".ics"
+
+
+def calendar_file(periode: str) -> str:
+    """The periode's deadlines per role, for calendar apps: `kalender-<periode>.ics`."""
+    return f"{CALENDAR_PREFIX}{periode}{CALENDAR_SUFFIX}"
+
+
+def is_calendar_file(name: str) -> bool:
+    """Whether a name at the top of the output directory is one of the build's calendars."""
+    middle = name.removeprefix(CALENDAR_PREFIX).removesuffix(CALENDAR_SUFFIX)
+    return name == calendar_file(middle) and bool(_PERIODE.match(middle))
 
 
 def export_bundle_name(npsn: str, periode: str) -> str:

@@ -47,9 +47,12 @@ KS = "197404122000031003"  # Dedi Kurniawan, the definitive KS
 UJANG = "196802141994121001"
 WIDTHS = (1366, 390)
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
-)
+pytestmark = [
+    pytest.mark.slow,  # a real browser
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
+    ),
+]
 
 
 class Clock:

@@ -363,6 +363,7 @@ def test_every_district_code_is_exercised() -> None:
     assert declared and all(f'"{code}"' in source for code in declared)
 
 
+@pytest.mark.slow
 def test_init_then_build_with_pdfs_on_worker_processes(tmp_path: Path) -> None:
     target = tmp_path / "dinas"
     assert _run("dinas", "init", str(target), "--periode", "2025").exit_code == 0

@@ -29,9 +29,12 @@ ARTIFACTS = TESTS / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
-)
+pytestmark = [
+    pytest.mark.slow,  # a real browser
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
+    ),
+]
 
 
 @pytest.fixture(scope="module")

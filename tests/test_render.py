@@ -121,11 +121,13 @@ def _expected_documents(root: Path) -> set[str]:
     return expected
 
 
+@pytest.mark.slow
 def test_every_expected_document_is_rendered_and_nothing_else(built: Path) -> None:
     found = {path.relative_to(built).as_posix() for path in (built / "build").rglob("*.pdf")}
     assert found == _expected_documents(built)
 
 
+@pytest.mark.slow
 def test_non_pns_get_no_angka_kredit_document(built: Path) -> None:
     for path in (built / "build" / "pdf").rglob("konversi-angka-kredit.pdf"):
         assert _person(built, path.parent.name)["status_kepegawaian"] == "pns"
@@ -134,6 +136,7 @@ def test_non_pns_get_no_angka_kredit_document(built: Path) -> None:
 # -- content -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_evaluation_document_follows_the_official_layout(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         if "penilaian" not in data:
@@ -171,6 +174,7 @@ def test_evaluation_document_follows_the_official_layout(built: Path) -> None:
         assert len(PdfReader(pdf).pages) == 1, "the evaluation form fits on one page"
 
 
+@pytest.mark.slow
 def test_angka_kredit_uses_the_domain_formula(built: Path) -> None:
     for path in sorted((built / "build" / "pdf").rglob("konversi-angka-kredit.pdf")):
         periode, pegawai_id = path.parent.parent.name, path.parent.name
@@ -189,6 +193,7 @@ def test_angka_kredit_uses_the_domain_formula(built: Path) -> None:
         assert "KONVERSI PREDIKAT KINERJA KE ANGKA KREDIT" in text
 
 
+@pytest.mark.slow
 def test_observation_sheet_has_every_focus_and_level(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         siklus = data.get("siklus") or {}
@@ -202,6 +207,7 @@ def test_observation_sheet_has_every_focus_and_level(built: Path) -> None:
             assert f"{level} — " in text
 
 
+@pytest.mark.slow
 def test_plan_lists_berakhlak_and_approval_history(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         plan = data.get("rencana")
@@ -217,6 +223,7 @@ def test_plan_lists_berakhlak_and_approval_history(built: Path) -> None:
         assert domain.canonical_plan_hash(plan) in flat.replace(" ", "")
 
 
+@pytest.mark.slow
 def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> None:
     seen_draft = seen_final = False
     for periode, pegawai_id, data in _records(built):
@@ -231,6 +238,7 @@ def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> No
     assert seen_draft and seen_final
 
 
+@pytest.mark.slow
 def test_recap_lists_everyone_with_stage(built: Path) -> None:
     for periode_dir in sorted((built / "records" / "kinerja").iterdir()):
         text = _text(built / "build" / "pdf" / periode_dir.name / "rekap-kinerja-sekolah.pdf")
@@ -239,6 +247,7 @@ def test_recap_lists_everyone_with_stage(built: Path) -> None:
             assert str(_person(built, folder.name)["nama"]) in text
 
 
+@pytest.mark.slow
 def test_page_numbers_in_indonesian(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "rencana-kinerja.pdf"
     pages = len(PdfReader(pdf).pages)
@@ -250,6 +259,7 @@ def test_page_numbers_in_indonesian(built: Path) -> None:
 # -- PDF properties ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_metadata_language_and_pdfa(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
     reader = PdfReader(pdf)
@@ -267,6 +277,7 @@ def test_metadata_language_and_pdfa(built: Path) -> None:
     assert "/StructTreeRoot" in root, "PDF/A-2a documents are tagged"
 
 
+@pytest.mark.slow
 def test_only_the_bundled_font_is_used_and_embedded(built: Path) -> None:
     fonts = 0
     pages = [page for pdf in (built / "build").rglob("*.pdf") for page in PdfReader(pdf).pages]
@@ -282,6 +293,7 @@ def test_only_the_bundled_font_is_used_and_embedded(built: Path) -> None:
     assert fonts
 
 
+@pytest.mark.slow
 def test_logo_is_embedded(built: Path) -> None:
     page = PdfReader(built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf").pages[0]
     images = [
@@ -292,6 +304,7 @@ def test_logo_is_embedded(built: Path) -> None:
     assert images, "logo missing"
 
 
+@pytest.mark.slow
 def test_same_records_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "again"
     shutil.copytree(built, other, ignore=shutil.ignore_patterns("build"))
@@ -303,6 +316,7 @@ def test_same_records_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
         assert twin.read_bytes() == path.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_source_date_epoch_sets_the_document_dates(tiny: Path) -> None:
     assert _build(tiny, env={"SOURCE_DATE_EPOCH": "1767225600"}).exit_code == 0  # 2026-01-01
     info = PdfReader(tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf").metadata
@@ -320,6 +334,7 @@ def _stamps(root: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_second_build_renders_nothing_and_an_edit_rerenders_one_person(tiny: Path) -> None:
     assert _build(tiny).exit_code == 0
     before = _stamps(tiny)
@@ -352,6 +367,7 @@ def test_second_build_renders_nothing_and_an_edit_rerenders_one_person(tiny: Pat
     assert changed == expected
 
 
+@pytest.mark.slow
 def test_parallel_build_gives_the_same_bytes(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "parallel"
     shutil.copytree(built, other, ignore=shutil.ignore_patterns("build"))
@@ -369,6 +385,7 @@ def test_parallel_build_gives_the_same_bytes(built: Path, tmp_path: Path) -> Non
 # -- invalid records, removed records ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_invalid_record_blocks_only_its_documents(tiny: Path) -> None:
     penilaian = tiny / "records" / "kinerja" / "2025" / GURU / "penilaian.yaml"
     penilaian.write_text(
@@ -390,6 +407,7 @@ def test_invalid_record_blocks_only_its_documents(tiny: Path) -> None:
     assert f"dilewati pdf/2025/{GURU}/evaluasi-kinerja.pdf" in result.output
 
 
+@pytest.mark.slow
 def test_documents_of_removed_records_are_deleted(tiny: Path) -> None:
     assert _build(tiny).exit_code == 0
     evaluation = tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
@@ -412,6 +430,7 @@ def _override(root: Path, name: str, body: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_school_template_override_wins(tiny: Path) -> None:
     original = (REPO / "templates" / "pdf" / "evaluasi-kinerja.html.j2").read_text(encoding="utf-8")
     _override(
@@ -424,6 +443,7 @@ def test_school_template_override_wins(tiny: Path) -> None:
     assert "Format Kabupaten Sukamaju" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "line", "words"),
     [
@@ -459,6 +479,7 @@ def test_broken_override_is_a_diagnostic_with_template_line(
     assert list((tiny / "build" / "pdf").rglob("rencana-kinerja.pdf")), "others still render"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [
@@ -511,6 +532,7 @@ def test_symlink_out_of_the_asset_folder_is_refused(tmp_path: Path) -> None:
         SafeFetcher([allowed]).fetch((allowed / "tautan.css").as_uri())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("logo", "reason"),
     [("tidak-ada.png", "tidak ditemukan"), ("../rahasia.png", "di luar folder records/")],

@@ -89,6 +89,22 @@ class KinerjaApp:
             self._cache = (signature, validate(self.root))
         return self._cache[1]
 
+    def adopt(self, before: tuple[Any, ...], saved: store.Saved, rel: str) -> None:
+        """Keep the save's own validation as the school's state when only that file changed.
+
+        The candidate was validated in a copy of the whole school; when nothing else changed
+        meanwhile, that result is the school now, and the next page need not validate again.
+        """
+        after = _signature(self.root)
+        changed = set(before) ^ set(after)
+        target = self.root / rel
+        if (
+            saved.result is not None
+            and all(Path(entry[0]) / entry[1] == target for entry in changed if len(entry) == 4)
+            and not any(len(entry) != 4 for entry in changed)
+        ):
+            self._cache = (after, saved.result)
+
     # -- sessions --
 
     def session(self, request: Request) -> tuple[str, Session]:
@@ -342,11 +358,13 @@ class KinerjaApp:
             raise Refused(403, f"{_name(school, actor)} tidak berhak mengubah catatan ini.")
         data = self.record_data(target, values, actor, day)
         with self.write_lock:
+            before = _signature(self.root)
             try:
                 saved = store.save(self.root, target, data, opened)
             except Busy as error:
                 return self.form_page(request, target, values, opened, [], {}, 409, str(error))
             if saved.written:
+                self.adopt(before, saved, target.rel)
                 self.after_write(session, actor, f"simpan {target.kind}", target.rel)
         if saved.written:
             session.flash.append(("sukses", saved.message))

@@ -108,6 +108,7 @@ class Saved:
     message: str
     diagnostics: tuple[Diagnostic, ...] = ()  # of the saved file, every severity
     stale: bool = False
+    result: Result | None = None  # after a write: the school as validated, rooted at root
 
 
 def to_yaml(target: Place, data: dict[str, Any]) -> bytes:
@@ -146,7 +147,7 @@ def _save_locked(root: Path, target: Place, data: dict[str, Any], opened: str) -
     if any(d.severity is Severity.ERROR for d in mine):
         return Saved(False, "Belum disimpan: perbaiki isian yang ditandai.", mine)
     write_atomic(root, target.rel, content)
-    return Saved(True, f"Tersimpan: {target.rel}.", mine)
+    return Saved(True, f"Tersimpan: {target.rel}.", mine, result=_reroot(result, root))
 
 
 def check_candidate(root: Path, files: dict[str, bytes]) -> Result:
@@ -155,6 +156,20 @@ def check_candidate(root: Path, files: dict[str, bytes]) -> Result:
         for rel, content in files.items():
             write_atomic(copy, rel, content)
         result = validate(copy)
+    return result
+
+
+def _reroot(result: Result, root: Path) -> Result:
+    """The scratch copy's result as the real repository's: same files, real paths."""
+    school = result.school
+    result.root = school.root = root
+    files = [school.sekolah, *school.pegawai.values()]
+    files += [
+        f for people in school.periods.values() for kinds in people.values() for f in kinds.values()
+    ]
+    for record in files:
+        if record is not None:
+            record.absolute = root / record.rel
     return result
 
 

@@ -114,7 +114,7 @@ def may_edit(school: School, actor: str, kind: str, owner: str | None, day: dt.d
     """Own records; the atasan for siklus and penilaian; the head for pegawai and sekolah."""
     head = school.kepala_sekolah_on(day)
     is_head = head is not None and head.get("pegawai") == actor and head["status"] != "kosong"
-    if kind in ("sekolah", "pegawai"):
+    if not RecordKind(kind).per_periode:
         return is_head or (kind == "pegawai" and owner == actor)
     if kind in ("siklus", "penilaian"):
         atasan = school.atasan(owner or "", day)

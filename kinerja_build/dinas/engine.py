@@ -68,7 +68,10 @@ def client(options: EngineOptions) -> Iterator[Any]:
             n_workers=options.jobs,
             threads_per_worker=1,
             processes=options.processes,
-            dashboard_address=None,
+            # The scheduler always starts an HTTP server (health, metrics); None means port 8787
+            # on every interface, which a second build or a test run may already hold. Loopback
+            # and a free port: nothing of the embedded cluster is reachable from the network.
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         )
     with cluster, Client(cluster) as connected:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from kinerja_build import domain, layout
-from kinerja_build.model import AtasanKind, IdentityKind, School, person_periode
+from kinerja_build.model import AtasanKind, IdentityKind, School, school_periode
 
 TEMPLATES = {
     "rencana": "rencana-kinerja.html.j2",
@@ -502,27 +502,37 @@ class _Builder:
         people = self.school.periods.get(periode.id, {})
         rows = []
         dates: list[dt.date] = []
-        for pegawai_id in sorted(people, key=lambda key: self._name(key)):
-            item = person_periode(self.school, periode.id, pegawai_id)
+        # The whole roster, most late first (people without records are "belum mulai").
+        for item in school_periode(self.school, periode.id).by_urgency:
+            pegawai_id = item.pegawai_id
             person = self.school.person(pegawai_id) or {}
-            penilaian = self.school.record(periode.id, pegawai_id, "penilaian")
-            assessed_on = domain.parse_date(penilaian["tanggal"]) if penilaian else None
+            assessed_on = item.assessment.tanggal if item.assessment else None
             if assessed_on:
                 dates.append(assessed_on)
+            status = item.status
+            if not item.wajib:
+                status += f" ({item.alasan_tidak_wajib})"
+            if item.late:
+                status += f" — terlambat {item.days_late} hari"
             rows.append(
                 {
                     "nama": person.get("nama", pegawai_id),
                     "nip": domain.format_nip(person["nip"]) if person.get("nip") else EMPTY,
                     "jabatan": person.get("jabatan", EMPTY),
-                    "tahap": item.stage.capitalize(),
-                    "status": item.status,
+                    "tahap": domain.STAGE_LABELS[item.stage],
+                    "status": status,
                     "predikat": domain.PREDIKAT_LABELS[item.predikat] if item.predikat else EMPTY,
                     "tidak_valid": item.invalid,
+                    "wajib": item.wajib,
+                    "terlambat_hari": item.days_late,
                 }
             )
         stages = Counter(row["tahap"] for row in rows)
         predikat = Counter(row["predikat"] for row in rows if row["predikat"] != EMPTY)
-        complete = bool(rows) and all(row["tahap"] == "Penilaian" for row in rows)
+        complete = bool(rows) and all(
+            row["tahap"] == domain.STAGE_LABELS[domain.Stage.PENILAIAN] or not row["wajib"]
+            for row in rows
+        )
         day = max(dates, default=periode.end)
         kepala = self.school.kepala_sekolah_on(min(day, periode.end))
         ks_id = kepala.get("pegawai") if kepala else None
@@ -530,9 +540,7 @@ class _Builder:
             **self._common(periode, not complete),
             "judul": TITLES["rekap"],
             "baris": rows,
-            "tahap": {
-                name: stages.get(name, 0) for name in ("Perencanaan", "Pelaksanaan", "Penilaian")
-            },
+            "tahap": {label: stages.get(label, 0) for label in domain.STAGE_LABELS.values()},
             "predikat": {
                 label: predikat.get(label, 0) for label in domain.PREDIKAT_LABELS.values()
             },
@@ -542,10 +550,10 @@ class _Builder:
             "tanggal": domain.tanggal_indonesia(day),
         }
         sources = [self.school.sekolah.rel] if self.school.sekolah else []
-        for pegawai_id, records in people.items():
+        for pegawai_id in sorted({*people, *self.school.pegawai}):  # the roster can change too
             if pegawai_id in self.school.pegawai:
                 sources.append(self.school.pegawai[pegawai_id].rel)
-            sources.extend(record.rel for record in records.values())
+            sources.extend(record.rel for record in people.get(pegawai_id, {}).values())
         title = f"{TITLES['rekap']} — {self.sekolah.get('nama', '')} — {periode.label}"
         output = layout.pdf_recap(periode.id)
         return Document("rekap", output, periode.id, None, sources, not complete, day, title, data)
