@@ -607,6 +607,25 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     click.echo(formatter(changes, base_label, head_label))
 
 
+@cli.command("verifikasi", context_settings=CONTEXT)
+@click.argument("dokumen", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_root_option
+def verify_command(dokumen: Path, root: Path) -> None:
+    """Periksa apakah DOKUMEN (PDF dari `kinerja build`) sesuai catatan pada HEAD.
+
+    Membaca cap di metadata PDF (sidik jari isi dan versi tiap berkas catatan), membuat ulang
+    isi dokumen dari catatan yang di-commit di HEAD, lalu membandingkan. Bila berbeda: berkas
+    catatan mana yang berubah, dari commit mana dokumen dibuat, dan commit sesudahnya.
+    Kode keluar 0 bila cocok, 1 bila tidak.
+    """
+    from kinerja_build.render import verify
+
+    verdict = verify.verify(root, dokumen)
+    for line in verify.describe(verdict):
+        click.echo(line)
+    sys.exit(0 if verdict.matches else 1)
+
+
 @cli.command("periksa-tanda-tangan", context_settings=CONTEXT)
 @click.argument("base", required=False)
 @click.argument("head", required=False)

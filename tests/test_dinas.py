@@ -237,7 +237,7 @@ def test_git_source_on_a_branch(tmp_path: Path) -> None:
     (summary,) = result.summaries
     assert summary["status"] == "ok", summary["pesan"]
     assert summary["commit"] == head.stdout.strip()
-    assert (dinas / "build" / "sumber" / "jauh" / "records" / "sekolah.yaml").is_file()
+    assert (dinas / "sumber" / "jauh" / "records" / "sekolah.yaml").is_file()
     assert _build(dinas).summaries[0]["dibangun_ulang"] is False
     (dinas / "dinas.yml").write_text(
         DINAS_YML.format(entries=entries.replace("utama", "tidak-ada")), encoding="utf-8"

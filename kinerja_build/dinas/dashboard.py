@@ -21,7 +21,7 @@ from kinerja_build.output import write_atomic
 if TYPE_CHECKING:
     from kinerja_build.dinas.build import DistrictResult
 
-SITE_DIR = "situs"
+SITE_DIR = layout.DINAS_SITE_DIR
 TEMPLATES = Path(__file__).resolve().parent / layout.TEMPLATES_DIR
 PREDIKAT_ORDER = tuple(domain.PREDIKAT_LABELS)
 TODO_LABELS = {

@@ -34,8 +34,8 @@ from kinerja_build.stage import BuildContext
 from kinerja_build.validate import validate
 
 SUMMARY_FORMAT = 1
-SUMMARY_FILE = "ringkasan.json"
-SCHOOLS_DIR = "sekolah"
+SUMMARY_FILE = layout.SCHOOL_SUMMARY
+SCHOOLS_DIR = layout.DINAS_SCHOOLS_DIR
 MAX_DIAGNOSTICS = 50  # per school in the summary; the full list is in its validasi.json
 
 
@@ -45,6 +45,7 @@ class SchoolTask:
 
     id: str
     out_dir: str  # the district's output folder
+    sources_dir: str = ""  # where git sources are checked out: <dinas root>/sumber
     folder: str | None = None
     git: str | None = None
     ref: str | None = None  # branch or commit for a git source
@@ -58,13 +59,15 @@ class SchoolTask:
 
 def build_school(task: SchoolTask) -> dict[str, Any]:
     """The task body: never raises; the summary says what happened."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         summary = _build(task)
     except Exception as error:  # one school's bug or broken repository must not stop the rest
         detail = traceback.format_exception_only(type(error), error)[-1].strip()
         summary = failed(task, f"Kesalahan saat membangun sekolah: {detail}")
     summary["detik"] = round(time.perf_counter() - started, 3)
+    # CPU of the whole process (on a worker: its event loop too), for bench_dinas.py.
+    summary["detik_cpu"] = round(time.process_time() - cpu, 3)
     return summary
 
 
@@ -86,7 +89,7 @@ def _build(task: SchoolTask) -> dict[str, Any]:
     from kinerja_build.dinas import sources
 
     if task.git is not None:
-        root = Path(task.out_dir) / sources.SOURCES_DIR / task.id
+        root = Path(task.sources_dir) / task.id
         try:
             commit: str | None = sources.checkout(task.git, task.ref, root)
         except sources.SourceError as error:

@@ -10,8 +10,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinerja_build.render.finish import Stamp
+
 # PDF/A-2a: archival (fonts embedded, no external dependencies, colour profile) and tagged,
-# so the text is extractable and readable by screen readers; see docs/decisions/0005.
+# so the text is extractable and readable by screen readers; see docs/decisions/0005. The
+# finishing step adds the PDF/UA-1 identification (docs/decisions/0012).
 PDF_VARIANT = "pdf/a-2a"
 
 
@@ -23,6 +26,7 @@ class PdfTask:
     html: str
     base_url: str
     allowed: tuple[Path, ...]
+    stamp: Stamp | None = None  # written into the XMP metadata by the finishing step
 
 
 @dataclass(slots=True)
@@ -38,6 +42,7 @@ def render_pdf(task: PdfTask) -> PdfResult:
     from weasyprint import HTML
 
     from kinerja_build.render.fetcher import SafeFetcher
+    from kinerja_build.render.finish import finish_pdf
 
     fetcher = SafeFetcher(list(task.allowed))
     # WeasyPrint logs each refused or broken resource; the fetcher already records them.
@@ -45,6 +50,7 @@ def render_pdf(task: PdfTask) -> PdfResult:
     try:
         document = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher)
         content = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        content = finish_pdf(content, task.stamp)
     except Exception as error:  # WeasyPrint raises many types; report, never crash the build
         return PdfResult(task.key, None, fetcher.refused, f"{type(error).__name__}: {error}")
     return PdfResult(task.key, content, fetcher.refused)
