@@ -355,6 +355,18 @@ def test_district_distribution_is_shown_as_info_against_the_organisational_predi
     assert _distribution_findings(config, [summary]) == []
 
 
+def test_days_late_are_counted_on_the_day_the_dashboard_is_built() -> None:
+    import datetime as dt
+
+    from kinerja_build.dinas.dashboard import _late
+
+    step = {"tenggat": "2025-01-31", "wajib": True}
+    assert _late(step, dt.date(2025, 1, 31)) == 0
+    assert _late(step, dt.date(2025, 2, 10)) == 10
+    assert _late({**step, "wajib": False}, dt.date(2025, 2, 10)) == 0, "non-ASN: optional"
+    assert _late({"tenggat": None, "wajib": True}, dt.date(2030, 1, 1)) == 0
+
+
 def test_every_district_code_is_exercised() -> None:
     from kinerja_build import rules
 
