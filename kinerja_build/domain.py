@@ -56,7 +56,7 @@ PLAN_TRANSITIONS: dict[PlanStatus | None, tuple[PlanStatus, ...]] = {
     PlanStatus.DRAF: (PlanStatus.DIAJUKAN,),
     PlanStatus.DIAJUKAN: (PlanStatus.DITINJAU_ULANG, PlanStatus.DISETUJUI),
     PlanStatus.DITINJAU_ULANG: (PlanStatus.DIAJUKAN,),
-    # A plan changed after approval is submitted again (decision 0015).
+    # A plan changed after approval is submitted again (decision 0017).
     PlanStatus.DISETUJUI: (PlanStatus.DISEPAKATI, PlanStatus.DIAJUKAN),
     PlanStatus.DISEPAKATI: (PlanStatus.DIAJUKAN,),
 }

@@ -229,8 +229,15 @@ NOT_READY_FORMATS = (".csv", ".xlsx")
 OUTPUT_MANIFEST = ".kinerja-keluaran.json"
 STAGING_PREFIX = ".kinerja-"  # temporary folders of a build inside the output directory
 # What a build writes at the top of the output directory; a folder holding more is not ours.
-OUTPUT_TOP_DIRS = (PDF_DIR, PACK_DIR, EXPORT_DIR, SITE_DIR)
-OUTPUT_TOP_FILES = (VALIDATION_REPORT, OUTPUT_MANIFEST)
+# The district build (`kinerja dinas build`) writes these at the top of its output folder and
+# each school's summary beside the school's own outputs, in sekolah/<id>/.
+DINAS_SCHOOLS_DIR = "sekolah"
+DINAS_SITE_DIR = "situs"
+DINAS_REPORT = "dinas.json"
+SCHOOL_SUMMARY = "ringkasan.json"
+DINAS_SOURCES_DIR = "sumber"  # git checkouts, in the Dinas repository (not in the output)
+OUTPUT_TOP_DIRS = (PDF_DIR, PACK_DIR, EXPORT_DIR, SITE_DIR, DINAS_SCHOOLS_DIR, DINAS_SITE_DIR)
+OUTPUT_TOP_FILES = (VALIDATION_REPORT, OUTPUT_MANIFEST, DINAS_REPORT, SCHOOL_SUMMARY)
 # Folders of a school repository that hold sources: never (inside) an output directory.
 SOURCE_DIRS = (RECORDS_DIR, SITE_SOURCES_DIR, TEMPLATES_DIR, SCHEMAS_DIR, ".git", ".github")
 

@@ -225,7 +225,7 @@ class Plan:
 
     @property
     def current_review(self) -> tuple[StatusStep, ...]:
-        """The steps since the latest submission: earlier approvals are history (decision 0015).
+        """The steps since the latest submission: earlier approvals are history (decision 0017).
 
         A plan changed after approval is submitted again; the approvals before that submission
         bound an earlier content and are no longer judged against the current one.
@@ -704,7 +704,7 @@ def next_step(
     """The one next step of a person in a periode (None when done), with its deadline.
 
     A plan under (re)review comes first, even after an assessment: a plan changed after
-    agreement goes back through review (decision 0015).
+    agreement goes back through review (decision 0017).
     """
     deadlines = school.deadlines(periode_id)
     plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)

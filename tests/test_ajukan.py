@@ -1,5 +1,5 @@
 """`kinerja ajukan`: the owner submits, resubmits after a return, and sends a plan changed after
-approval back through review (decision 0015); the step commands take several plans at once."""
+approval back through review (decision 0017); the step commands take several plans at once."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,49 @@ def test_the_atasan_inbox_lists_the_submitted_plan_and_approves_it(school: Path)
     assert "status: disetujui" in plan and "sha256:" in plan
 
 
+def test_under_a_plt_a_submitted_plan_is_approved_automatically(school: Path) -> None:
+    sekolah = school / "records" / "sekolah.yaml"
+    text = sekolah.read_text(encoding="utf-8").replace(
+        "    mulai: 2022-08-01\n", "    mulai: 2022-08-01\n    selesai: 2024-12-31\n", 1
+    )
+    text += '  - status: plt\n    pegawai: "196802141994121001"\n    mulai: 2025-01-01\n'
+    sekolah.write_text(text, encoding="utf-8")
+    client = _client(school)
+    token = _as(client, GURU)
+    assert client.post(RENCANA, data=_plan(token), follow_redirects=False).status_code == 303
+    response = client.post(
+        "/aksi", data={"_csrf": token, "perintah": "ajukan", "pegawai": GURU, "periode": "2025"}
+    )
+    assert "otomatis (Plt)" in response.text, response.text
+    plan = (school / "records/kinerja/2025" / GURU / "rencana.yaml").read_text(encoding="utf-8")
+    assert "status: disetujui" in plan and "otomatis: true" in plan
+
+
+def test_each_write_can_be_committed_on_the_persons_branch(school: Path) -> None:
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(school), *args], check=True, capture_output=True, text=True
+        )
+        return done.stdout
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "awal")
+    client = _client(school, git=True)
+    token = _as(client, GURU)
+    assert client.post(RENCANA, data=_plan(token), follow_redirects=False).status_code == 303
+    branch = f"kinerja/{GURU}"
+    # git drops the final dot of an author name
+    assert git("log", "-1", "--format=%an|%s", branch).strip() == (
+        f"Agus Setiadi, S.Pd|simpan rencana: records/kinerja/2025/{GURU}/rencana.yaml"
+    )
+    assert git("diff", "--name-only", "main", branch).split() == [
+        f"records/kinerja/2025/{GURU}/rencana.yaml"
+    ]
+    assert git("rev-parse", "--abbrev-ref", "HEAD").strip() == "main"  # checkout untouched
+    assert git("status", "--porcelain", "--untracked-files=no").strip() == ""
+
+
 def test_a_shared_server_asks_everyone_to_sign_in(school: Path) -> None:
     token = access.new_token(school, GURU)
     client = _client(school, login=True, allowed_hosts=["*"])
@@ -240,6 +284,15 @@ def test_a_shared_server_asks_everyone_to_sign_in(school: Path) -> None:
     assert right.url.path == f"/pegawai/{GURU}"
     assert (school / ".kinerja" / ".gitignore").read_text() == "*\n"
     assert token not in (school / ".kinerja" / access.TOKENS).read_text()
+
+
+def test_the_progress_site_is_served_and_guarded_like_the_forms(school: Path) -> None:
+    site = school / "build" / "site"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<title>Situs kemajuan</title>", encoding="utf-8")
+    assert "Situs kemajuan" in _client(school).get("/situs/").text
+    shared = _client(school, login=True, allowed_hosts=["*"])
+    assert shared.get("/situs/", follow_redirects=False).headers["location"] == "/masuk"
 
 
 def test_on_loopback_other_host_names_are_refused(school: Path) -> None:

@@ -193,11 +193,11 @@ def _submit(driver: WebDriver, css: str) -> None:
 
 
 def _stale(element: WebElement) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
 
     try:
         element.is_enabled()
-    except StaleElementReferenceException:
+    except WebDriverException:  # stale, or "does not belong to the document" mid-navigation
         return True
     return False
 
@@ -248,10 +248,12 @@ def _center(driver: WebDriver, element: WebElement) -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
 
 
-def _act(driver: WebDriver, command: str, note: str = "") -> None:
+def _act(driver: WebDriver, command: str, owner: str, note: str = "") -> None:
+    """Press a plan button of `owner`'s task in the inbox (with a note when given)."""
+    form = f"form.aksi:has(input[name=pegawai][value='{owner}']):has(button[data-perintah='{command}'])"
     if note:
-        _by(driver, f"form.aksi:has(button[data-perintah='{command}']) textarea").send_keys(note)
-    _submit(driver, f"button[data-perintah='{command}']")
+        _by(driver, f"{form} textarea").send_keys(note)
+    _submit(driver, f"{form} button")
 
 
 # -- 1. every form, two widths, axe-core ------------------------------------------------------
@@ -330,7 +332,7 @@ def test_the_full_loop_from_draft_to_agreement(
     def step(person: str, command: str, day: dt.date, note: str = "") -> None:
         clock.day = day
         _be(driver, server, person)
-        _act(driver, command, note)
+        _act(driver, command, GURU, note)
         assert "oleh" in _flash(driver) and "tidak" not in _flash(driver).split("oleh")[0], _flash(
             driver
         )
@@ -345,7 +347,7 @@ def test_the_full_loop_from_draft_to_agreement(
     _submit(driver, "#simpan")
     assert "Tersimpan" in _flash(driver)
     _by(driver, "a[href^='/pegawai/']").click()
-    _act(driver, "ajukan")
+    _act(driver, "ajukan", GURU)
     step(KS, "setujui", dt.date(2025, 1, 13))
     step(GURU, "sepakati", dt.date(2025, 1, 14))
     _shot(driver, "pegawai-sepakat")
@@ -360,8 +362,17 @@ def test_the_full_loop_from_draft_to_agreement(
         .invoke(cli, ["diff", "HEAD", "--root", str(school)], env={"NO_COLOR": "1"})
         .output
     )
-    for text in ("Agus Setiadi", "Dedi Kurniawan", "ditinjau", "disetujui", "disepakati"):
-        assert text in diff, diff
+    (ARTIFACTS / "app-diff.txt").write_text(diff, encoding="utf-8")  # for a reviewer to read
+    guru, ks = "oleh Agus Setiadi, S.Pd.)", "oleh Dedi Kurniawan, S.Pd., M.Pd.)"
+    for step_line in (
+        f"draf (2025-01-06, {guru}",
+        f"diajukan (2025-01-07, {guru}",
+        f"ditinjau ulang (2025-01-09, {ks} — catatan: “Target belum dapat diamati",
+        f"diajukan (2025-01-10, {guru}",
+        f"disetujui (2025-01-13, {ks}",
+        f"disepakati (2025-01-14, {guru}",
+    ):
+        assert f"rencana: {step_line}" in diff, diff
 
 
 # -- 3. Formulir B ----------------------------------------------------------------------------

@@ -237,7 +237,7 @@ def test_git_source_on_a_branch(tmp_path: Path) -> None:
     (summary,) = result.summaries
     assert summary["status"] == "ok", summary["pesan"]
     assert summary["commit"] == head.stdout.strip()
-    assert (dinas / "build" / "sumber" / "jauh" / "records" / "sekolah.yaml").is_file()
+    assert (dinas / "sumber" / "jauh" / "records" / "sekolah.yaml").is_file()
     assert _build(dinas).summaries[0]["dibangun_ulang"] is False
     (dinas / "dinas.yml").write_text(
         DINAS_YML.format(entries=entries.replace("utama", "tidak-ada")), encoding="utf-8"
@@ -353,6 +353,18 @@ def test_district_distribution_is_shown_as_info_against_the_organisational_predi
     assert "70%" in finding.message
     summary["periode"]["2025"]["predikat"] = {"baik": 6, "kurang": 2, "sangat_baik": 2}
     assert _distribution_findings(config, [summary]) == []
+
+
+def test_days_late_are_counted_on_the_day_the_dashboard_is_built() -> None:
+    import datetime as dt
+
+    from kinerja_build.dinas.dashboard import _late
+
+    step = {"tenggat": "2025-01-31", "wajib": True}
+    assert _late(step, dt.date(2025, 1, 31)) == 0
+    assert _late(step, dt.date(2025, 2, 10)) == 10
+    assert _late({**step, "wajib": False}, dt.date(2025, 2, 10)) == 0, "non-ASN: optional"
+    assert _late({"tenggat": None, "wajib": True}, dt.date(2030, 1, 1)) == 0
 
 
 def test_every_district_code_is_exercised() -> None:

@@ -162,7 +162,8 @@ def test_december_recap_dashboard_and_not_ready_list_show_the_whole_roster(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DECEMBER_2026)
     result = validate(REPO)
     names = {str(record.data["nama"]) for record in result.school.pegawai.values() if record.data}
-    recap = _Builder(result.school, result.config.referensi).recap(domain.parse_periode("2026"))
+    builder = _Builder(result.school, result.config.referensi, result.school.today)
+    recap = builder.recap(domain.parse_periode("2026"))
     rows = recap.data["baris"]
     assert {row["nama"] for row in rows} == names and recap.data["jumlah"] == 14
     late = [row["terlambat_hari"] for row in rows]
@@ -174,6 +175,10 @@ def test_december_recap_dashboard_and_not_ready_list_show_the_whole_roster(
     assert all(pages.e(name) in board for name in names)
     assert "| **Jumlah pegawai** | **14** | |" in board and "terlambat" in board
     assert "non-ASN: dianjurkan, tidak wajib" in board
+    people = board.split("## Pegawai", 1)[1].splitlines()
+    rows = [line for line in people if line.startswith("| ") and "---" not in line][1:]
+    marks = ["terlambat" in row for row in rows]
+    assert len(rows) == 14 and marks == sorted(marks, reverse=True) and marks[0]  # late first
     verdicts = readiness.assess(result.school, domain.parse_periode("2026"), [])
     assert len(verdicts) == 14
     not_started = [v for v in verdicts if v.reasons and v.reasons[0].code == "KIN802"]

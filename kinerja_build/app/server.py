@@ -27,8 +27,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kinerja_build import domain, layout
+from kinerja_build import clock, domain, layout
 from kinerja_build.app import access, formview, store, workflow
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.formdef import FORMS, ChoiceContext, periode_choices
@@ -40,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "kinerja_sesi"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_FIELDS = 4000
+MAX_SESSIONS = 10_000
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Settings:
     root: Path
     login: bool = False  # bound beyond loopback: every person signs in with a token
     git: bool = False  # commit each write on a branch named after the person
-    today: Callable[[], dt.date] = dt.date.today
+    today: Callable[[], dt.date] = clock.today  # SOURCE_DATE_EPOCH when set
     allowed_hosts: Sequence[str] = LOOPBACK
 
 
@@ -72,6 +74,7 @@ class KinerjaApp:
         self.settings = settings
         self.root = settings.root.resolve()
         self.sessions: dict[str, Session] = {}
+        self.site = False  # whether /situs serves the progress site
         self.write_lock = threading.Lock()  # one save or action at a time
         self._cache: tuple[tuple[Any, ...], Result] | None = None
         self.templates = jinja2.Environment(
@@ -111,6 +114,8 @@ class KinerjaApp:
         sid = request.cookies.get(COOKIE, "")
         found = self.sessions.get(sid)
         if found is None:
+            if len(self.sessions) >= MAX_SESSIONS:  # bounded memory: the oldest session goes
+                self.sessions.pop(next(iter(self.sessions)))
             sid = secrets.token_urlsafe(32)
             found = self.sessions[sid] = Session()
         return sid, found
@@ -127,6 +132,7 @@ class KinerjaApp:
             me_name=_name(school, session.person),
             login=self.settings.login,
             sekolah=(school.sekolah_data or {}).get("nama", "Sekolah"),
+            situs=self.site,
             flash=flash,
             **context,
         )
@@ -545,6 +551,27 @@ def _signature(root: Path) -> tuple[Any, ...]:
     return tuple(entries)
 
 
+def _signed_in_only(app: KinerjaApp, inner: ASGIApp) -> ASGIApp:
+    """On a shared server the progress site, too, is for signed-in persons only."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and app.settings.login:
+            session = app.sessions.get(Request(scope).cookies.get(COOKIE, ""))
+            if session is None or session.person is None:
+                await RedirectResponse("/masuk", status_code=303)(scope, receive, send)
+                return
+        await inner(scope, receive, send)
+
+    return guarded
+
+
+def progress_site(root: Path) -> Path | None:
+    """build/site of the repository when `kinerja build` made it (not followed out of root)."""
+    site = root / layout.DEFAULT_OUT_DIR / layout.SITE_DIR
+    inside = site.resolve().is_relative_to(root) if site.is_dir() else False
+    return site if inside and (site / "index.html").is_file() else None
+
+
 def create_app(settings: Settings) -> Starlette:
     """The ASGI application for one school repository."""
     app = KinerjaApp(settings)
@@ -576,6 +603,11 @@ def create_app(settings: Settings) -> Starlette:
         Route("/aksi", guarded(app.action), methods=["POST"]),
         Mount("/aset", StaticFiles(directory=HERE / "static"), name="aset"),
     ]
+    site = progress_site(app.root)
+    if site is not None:  # the progress site `kinerja build` wrote, served as it is
+        files = StaticFiles(directory=site, html=True)
+        routes.append(Mount("/situs", app=_signed_in_only(app, files), name="situs"))
+    app.site = site is not None
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))]
     starlette = Starlette(routes=routes, middleware=middleware)
     starlette.state.kinerja = app

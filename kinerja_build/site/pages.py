@@ -225,11 +225,9 @@ def dashboard_page(data: SiteData, periode_id: str) -> str:
 
 
 def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
-    # The whole roster: people without records are "belum mulai", the optional ones are marked.
-    items = sorted(
-        school_periode(data.school, periode_id).people,
-        key=lambda item: data.name(item.pegawai_id),
-    )
+    # The whole roster, the late ones first: people without records are "belum mulai", the
+    # optional ones are marked.
+    items = school_periode(data.school, periode_id).by_urgency
     counts = Counter(item.stage for item in items)
     total = len(items)
     labels = domain.STAGE_LABELS
