@@ -110,7 +110,7 @@ def test_a_plan_is_saved_as_a_draft_by_its_owner(school: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--root", str(school)], env=env)
     assert f"2025/{GURU}" not in result.output
     # The next page shows the school as saved (the save's own validation is reused).
-    assert "Rencana masih draf" in client.get(f"/pegawai/{GURU}").text
+    assert 'data-perintah="ajukan"' in client.get(f"/pegawai/{GURU}").text
     log = (school / ".kinerja" / access.LOG).read_text(encoding="utf-8")
     assert GURU in log and "simpan rencana" in log
 

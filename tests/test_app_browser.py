@@ -341,7 +341,7 @@ def test_the_full_loop_from_draft_to_agreement(
     step(KS, "tinjau-ulang", dt.date(2025, 1, 9), "Target belum dapat diamati saat observasi.")
     clock.day = dt.date(2025, 1, 10)
     _be(driver, server, GURU)
-    assert "dikembalikan" in _by(driver, ".tugas").text
+    assert "Perbaiki rencana sesuai catatan atasan" in _by(driver, ".tugas").text
     _submit(driver, ".tugas a")
     _type(driver, "praktik_kinerja.target", "Separuh waktu inti dipakai murid berdiskusi kasus.")
     _submit(driver, "#simpan")

@@ -90,7 +90,9 @@ class KinerjaApp:
         signature = _signature(self.root)
         if self._cache is None or self._cache[0] != signature:
             self._cache = (signature, validate(self.root))
-        return self._cache[1]
+        result = self._cache[1]
+        result.school.today = self.settings.today()  # deadlines and days late judged on it
+        return result
 
     def adopt(self, before: tuple[Any, ...], saved: store.Saved, rel: str) -> None:
         """Keep the save's own validation as the school's state when only that file changed.
@@ -212,7 +214,7 @@ class KinerjaApp:
         if pid not in school.pegawai:
             raise Refused(404, "Pegawai tidak ditemukan.")
         day = self.settings.today()
-        tasks = workflow.inbox(school, pid, day)
+        tasks = workflow.inbox(school, pid)
         periodes = []
         for periode_id in reversed(school.periode_ids()):
             view = person_periode(school, periode_id, pid)
@@ -236,6 +238,7 @@ class KinerjaApp:
             nama=_name(school, pid),
             tasks=tasks,
             labels=workflow.ACTION_LABELS,
+            kind_titles={kind: form.title for kind, form in FORMS.items()},
             periodes=periodes,
             new_periodes=new_periodes,
             status_labels=domain.STATUS_RENCANA_LABELS,
