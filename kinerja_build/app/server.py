@@ -296,10 +296,20 @@ class KinerjaApp:
         plan = None
         if target.kind == "rencana" and target.periode and target.pegawai:
             plan = school.plan(target.periode, target.pegawai)
+        computed: list[tuple[str, str]] = []
+        if target.kind == "penilaian" and target.periode and target.pegawai:
+            assessment = school.assessment(target.periode, target.pegawai)
+            if assessment is not None:  # the model's figures, never recomputed here
+                computed.append(("Predikat", domain.PREDIKAT_LABELS[assessment.predikat]))
+                ak = assessment.angka_kredit
+                if ak is not None:
+                    figure = f"{domain.format_decimal(ak.value)} ({ak.months} bulan)"
+                    computed.append(("Angka kredit", figure))
         return self.render(
             request,
             "formulir.html",
             status,
+            computed=computed,
             form=form,
             target=target,
             sections=sections,
