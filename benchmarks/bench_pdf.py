@@ -15,7 +15,9 @@ For each school, in one run (fresh subprocesses, files in the page cache):
 * `--jobs 2` from scratch: speed-up over `--jobs 1` (target ≥ 1.7 on 2 cores) and the peak RSS of
   the largest process of that run (a worker: `ru_maxrss` over the waited-for descendants);
 * a second `kinerja build --hanya pdf` with nothing changed, as a fraction of the full build
-  (target ≤ 5%).
+  (target ≤ 5%);
+* the print packs (build/cetak/): a build where every document is cached but the packs were
+  deleted, minus the no-change build, as a fraction of the full build (target ≤ 10%).
 
 Nothing is asserted; the Markdown table goes to stdout and, with every sample, to
 benchmarks/results/pdf.json.
@@ -110,24 +112,24 @@ def measure(command: list[str]) -> Run:
 
 def dump_html(root: Path, target: Path) -> list[dict[str, str]]:
     """kinerja's own final HTML for every document of the school, for the floor to render."""
+    from kinerja_build import clock
     from kinerja_build.render.documents import plan_documents
     from kinerja_build.render.pdf import PDF_VARIANT
-    from kinerja_build.render.stage import _template_data
+    from kinerja_build.render.stage import _logos, _stamp, _template_data
     from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateSet
-    from kinerja_build.stage import BuildContext
+    from kinerja_build.stage import BuildContext, StageOutcome
     from kinerja_build.validate import validate
 
     result = validate(root)
     context = BuildContext(root, target, result)
     templates = TemplateSet(root)
-    logo = None
-    sekolah = result.school.sekolah
-    if sekolah is not None and sekolah.data and sekolah.data.get("logo"):
-        logo = (root / "records" / sekolah.data["logo"]).resolve().as_uri()
+    logos = _logos(context, StageOutcome("pdf"))
     jobs = []
     target.mkdir(parents=True, exist_ok=True)
-    for index, document in enumerate(plan_documents(result.school, result.config.referensi)):
-        html = templates.render(document.template, _template_data(document, context, logo))
+    documents = plan_documents(result.school, result.config.referensi, clock.today())
+    for index, document in enumerate(documents):
+        data = _template_data(document, context, logos, _stamp(document, root))
+        html = templates.render(document.template, data)
         assert isinstance(html, str), html
         path = target / f"{index}.html"
         path.write_text(html, encoding="utf-8")
@@ -139,6 +141,46 @@ def dump_html(root: Path, target: Path) -> list[dict[str, str]]:
             }
         )
     return jobs
+
+
+def interleaved(root: Path, count: int, rounds: int = 3) -> tuple[int, float, float]:
+    """Per-document cost of kinerja's render step against bare WeasyPrint, interleaved.
+
+    The same final HTML, one process, the two sides alternating document by document, so a
+    machine shared with other work slows both alike (the full-build figures above do not
+    survive a loaded machine). kinerja's side is `render_pdf`: the safe URL fetcher, PDF/A-2a
+    and the finishing step (artifacts, PDF/UA identification, stamp).
+    """
+    from weasyprint import HTML
+
+    from kinerja_build.render.pdf import PdfTask, render_pdf
+    from kinerja_build.render.templates import TemplateSet
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-pdf-", dir=WORK))
+    try:
+        jobs = dump_html(root, scratch / "html")
+        step = max(len(jobs) // count, 1)
+        chosen = jobs[::step][:count]
+        allowed = tuple(TemplateSet(root).search)
+        kinerja = floor = 0.0
+        for turn in range(rounds):
+            for index, job in enumerate(chosen):
+                html = Path(job["html"]).read_text(encoding="utf-8")
+                task = PdfTask(str(index), html, job["base_url"], allowed)
+                sides = ("kinerja", "floor") if (turn + index) % 2 == 0 else ("floor", "kinerja")
+                for side in sides:
+                    started = time.perf_counter()
+                    if side == "kinerja":
+                        assert render_pdf(task).content is not None
+                        kinerja += time.perf_counter() - started
+                    else:
+                        HTML(string=html, base_url=job["base_url"]).write_pdf(
+                            pdf_variant=job["variant"]
+                        )
+                        floor += time.perf_counter() - started
+        return len(chosen) * rounds, kinerja, floor
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def bench_school(school: School, repeat: int) -> None:
@@ -170,6 +212,9 @@ def bench_school(school: School, repeat: int) -> None:
                 school.samples.setdefault("nochange", []).append(
                     measure([*kinerja, *args, "-j", "1"])
                 )
+                # Print packs alone: every document cached, only cetak/ to make again.
+                shutil.rmtree(out / "cetak")
+                school.samples.setdefault("packs", []).append(measure([*kinerja, *args, "-j", "1"]))
                 shutil.rmtree(out)
                 school.samples.setdefault("jobs2", []).append(measure([*kinerja, *args, "-j", "2"]))
             print(f"  {school.name}: run {run + 1}/{repeat} done", flush=True)
@@ -181,17 +226,19 @@ def table(schools: list[School], repeat: int) -> str:
     rows = [
         "| School | Documents | (a) kinerja `-j 1` | (b) bare WeasyPrint | per-document ratio a/b "
         "(target ≤ 1.15) | `-j 2` | speed-up (target ≥ 1.7) | no-change rebuild (target ≤ 5%) "
-        "| peak RSS, largest process of `-j 2` |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak RSS, largest process of `-j 2` | print packs (target ≤ 10% of (a)) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for school in schools:
         a, b = school.median("jobs1"), school.median("floor")
         two, again = school.median("jobs2"), school.median("nochange")
         rss = statistics.median(run.rss_mb for run in school.samples["jobs2"])
+        packs = max(school.median("packs") - again, 0.0)
         rows.append(
             f"| {school.name} | {school.documents} | {a:.1f} s ({1000 * a / school.documents:.0f} ms/doc) "
             f"| {b:.1f} s ({1000 * b / school.documents:.0f} ms/doc) | {a / b:.2f} | {two:.1f} s "
-            f"| {a / two:.2f}× | {again:.2f} s ({100 * again / a:.1f}%) | {rss:.0f} MB |"
+            f"| {a / two:.2f}× | {again:.2f} s ({100 * again / a:.1f}%) | {rss:.0f} MB "
+            f"| {packs:.2f} s ({100 * packs / a:.1f}%) |"
         )
     note = (
         f"\nMedians of {repeat} run(s), each a fresh subprocess; {os.cpu_count()} CPUs. Both sides "
@@ -206,17 +253,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--guru", type=int, default=60, help="teachers of the synthetic school")
     parser.add_argument("--periode", nargs="+", default=["2025"])
     parser.add_argument("--output", type=Path, default=RESULTS / "pdf.json")
+    parser.add_argument("--demo-only", action="store_true", help="skip the synthetic school")
+    parser.add_argument(
+        "--interleaved",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the interleaved per-document comparison on N demo documents",
+    )
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    synthetic = WORK / f"pdf-{args.guru}-{'-'.join(args.periode)}"
-    if not synthetic.is_dir():
-        synth.generate(synthetic, 1, args.guru, tuple(args.periode), 1)
-    schools = [
-        School("demo (SMP Negeri 3 Sukamaju)", REPO),
-        School(
-            f"synthetic, {args.guru} teachers, {' '.join(args.periode)}", synthetic / "sekolah-001"
-        ),
-    ]
+    if args.interleaved:
+        renders, kinerja, floor = interleaved(REPO, args.interleaved)
+        print(
+            f"interleaved, {renders} renders: kinerja {1000 * kinerja / renders:.0f} ms/doc, "
+            f"bare WeasyPrint {1000 * floor / renders:.0f} ms/doc, ratio {kinerja / floor:.3f}"
+        )
+        return 0
+    schools = [School("demo (SMP Negeri 3 Sukamaju)", REPO)]
+    if not args.demo_only:
+        synthetic = WORK / f"pdf-{args.guru}-{'-'.join(args.periode)}"
+        if not synthetic.is_dir():
+            synth.generate(synthetic, 1, args.guru, tuple(args.periode), 1)
+        schools.append(
+            School(
+                f"synthetic, {args.guru} teachers, {' '.join(args.periode)}",
+                synthetic / "sekolah-001",
+            )
+        )
     for school in schools:
         print(f"{school.name}:", flush=True)
         bench_school(school, args.repeat)

@@ -1,4 +1,4 @@
-"""Benchmark `kinerja validate` against the floor: the raw libraries on the same files.
+"""Benchmark `kinerja validate` against parsing alone and against check-jsonschema, same files.
 
     python benchmarks/bench_validate.py                 # both scenarios, median of 3 runs
     python benchmarks/bench_validate.py --repeat 5 --files 20000
@@ -12,13 +12,15 @@ Scenarios (about `--files` record files each, 10,000 by default):
   Python process (`kinerja_build.validate.validate()` once per school, then the text report,
   as the CLI does), the way a Dinas-wide check would run them.
 
-For each scenario, every run starts fresh subprocesses for (a) kinerja and (b) the floor
-(`_workers.py floor`: os.walk + read + `yaml.load(CSafeLoader)` + one compiled
-`Draft202012Validator` per kind with the same schemas, registry and `date` format checker; no
-rules). Reported: medians of wall time and of peak RSS (`ru_maxrss` of exactly that child, from
-`os.wait4`), the ratio a/b (target ≤ 2.0) and kinerja's peak RSS (target < 400 MB). Nothing is
-asserted: this is a report. The table is printed as Markdown and written, with every sample and
-the environment, to benchmarks/results/validate.json.
+For each scenario, every run starts fresh subprocesses for (a) kinerja, (b) the parse-only floor
+(`_workers.py floor`: os.walk + read + `yaml.load(CSafeLoader)`, nothing else) and, in the first
+`--cj-repeat` runs, (c) check-jsonschema: one `check-jsonschema --schemafile <kind>.schema.json
+FILE…` call per record schema over the same files, times summed. Reported: medians of wall time,
+CPU time and peak RSS (`ru_maxrss` of exactly that child, from `os.wait4`); the ratio a/b (target
+≤ 1.5), the speed-up c/a (target ≥ 25) and kinerja's peak RSS (target < 150 MB); and, on its own,
+the start-up of the installed `kinerja --version` (target ≤ 120 ms). Nothing is asserted: this is
+a report. The table is printed as Markdown and written, with every sample and the environment,
+to benchmarks/results/validate.json.
 
 Generated schools live in benchmarks/.work/ (git-ignored) and are reused while the parameters
 and synth.py are unchanged.
@@ -50,12 +52,14 @@ REPO = HERE.parent
 WORK = HERE / ".work"
 RESULTS = HERE / "results"
 WORKERS = HERE / "_workers.py"
-TARGET_RATIO = 2.0
-TARGET_RSS_MB = 400.0
+TARGET_RATIO = 1.5  # kinerja / parse-only floor
+TARGET_SPEEDUP = 25.0  # check-jsonschema / kinerja
+TARGET_RSS_MB = 150.0
+TARGET_VERSION_MS = 120.0
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(REPO))
-from benchmarks import synth  # noqa: E402
+from benchmarks import _workers, synth  # noqa: E402
 
 
 @dataclass(slots=True)
@@ -70,7 +74,9 @@ class Sample:
 
 @dataclass(slots=True)
 class Side:
-    command: list[str]
+    """One contender: one or more commands run one after the other, measured as a whole."""
+
+    commands: list[list[str]]
     samples: list[Sample] = field(default_factory=list)
 
     @property
@@ -86,8 +92,10 @@ class Side:
         return statistics.median(s.cpu_s for s in self.samples)
 
     def as_json(self) -> dict[str, Any]:
+        first = " ".join(_short(part) for part in self.commands[0])
+        calls = f" (+ {len(self.commands) - 1} more calls)" if len(self.commands) > 1 else ""
         return {
-            "command": " ".join(_short(part) for part in self.command),
+            "command": first[:300] + ("…" if len(first) > 300 else "") + calls,
             "wall_s": [round(s.wall_s, 3) for s in self.samples],
             "wall_median_s": round(self.wall, 3),
             "cpu_s": [round(s.cpu_s, 3) for s in self.samples],
@@ -108,6 +116,7 @@ class Scenario:
     files: int
     kinerja: Side
     floor: Side
+    check_jsonschema: Side | None
     checked: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -117,6 +126,12 @@ class Scenario:
     @property
     def cpu_ratio(self) -> float:
         return self.kinerja.cpu / self.floor.cpu
+
+    @property
+    def speedup(self) -> float | None:
+        """How many times faster than check-jsonschema (wall time)."""
+        side = self.check_jsonschema
+        return side.wall / self.kinerja.wall if side and side.samples else None
 
     @property
     def run_ratios(self) -> list[float]:
@@ -179,10 +194,30 @@ def _warm(roots: list[Path]) -> None:
                 with open(os.path.join(directory, name), "rb") as handle:
                     handle.read()
     for command in (
-        [sys.executable, "-m", "kinerja_build", "--version"],
-        [sys.executable, str(WORKERS), "floor", str(_schemas_dir())],  # no roots: imports only
+        _kinerja_command("--version"),
+        [sys.executable, str(WORKERS), "floor"],  # no roots: imports only
     ):
         subprocess.run(command, check=True, capture_output=True, env=child_env(), cwd=REPO)
+
+
+def _kinerja_command(*args: str) -> list[str]:
+    """The installed console script next to this interpreter, as a user runs it."""
+    script = Path(sys.executable).parent / "kinerja"
+    if script.is_file():
+        return [str(script), *args]
+    return [sys.executable, "-m", "kinerja_build", *args]  # pragma: no cover - not installed
+
+
+def _check_jsonschema_commands(roots: list[Path]) -> list[list[str]] | None:
+    """One check-jsonschema call per record schema over the same files, or None if absent."""
+    executable = Path(sys.executable).parent / "check-jsonschema"
+    if not executable.is_file():
+        return None
+    schemas = _schemas_dir()
+    return [
+        [str(executable), "--schemafile", str(schemas / f"{kind}.schema.json"), *map(str, paths)]
+        for kind, paths in sorted(_workers.files_by_kind(roots).items())
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,8 +237,22 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def measure(command: list[str]) -> Sample:
-    """Wall time and peak RSS of one fresh subprocess (rusage of exactly that child)."""
+def measure(commands: list[list[str]]) -> Sample:
+    """Wall time, CPU time and peak RSS of fresh subprocesses run one after another (rusage of
+    exactly those children): times are summed, the peak is the largest."""
+    total = Sample(0.0, 0.0, 0.0, 0, "", "")
+    for command in commands:
+        one = _measure_one(command)
+        total.wall_s += one.wall_s
+        total.cpu_s += one.cpu_s
+        total.rss_mb = max(total.rss_mb, one.rss_mb)
+        total.returncode = total.returncode or one.returncode
+        total.stdout += one.stdout
+        total.stderr += one.stderr
+    return total
+
+
+def _measure_one(command: list[str]) -> Sample:
     env = child_env()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -250,22 +299,26 @@ def outcome(sample: Sample) -> dict[str, Any]:
     }
 
 
-def run_scenarios(scenarios: list[Scenario], repeat: int) -> None:
+def _check_jsonschema_outcome(sample: Sample, calls: int) -> dict[str, Any]:
+    """check-jsonschema prints "ok -- validation done" once per clean call."""
+    return {"calls": calls, "clean_calls": sample.stdout.count("ok -- validation done")}
+
+
+def run_scenarios(scenarios: list[Scenario], repeat: int, cj_repeat: int) -> None:
     for run in range(repeat):
         for scenario in scenarios:
-            # Alternate the order so neither side always runs on a warmer/cooler machine.
-            sides = [scenario.kinerja, scenario.floor]
-            for side in sides if run % 2 == 0 else reversed(sides):
-                sample = measure(side.command)
+            sides = [("kinerja", scenario.kinerja), ("floor", scenario.floor)]
+            if scenario.check_jsonschema is not None and run < cj_repeat:
+                sides.append(("check-jsonschema", scenario.check_jsonschema))
+            # Alternate the order so no side always runs on a warmer/cooler machine.
+            for label, side in sides if run % 2 == 0 else reversed(sides):
+                sample = measure(side.commands)
                 if sample.returncode != 0:
                     print(sample.stdout[-2000:], sample.stderr[-2000:], sep="\n", file=sys.stderr)
-                    raise SystemExit(
-                        f"{scenario.id}: {' '.join(side.command)} exited {sample.returncode}"
-                    )
+                    raise SystemExit(f"{scenario.id}: {label} exited {sample.returncode}")
                 side.samples.append(sample)
-                label = "kinerja" if side is scenario.kinerja else "floor"
                 print(
-                    f"  run {run + 1}/{repeat} {scenario.id:<15} {label:<8}"
+                    f"  run {run + 1}/{repeat} {scenario.id:<15} {label:<17}"
                     f"{sample.wall_s:7.2f} s wall {sample.cpu_s:7.2f} s CPU {sample.rss_mb:7.1f} MB",
                     flush=True,
                 )
@@ -275,19 +328,26 @@ def run_scenarios(scenarios: list[Scenario], repeat: int) -> None:
                     "kinerja": outcome(scenario.kinerja.samples[0]),
                     "floor": outcome(scenario.floor.samples[0]),
                 }
+                cj = scenario.check_jsonschema
+                if cj is not None and cj.samples:
+                    scenario.checked["check_jsonschema"] = _check_jsonschema_outcome(
+                        cj.samples[0], len(cj.commands)
+                    )
 
 
 def startup(repeat: int) -> dict[str, float]:
-    """Fixed cost of starting each side with no files: interpreter plus imports."""
-    kinerja = [sys.executable, "-m", "kinerja_build", "--version"]
-    floor = [sys.executable, str(WORKERS), "floor", str(_schemas_dir())]  # no roots
+    """Start-up alone: the installed `kinerja --version`, and a bare interpreter for scale."""
+    kinerja = _kinerja_command("--version")
+    bare = [sys.executable, "-c", "pass"]
+    samples: dict[str, list[float]] = {"kinerja": [], "bare": []}
+    for _ in range(repeat):  # interleaved, so both see the same machine
+        samples["kinerja"].append(measure([kinerja]).wall_s)
+        samples["bare"].append(measure([bare]).wall_s)
     return {
-        "kinerja_version_s": round(
-            statistics.median(measure(kinerja).wall_s for _ in range(repeat)), 3
-        ),
-        "floor_no_files_s": round(
-            statistics.median(measure(floor).wall_s for _ in range(repeat)), 3
-        ),
+        "kinerja_version_ms": round(statistics.median(samples["kinerja"]) * 1000, 1),
+        "kinerja_version_min_ms": round(min(samples["kinerja"]) * 1000, 1),
+        "python_bare_ms": round(statistics.median(samples["bare"]) * 1000, 1),
+        "runs": repeat,
     }
 
 
@@ -298,7 +358,7 @@ def startup(repeat: int) -> dict[str, float]:
 _STAGES = (
     ("discover (walk records/)", "kinerja_build/project.py", "discover"),
     ("load (read + compose + convert)", "kinerja_build/load.py", "load_file"),
-    ("schema (jsonschema iter_errors)", "kinerja_build/schema.py", "check"),
+    ("schema (jsonschema-rs; python-jsonschema if rejected)", "kinerja_build/schema.py", "check"),
     ("rules (all workflow rules)", "kinerja_build/validate.py", "run_rules"),
     ("locate (positions for diagnostics)", "kinerja_build/load.py", "locate"),
     ("report (text output)", "kinerja_build/report.py", "format_text"),
@@ -319,15 +379,15 @@ def profile(root: Path, out: Path) -> str:
         f"cProfile of `kinerja validate` on {_short(str(root))} (profiler overhead included)",
         "",
     ]
-    lines.append(f"{'stage':<40} {'cumulative s':>12} {'share':>7}")
+    lines.append(f"{'stage':<55} {'cumulative s':>12} {'share':>7}")
     for label, filename, function in _STAGES:
         cumulative = sum(
             entry[3]
             for (file, _, name), entry in table.items()
             if file.replace(os.sep, "/").endswith(filename) and name == function
         )
-        lines.append(f"{label:<40} {cumulative:>12.2f} {cumulative / total:>7.1%}")
-    lines.append(f"{'total':<40} {total:>12.2f}")
+        lines.append(f"{label:<55} {cumulative:>12.2f} {cumulative / total:>7.1%}")
+    lines.append(f"{'total':<55} {total:>12.2f}")
     lines += ["", "Hottest functions by own time:", ""]
     ranked = sorted(table.items(), key=lambda item: item[1][2], reverse=True)[:25]
     lines.append(f"{'own s':>8} {'share':>7} {'calls':>10}  function")
@@ -385,15 +445,15 @@ def environment() -> dict[str, Any]:
         "pyyaml": version("PyYAML"),
         "libyaml": libyaml,
         "jsonschema": version("jsonschema"),
-        "referencing": version("referencing"),
+        "jsonschema_rs": version("jsonschema-rs"),
+        "check_jsonschema": version("check-jsonschema"),
         "kinerja": version("kinerja"),
         "git_commit": git("rev-parse", "--short", "HEAD"),
         "git_dirty": bool(git("status", "--porcelain", "--", "kinerja_build", "schemas")),
     }
 
 
-def _verdict(value: float, limit: float, below: bool) -> str:
-    ok = value < limit if below else value <= limit
+def _verdict(ok: bool) -> str:
     return "" if ok else " ⚠"
 
 
@@ -401,26 +461,39 @@ def markdown(
     scenarios: list[Scenario], env: dict[str, Any], repeat: int, start: dict[str, float]
 ) -> str:
     rows = [
-        "| Scenario | Record files | (a) `kinerja validate` | (b) floor | (c) ratio a/b (target ≤ 2.0) "
-        "| (d) kinerja peak RSS (target < 400 MB) | floor peak RSS | kinerja files/s |",
+        "| Scenario | Record files | (a) `kinerja validate` | (b) parse-only floor "
+        f"| a/b (target ≤ {TARGET_RATIO}) | (c) check-jsonschema "
+        f"| c/a (target ≥ {TARGET_SPEEDUP:.0f}×) | kinerja peak RSS (target < {TARGET_RSS_MB:.0f} MB) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in scenarios:
+        cj = s.check_jsonschema
+        speedup = s.speedup
+        cj_cells = (
+            f"{cj.wall:.1f} s | {speedup:.0f}×{_verdict(speedup >= TARGET_SPEEDUP)}"
+            if cj is not None and speedup is not None
+            else "— | —"
+        )
         rows.append(
             f"| {s.title} | {s.files:,} | {s.kinerja.wall:.2f} s | {s.floor.wall:.2f} s "
-            f"| {s.ratio:.2f}{_verdict(s.ratio, TARGET_RATIO, below=False)} "
-            f"| {s.kinerja.rss:.0f} MB{_verdict(s.kinerja.rss, TARGET_RSS_MB, below=True)} "
-            f"| {s.floor.rss:.0f} MB | {s.files / s.kinerja.wall:,.0f} |"
+            f"| {s.ratio:.2f}{_verdict(s.ratio <= TARGET_RATIO)} | {cj_cells} "
+            f"| {s.kinerja.rss:.0f} MB{_verdict(s.kinerja.rss < TARGET_RSS_MB)} |"
         )
     cpu = ", ".join(f"{s.title.split('.')[0]} {s.cpu_ratio:.2f}" for s in scenarios)
+    cj_runs = {len(s.check_jsonschema.samples) for s in scenarios if s.check_jsonschema}
+    version_ok = start["kinerja_version_ms"] <= TARGET_VERSION_MS
     notes = (
-        f"Median of {repeat} runs, each a fresh subprocess, files in the page cache; ratio "
-        f"by CPU time (user + sys): {cpu}. Floor = "
-        "os.walk + read + `yaml.load` (CSafeLoader, dates kept as text) + one compiled "
-        "`Draft202012Validator` per kind (same schemas and registry, `date` format checker), no "
-        f"rules. Start-up alone: `kinerja --version` {start['kinerja_version_s']:.2f} s, floor "
-        f"with no files {start['floor_no_files_s']:.2f} s. Python {env['python']}, PyYAML "
-        f"{env['pyyaml']} (libyaml {env['libyaml']}), jsonschema {env['jsonschema']}, "
+        f"Medians of {repeat} runs (check-jsonschema: {', '.join(map(str, sorted(cj_runs))) or 0}), "
+        "each a fresh subprocess, files in the page cache. Ratio a/b by CPU time (user + sys): "
+        f"{cpu}. Floor = os.walk + read + `yaml.load(text, Loader=yaml.CSafeLoader)`, nothing "
+        "else. check-jsonschema = one `check-jsonschema --schemafile schemas/<kind>.schema.json "
+        "FILE…` call per record schema, times summed. Start-up: the installed `kinerja "
+        f"--version` {start['kinerja_version_ms']:.0f} ms (target ≤ {TARGET_VERSION_MS:.0f} ms)"
+        f"{_verdict(version_ok)}, median of {start['runs']}, fastest "
+        f"{start['kinerja_version_min_ms']:.0f} ms; a bare `python -c pass` "
+        f"{start['python_bare_ms']:.0f} ms on the same machine. Python {env['python']}, PyYAML "
+        f"{env['pyyaml']} (libyaml {env['libyaml']}), jsonschema-rs {env['jsonschema_rs']}, "
+        f"jsonschema {env['jsonschema']}, check-jsonschema {env['check_jsonschema']}, "
         f"{env['cpus']} CPUs; kinerja {env['git_commit'] or env['kinerja']}"
         f"{' (uncommitted changes)' if env['git_dirty'] else ''}."
     )
@@ -435,6 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--periode", nargs="+", default=list(synth.DEFAULT_PERIODS))
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--cj-repeat", type=int, default=1, help="runs of check-jsonschema (slow; 0 skips it)"
+    )
+    parser.add_argument(
+        "--version-repeat", type=int, default=15, help="runs of `kinerja --version` (median)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", choices=("satu-sekolah", "banyak-sekolah"), action="append")
     parser.add_argument("--regenerate", action="store_true", help="rebuild generated data")
@@ -446,7 +525,6 @@ def main(argv: list[str] | None = None) -> int:
     periods = tuple(args.periode)
     per_person = 1 + len(synth.PERIOD_KINDS) * len(periods)
     wanted = args.only or ["satu-sekolah", "banyak-sekolah"]
-    schemas_dir = str(_schemas_dir())
 
     print("Preparing data", flush=True)
     scenarios: list[Scenario] = []
@@ -463,8 +541,9 @@ def main(argv: list[str] | None = None) -> int:
                 periods,
                 roots,
                 synth.record_files(teachers, periods),
-                Side([sys.executable, "-m", "kinerja_build", "validate", "--root", str(roots[0])]),
-                Side([sys.executable, str(WORKERS), "floor", schemas_dir, str(roots[0])]),
+                Side([_kinerja_command("validate", "--root", str(roots[0]))]),
+                Side([[sys.executable, str(WORKERS), "floor", str(roots[0])]]),
+                _check_jsonschema_side(roots, args.cj_repeat),
             )
         )
     if "banyak-sekolah" in wanted:
@@ -481,36 +560,46 @@ def main(argv: list[str] | None = None) -> int:
                 periods,
                 roots,
                 count * synth.record_files(size, periods),
-                Side([sys.executable, str(WORKERS), "kinerja", *map(str, roots)]),
-                Side([sys.executable, str(WORKERS), "floor", schemas_dir, *map(str, roots)]),
+                Side([[sys.executable, str(WORKERS), "kinerja", *map(str, roots)]]),
+                Side([[sys.executable, str(WORKERS), "floor", *map(str, roots)]]),
+                _check_jsonschema_side(roots, args.cj_repeat),
             )
         )
     for scenario in scenarios:
         _warm(scenario.roots)
 
     print(f"Measuring ({args.repeat} runs)", flush=True)
-    run_scenarios(scenarios, args.repeat)
-    start = startup(args.repeat)
+    run_scenarios(scenarios, args.repeat, args.cj_repeat)
+    print("Measuring start-up", flush=True)
+    start = startup(args.version_repeat)
     env = environment()
     table = markdown(scenarios, env, args.repeat, start)
 
     problems = []
     for s in scenarios:
         k, f = s.checked["kinerja"], s.checked["floor"]
-        if k.get("errors") or k.get("warnings") or f.get("invalid"):
-            problems.append(
-                f"{s.id}: data not clean (kinerja {k}, floor {f}); timings are not comparable"
-            )
+        if k.get("errors") or k.get("warnings"):
+            problems.append(f"{s.id}: data not clean (kinerja {k}); timings are not comparable")
         if k.get("files") != s.files or f.get("files") != s.files:
             problems.append(
                 f"{s.id}: expected {s.files} files, kinerja {k.get('files')}, floor {f.get('files')}"
             )
+        cj = s.checked.get("check_jsonschema")
+        if cj and cj["clean_calls"] != cj["calls"]:
+            problems.append(f"{s.id}: check-jsonschema did not find every file valid ({cj})")
+        if s.check_jsonschema is None:
+            problems.append(f"{s.id}: check-jsonschema not installed (pip install -e '.[test]')")
 
     payload = {
         "benchmark": "validate",
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "repeat": args.repeat,
-        "targets": {"ratio_max": TARGET_RATIO, "kinerja_peak_rss_mb_max": TARGET_RSS_MB},
+        "targets": {
+            "ratio_to_parse_only_floor_max": TARGET_RATIO,
+            "speedup_over_check_jsonschema_min": TARGET_SPEEDUP,
+            "kinerja_peak_rss_mb_max": TARGET_RSS_MB,
+            "kinerja_version_ms_max": TARGET_VERSION_MS,
+        },
         "environment": env,
         "startup": start,
         "scenarios": [
@@ -523,12 +612,18 @@ def main(argv: list[str] | None = None) -> int:
                 "record_files": s.files,
                 "kinerja": s.kinerja.as_json(),
                 "floor": s.floor.as_json(),
+                "check_jsonschema": s.check_jsonschema.as_json()
+                if s.check_jsonschema and s.check_jsonschema.samples
+                else None,
                 "ratio": round(s.ratio, 3),
                 "cpu_ratio": round(s.cpu_ratio, 3),
                 "ratio_per_run": [round(r, 3) for r in s.run_ratios],
+                "speedup_over_check_jsonschema": round(s.speedup, 1) if s.speedup else None,
                 "within_targets": {
                     "ratio": s.ratio <= TARGET_RATIO,
+                    "speedup": bool(s.speedup and s.speedup >= TARGET_SPEEDUP),
                     "kinerja_peak_rss": s.kinerja.rss < TARGET_RSS_MB,
+                    "kinerja_version": start["kinerja_version_ms"] <= TARGET_VERSION_MS,
                 },
                 "checked": s.checked,
             }
@@ -554,6 +649,11 @@ def main(argv: list[str] | None = None) -> int:
         print(profile(target.roots[0], out))
         print(f"Written: {_short(str(out))}")
     return 0
+
+
+def _check_jsonschema_side(roots: list[Path], cj_repeat: int) -> Side | None:
+    commands = _check_jsonschema_commands(roots) if cj_repeat > 0 else None
+    return Side(commands) if commands else None
 
 
 def _schemas_dir() -> Path:

@@ -176,7 +176,9 @@ def build_command(
     \b
     Keluaran:
       build/validasi.json     semua temuan validasi
+      build/kalender-<periode>.ics  tenggat per peran untuk aplikasi kalender
       build/pdf/              dokumen resmi per periode dan pegawai (PDF/A)
+      build/cetak/            berkas cetak: dokumen per pegawai dan seluruh sekolah
       build/ekspor-bkn/       berkas ekspor BKN per periode
       build/site/             situs kemajuan (buka build/site/index.html)
 
@@ -194,9 +196,14 @@ def build_command(
     else:
         click.echo(report.summary_line(result.report))
     click.echo(progress_summary(result))
+    from kinerja_build import kalender
+
     with output_tree(out_dir):
         written = _build_outputs(root, out_dir, result, jobs, only, publik, allow_errors)
+        calendars = kalender.write_calendars(out_dir, result.school, result.school.today)
     click.echo(f"Laporan validasi: {_display(written)}")
+    if calendars:
+        click.echo(f"Kalender tenggat: {', '.join(_display(path) for path in calendars)}")
     sys.exit(_exit_code(result))
 
 
@@ -303,6 +310,88 @@ def _person_line(item: PersonPeriode) -> str:
             f"{domain.tanggal_indonesia(step.due)})"
         )
     return text
+
+
+@cli.command("tindakan", context_settings=CONTEXT)
+@_root_option
+@click.option(
+    "--oleh",
+    "oleh",
+    default=None,
+    help="ID/NIP satu orang: langkah yang harus ia ambil dan rencananya yang menunggu pihak lain.",
+)
+@click.option("--periode", default=None, help="Hanya periode ini, mis. 2026.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Bentuk daftar: teks, JSON, atau Markdown (ringkasan CI / komentar).",
+)
+@click.option(
+    "--gagal-jika-terlambat",
+    "fail_if_late",
+    is_flag=True,
+    help="Keluar dengan kode 1 bila ada langkah yang terlambat (untuk CI).",
+)
+def tindakan_command(
+    root: Path, oleh: str | None, periode: str | None, output_format: str, fail_if_late: bool
+) -> None:
+    """Siapa harus berbuat apa, sampai kapan: langkah berikutnya setiap pegawai, terlambat dulu.
+
+    \b
+    Contoh:
+      kinerja tindakan                         semua pegawai
+      kinerja tindakan --oleh <NIP-KS>         rencana yang menunggu persetujuan kepala sekolah
+      kinerja tindakan --oleh <NIP-guru>       langkah berikutnya seorang guru
+
+    Tanggal hari ini diambil dari SOURCE_DATE_EPOCH bila diisi.
+    """
+    from kinerja_build import tindakan
+
+    result = validate(root)
+    if result.usage_error:
+        _emit(result, "text")
+        sys.exit(2)
+    inbox = tindakan.collect(result.school, oleh, periode)
+    click.echo(tindakan.FORMATTERS[output_format](inbox))
+    sys.exit(1 if fail_if_late and inbox.late else 0)
+
+
+@cli.command("mulai", context_settings=CONTEXT)
+@click.argument("periode_id", metavar="PERIODE")
+@_root_option
+def mulai_command(periode_id: str, root: Path) -> None:
+    """Mulai periode baru: rencana draf untuk setiap pegawai, disalin dari periode sebelumnya.
+
+    Yang disalin: indikator praktik kinerja (dengan alasan dan target), rencana pengembangan
+    kompetensi, dan nilai BerAKHLAK. Yang tidak: riwayat status, nomor dan tanggal SK, tanggal,
+    serta tugas tambahan (perlu SK tahun ini). Berkas yang sudah ada tidak pernah ditimpa.
+    """
+    from kinerja_build import clock, rollover
+
+    root = root.resolve()
+    result = validate(root)
+    if result.usage_error:
+        _emit(result, "text")
+        sys.exit(2)
+    done = rollover.start(root, result.school, periode_id, clock.today())
+    for rel, source in done.made:
+        click.echo(f"Dibuat: {rel} (dari periode {source})")
+    for rel in done.kept:
+        click.echo(f"Sudah ada, tidak diubah: {rel}")
+    for nama, why in done.skipped:
+        click.echo(report.safe_text(f"Tidak dibuat untuk {nama}: {why}"))
+    made = {rel for rel, _ in done.made}
+    mine = [d for d in validate(root).report.diagnostics if d.file in made]
+    if mine:
+        click.echo(report.format_text(Report(diagnostics=mine), color=_use_color(), summary=False))
+    click.echo(
+        f"{len(done.made)} rencana draf dibuat, {len(done.kept)} sudah ada, "
+        f"{len(done.skipped)} tidak dibuat. Lengkapi lalu ajukan: `kinerja ajukan RENCANA…`."
+    )
+    sys.exit(1 if any(d.severity is Severity.ERROR for d in mine) else 0)
 
 
 @cli.command("init", context_settings=CONTEXT)
@@ -434,11 +523,24 @@ def commit_options(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
-def _review_command(name: str, summary: str, note_required: bool) -> click.Command:
+def _review_command(
+    name: str, summary: str, note_required: bool, actor_required: bool = True
+) -> click.Command:
     @click.command(name, context_settings=CONTEXT, help=summary)
-    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.argument(
+        "paths",
+        metavar="RENCANA...",
+        nargs=-1,
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+    )
     @_root_option
-    @click.option("--oleh", "actor", required=True, help="ID/NIP pelaku langkah ini.")
+    @click.option(
+        "--oleh",
+        "actor",
+        required=actor_required,
+        help="ID/NIP pelaku langkah ini." + ("" if actor_required else " Bawaan: pemilik rencana."),
+    )
     # No explicit default: with click 8.5 `default=None` would satisfy `required`.
     @click.option("--catatan", "note", required=note_required, help="Catatan untuk pemilik.")
     @click.option(
@@ -450,9 +552,9 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
     )
     @commit_options
     def command(
-        path: Path,
+        paths: tuple[Path, ...],
         root: Path,
-        actor: str,
+        actor: str | None,
         note: str | None,
         day: dt.datetime | None,
         commit: bool,
@@ -461,17 +563,24 @@ def _review_command(name: str, summary: str, note_required: bool) -> click.Comma
         from kinerja_build import review
 
         request = review.Commit(key) if commit or key else None
-        outcome = review.apply(
-            root, path, name, actor, note, day.date() if day else dt.date.today(), request
-        )
-        if outcome.diagnostics:
-            text = report.format_text(
-                Report(diagnostics=list(outcome.diagnostics)), color=_use_color(), summary=False
-            )
-            click.echo(text, color=_use_color())
-        if outcome.written or outcome.message not in {d.message for d in outcome.diagnostics}:
-            click.echo(outcome.message)
-        sys.exit(0 if outcome.written else 1)
+        when = day.date() if day else dt.date.today()
+        failed = 0
+        for path in paths:  # each plan on its own: one refusal does not stop the others
+            owner = review.locate_plan(root, path)[2]
+            outcome = review.apply(root, path, name, actor or owner, note, when, request)
+            if outcome.diagnostics:
+                text = report.format_text(
+                    Report(diagnostics=list(outcome.diagnostics)),
+                    color=_use_color(),
+                    summary=False,
+                )
+                click.echo(text, color=_use_color())
+            if outcome.written or outcome.message not in {d.message for d in outcome.diagnostics}:
+                click.echo(outcome.message)
+            failed += not outcome.written
+        if len(paths) > 1:
+            click.echo(f"{len(paths) - failed} dari {len(paths)} rencana ditulis.")
+        sys.exit(1 if failed else 0)
 
     return command
 
@@ -497,6 +606,25 @@ def diff_command(base: str | None, head: str | None, root: Path, output_format: 
     changes, base_label, head_label = diff.compare(root, base, head)
     formatter = diff.format_markdown if output_format == "markdown" else diff.format_text
     click.echo(formatter(changes, base_label, head_label))
+
+
+@cli.command("verifikasi", context_settings=CONTEXT)
+@click.argument("dokumen", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_root_option
+def verify_command(dokumen: Path, root: Path) -> None:
+    """Periksa apakah DOKUMEN (PDF dari `kinerja build`) sesuai catatan pada HEAD.
+
+    Membaca cap di metadata PDF (sidik jari isi dan versi tiap berkas catatan), membuat ulang
+    isi dokumen dari catatan yang di-commit di HEAD, lalu membandingkan. Bila berbeda: berkas
+    catatan mana yang berubah, dari commit mana dokumen dibuat, dan commit sesudahnya.
+    Kode keluar 0 bila cocok, 1 bila tidak.
+    """
+    from kinerja_build.render import verify
+
+    verdict = verify.verify(root, dokumen)
+    for line in verify.describe(verdict):
+        click.echo(line)
+    sys.exit(0 if verdict.matches else 1)
 
 
 @cli.command("periksa-tanda-tangan", context_settings=CONTEXT)
@@ -680,6 +808,15 @@ def token_command(pegawai: str, root: Path) -> None:
 
 
 def _register_subcommands() -> None:
+    cli.add_command(
+        _review_command(
+            "ajukan",
+            "Ajukan rencana (oleh pemiliknya), juga mengajukan ulang setelah ditinjau ulang atau "
+            "setelah isinya diubah sesudah disetujui. Mencatat SHA-256 isinya.",
+            note_required=False,
+            actor_required=False,
+        )
+    )
     for name, summary, note_required in (
         ("setujui", "Setujui rencana yang diajukan (oleh atasan). Mencatat SHA-256 isinya.", False),
         ("tinjau-ulang", "Kembalikan rencana yang diajukan untuk direvisi (oleh atasan).", True),

@@ -24,6 +24,7 @@ from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
 from kinerja_build.layout import PERIOD_KINDS, REVISION_INPUTS, RecordKind
 from kinerja_build.model import Plan, person_periode
+from kinerja_build.report import markdown_text
 from kinerja_build.validate import Result, validate
 
 
@@ -331,7 +332,4 @@ def format_markdown(changes: list[PersonChange], base: str, head: str) -> str:
 
 def _md(text: str) -> str:
     """Markdown-safe text for a PR comment (no HTML, no links, no mentions)."""
-    safe = text.replace("<", "&lt;").replace(">", "&gt;").replace("@", "@\u200b")
-    for char in "*_`[]|":
-        safe = safe.replace(char, "\\" + char)
-    return " ".join(safe.split())
+    return markdown_text(text)

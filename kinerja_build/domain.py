@@ -8,6 +8,7 @@ reference data, not from constants here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -55,7 +56,7 @@ PLAN_TRANSITIONS: dict[PlanStatus | None, tuple[PlanStatus, ...]] = {
     PlanStatus.DRAF: (PlanStatus.DIAJUKAN,),
     PlanStatus.DIAJUKAN: (PlanStatus.DITINJAU_ULANG, PlanStatus.DISETUJUI),
     PlanStatus.DITINJAU_ULANG: (PlanStatus.DIAJUKAN,),
-    # A plan changed after approval is submitted again (decision 0014).
+    # A plan changed after approval is submitted again (decision 0017).
     PlanStatus.DISETUJUI: (PlanStatus.DISEPAKATI, PlanStatus.DIAJUKAN),
     PlanStatus.DISEPAKATI: (PlanStatus.DIAJUKAN,),
 }
@@ -274,6 +275,7 @@ class PeriodeError(ValueError):
     """The text does not name a period any known regime governs."""
 
 
+@functools.lru_cache(maxsize=256)  # rules ask for every person's periode: thousands of calls
 def parse_periode(text: str) -> Periode:
     """Parse "2024-1", "2024-2", "2025", … into a Periode, or raise PeriodeError (Indonesian)."""
     match = _PERIODE.match(text)
@@ -390,6 +392,30 @@ def parse_date(text: Any) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to end (0 when end is before start)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def masa_kerja_golongan(
+    stated: Mapping[str, Any] | None, tmt_golongan: dt.date | None, day: dt.date
+) -> tuple[int, int] | None:
+    """Masa kerja golongan (years, months) on a day, from the latest SK kenaikan pangkat.
+
+    The SK states the MKG as of its TMT; the time since that TMT is added (DOMAIN §7.2,
+    PP 7/1977 as amended). The drops of 6 and 5 years on moving up from golongan I and II are
+    already in the stated value, which is why the time since TMT pangkat alone, or since TMT
+    CPNS, is not the MKG. None when the record does not state it.
+    """
+    if not stated or tmt_golongan is None:
+        return None
+    months = int(stated["tahun"]) * 12 + int(stated["bulan"]) + months_between(tmt_golongan, day)
+    return months // 12, months % 12
 
 
 # -- who acts, and by when ---------------------------------------------------------------------

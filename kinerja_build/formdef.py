@@ -186,9 +186,17 @@ _BUKTI = Repeat(
     help="Isi jalur berkas atau tautan untuk setiap bukti.",
 )
 
+_KUNCI_SSH = Field(
+    "kunci_ssh",
+    "Kunci SSH untuk tanda tangan persetujuan",
+    "lines",
+    help="Satu kunci publik per baris, persis isi berkas .pub (mis. ssh-ed25519 AAAA… nama@laptop).",
+)
+
 _PEJABAT = (
     Field("nama", "Nama lengkap dengan gelar"),
     Field("nip", "NIP"),
+    _KUNCI_SSH,
     Field("pangkat_golongan", "Pangkat/golongan ruang", "select", "golongan"),
     Field("jabatan", "Nama jabatan"),
     Field("unit_kerja", "Unit kerja"),
@@ -548,6 +556,13 @@ PEGAWAI = Form(
                 Field("status_kepegawaian", "Status kepegawaian", "radio", "status_kepegawaian"),
                 Field("pangkat_golongan", "Pangkat/golongan ruang", "select", "golongan"),
                 _date("tmt_golongan", "TMT pangkat/golongan"),
+                _date("tmt_cpns", "TMT CPNS"),
+                Group(
+                    "masa_kerja_golongan",
+                    "Masa kerja golongan pada SK pangkat terakhir",
+                    (Field("tahun", "Tahun", "number"), Field("bulan", "Bulan", "number")),
+                    "Seperti tertulis pada SK kenaikan pangkat terakhir, per TMT golongan.",
+                ),
                 Field(
                     "jenjang_jabatan",
                     "Jenjang jabatan fungsional guru",
@@ -568,6 +583,7 @@ PEGAWAI = Form(
                 _date("selesai_bertugas", "Selesai bertugas di sekolah ini"),
                 Field("siasn_id", "ID PNS di SIASN"),
                 Field("github", "Nama pengguna GitHub"),
+                _KUNCI_SSH,
             ),
         ),
     ),
@@ -613,6 +629,17 @@ SEKOLAH = Form(
                     "",
                     (
                         Field("nama", "Nama Dinas Pendidikan"),
+                        Field(
+                            "pemerintah",
+                            "Pemerintah daerah (baris pertama kop Dinas)",
+                            help="Mis. Pemerintah Kabupaten Sukamaju.",
+                        ),
+                        Field("alamat", "Alamat Dinas"),
+                        Field(
+                            "logo",
+                            "Logo pemerintah daerah",
+                            help="Jalur berkas PNG/JPG/SVG dari folder records/.",
+                        ),
                         Group("kepala", "Kepala Dinas (pejabat penilai kepala sekolah)", _PEJABAT),
                         Group("atasan_kepala", "Atasan Kepala Dinas", _PEJABAT),
                         Group("pengawas", "Pengawas sekolah", _PEJABAT),

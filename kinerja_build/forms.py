@@ -52,9 +52,34 @@ def previous(root: Path, kind: str, pegawai: str, periode: str | None) -> dict[s
         if path.is_file():
             loaded = load_file(path, path.name, DEFAULT_MAX_BYTES)
             if loaded.ok and isinstance(loaded.data, dict):
-                data = {k: v for k, v in loaded.data.items() if k not in ("periode", "status")}
-                return data
+                carried: dict[str, Any] = carry_over(loaded.data)
+                return carried
     return {}
+
+
+# What never carries over into a new periode: the approval history, the periode itself, last
+# year's decrees (an SK is issued per year; copying its number and date is a false record) and
+# last year's evidence files.
+_NOT_CARRIED = frozenset({"periode", "status", "sha256", "sk", "bukti"})
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def carry_over(value: Any) -> Any:
+    """A record of an earlier periode as defaults for a new one: without statuses, SK numbers
+    or dates (every date belongs to its own periode)."""
+    if isinstance(value, dict):
+        return {
+            key: carry_over(item)
+            for key, item in value.items()
+            if key not in _NOT_CARRIED and not _is_date(item)
+        }
+    if isinstance(value, list):
+        return [carry_over(item) for item in value if not _is_date(item)]
+    return value
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, str) and bool(_ISO_DATE.match(value))
 
 
 def read_answers(path: Path) -> dict[str, Any]:

@@ -8,9 +8,13 @@
     build/pdf/<periode>/<id>/<dokumen>.pdf      one person's official documents
     build/pdf/<periode>/rekap-kinerja-sekolah.pdf
     build/pdf/.cache.json                       what each PDF was rendered from
+    build/cetak/<periode>/<id>.pdf              print pack: one person's documents, filing order
+    build/cetak/<periode>/sekolah.pdf           print pack: the whole school, the recap first
+    build/cetak/.cache.json                     what each pack was merged from
     build/ekspor-bkn/kinerja-<npsn>-<periode>.zip
     build/ekspor-bkn/belum-siap-<periode>.csv (and .xlsx)
     build/ekspor-bkn/.kinerja-ekspor.json       what earlier exports wrote (pruned from it)
+    build/kalender-<periode>.ics                deadlines per role (iCalendar)
     build/site/
 
 Every module asks this one for a path (one fact, one place); tests/test_layout.py fails when a
@@ -215,6 +219,9 @@ SITE_DIR = "site"
 PDF_DIR = "pdf"
 PDF_CACHE = f"{PDF_DIR}/.cache.json"
 PDF_SUFFIX = ".pdf"
+PACK_DIR = "cetak"
+PACK_CACHE = f"{PACK_DIR}/.cache.json"
+SCHOOL_PACK = "sekolah"  # cetak/<periode>/sekolah.pdf; a pegawai with this id gets no pack
 EXPORT_DIR = "ekspor-bkn"
 EXPORT_LEDGER = ".kinerja-ekspor.json"  # in ekspor-bkn/: the files earlier exports wrote
 NOT_READY_FORMATS = (".csv", ".xlsx")
@@ -222,8 +229,15 @@ NOT_READY_FORMATS = (".csv", ".xlsx")
 OUTPUT_MANIFEST = ".kinerja-keluaran.json"
 STAGING_PREFIX = ".kinerja-"  # temporary folders of a build inside the output directory
 # What a build writes at the top of the output directory; a folder holding more is not ours.
-OUTPUT_TOP_DIRS = (PDF_DIR, EXPORT_DIR, SITE_DIR)
-OUTPUT_TOP_FILES = (VALIDATION_REPORT, OUTPUT_MANIFEST)
+# The district build (`kinerja dinas build`) writes these at the top of its output folder and
+# each school's summary beside the school's own outputs, in sekolah/<id>/.
+DINAS_SCHOOLS_DIR = "sekolah"
+DINAS_SITE_DIR = "situs"
+DINAS_REPORT = "dinas.json"
+SCHOOL_SUMMARY = "ringkasan.json"
+DINAS_SOURCES_DIR = "sumber"  # git checkouts, in the Dinas repository (not in the output)
+OUTPUT_TOP_DIRS = (PDF_DIR, PACK_DIR, EXPORT_DIR, SITE_DIR, DINAS_SCHOOLS_DIR, DINAS_SITE_DIR)
+OUTPUT_TOP_FILES = (VALIDATION_REPORT, OUTPUT_MANIFEST, DINAS_REPORT, SCHOOL_SUMMARY)
 # Folders of a school repository that hold sources: never (inside) an output directory.
 SOURCE_DIRS = (RECORDS_DIR, SITE_SOURCES_DIR, TEMPLATES_DIR, SCHEMAS_DIR, ".git", ".github")
 
@@ -260,6 +274,25 @@ def in_pdf_dir(pdf_dir: Path, rel: str) -> Path:
 def pdf_path(out_dir: Path, periode: str, owner: str, document: str) -> Path:
     """Where the build puts one person's document, e.g. document="evaluasi"."""
     return output(out_dir, pdf_document(periode, owner, document))
+
+
+def pack(periode: str, owner: str | None) -> str:
+    """A print pack: `cetak/2025/<id>.pdf`, or the whole school's (owner None) `sekolah.pdf`."""
+    return f"{PACK_DIR}/{periode}/{owner or SCHOOL_PACK}{PDF_SUFFIX}"
+
+
+CALENDAR_PREFIX, CALENDAR_SUFFIX = "kalender-", ".ics"
+
+
+def calendar_file(periode: str) -> str:
+    """The periode's deadlines per role, for calendar apps: `kalender-<periode>.ics`."""
+    return f"{CALENDAR_PREFIX}{periode}{CALENDAR_SUFFIX}"
+
+
+def is_calendar_file(name: str) -> bool:
+    """Whether a name at the top of the output directory is one of the build's calendars."""
+    middle = name.removeprefix(CALENDAR_PREFIX).removesuffix(CALENDAR_SUFFIX)
+    return name == calendar_file(middle) and bool(_PERIODE.match(middle))
 
 
 def export_bundle_name(npsn: str, periode: str) -> str:

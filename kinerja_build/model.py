@@ -225,7 +225,7 @@ class Plan:
 
     @property
     def current_review(self) -> tuple[StatusStep, ...]:
-        """The steps since the latest submission: earlier approvals are history (decision 0014).
+        """The steps since the latest submission: earlier approvals are history (decision 0017).
 
         A plan changed after approval is submitted again; the approvals before that submission
         bound an earlier content and are no longer judged against the current one.
@@ -701,17 +701,20 @@ def next_step(
     cycle: Cycle | None,
     assessment: Assessment | None,
 ) -> NextStep | None:
-    """The one next step of a person in a periode (None when assessed), with its deadline."""
-    if assessment is not None:
-        return None
+    """The one next step of a person in a periode (None when done), with its deadline.
+
+    A plan under (re)review comes first, even after an assessment: a plan changed after
+    agreement goes back through review (decision 0017).
+    """
     deadlines = school.deadlines(periode_id)
     plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)
     owner = _Actor.owner(school, pegawai_id)
     broken = sorted(record.rel for record in files.values() if not record.valid)
     if broken:
+        # No deadline: the schema error is the signal, and the stage reached is unknown.
         tahap = "perencanaan" if plan is None or not plan.agreed else "pelaksanaan"
         return owner.step(
-            "perbaiki", "Perbaiki catatan yang tidak lolos skema", tahap, deadlines, broken[0],
+            "perbaiki", "Perbaiki catatan yang tidak lolos skema", tahap, {}, broken[0],
             "kinerja validate",
         )  # fmt: skip
     if plan is None:
@@ -749,6 +752,8 @@ def next_step(
             "sepakati", "Sepakati rencana yang sudah disetujui", "perencanaan", deadlines,
             plan_rel, f"kinerja sepakati {plan_rel} --oleh {pegawai_id}",
         )  # fmt: skip
+    if assessment is not None:
+        return None  # assessed on an agreed plan: nothing left in this periode
     cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
     done = cycle.steps_done if cycle is not None else ()
     for step in CYCLE_STEPS:

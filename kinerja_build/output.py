@@ -91,6 +91,7 @@ def _refuse_foreign_folder(out: Path) -> None:
         for name in names
         if name not in layout.OUTPUT_TOP_FILES
         and name not in layout.OUTPUT_TOP_DIRS
+        and not layout.is_calendar_file(name)
         and not name.startswith(layout.STAGING_PREFIX)
     )
     if foreign:

@@ -75,8 +75,9 @@ def discover(root: Path) -> tuple[list[Found], list[Diagnostic]]:
             )
         )
         return found, problems
+    prefix = len(os.path.join(root, ""))  # `_walk` yields paths below root: slicing = relative_to
     for absolute in _walk(root, records, problems):
-        rel = absolute.relative_to(root).as_posix()
+        rel = str(absolute)[prefix:].replace(os.sep, "/")
         placed = _place(absolute, rel)
         if isinstance(placed, Found):
             found.append(placed)
@@ -118,11 +119,13 @@ def _walk(root: Path, directory: Path, problems: list[Diagnostic]) -> Iterator[P
             )
             continue
         for entry in entries:
-            path = Path(entry.path)
             if entry.name.startswith("."):
                 if entry.name not in QUIET_DOTFILES:
-                    problems.append(_ignored(path.relative_to(root).as_posix(), _DOTFILE))
+                    problems.append(
+                        _ignored(Path(entry.path).relative_to(root).as_posix(), _DOTFILE)
+                    )
                 continue
+            path = Path(entry.path)
             if not entry.name.isprintable():  # control characters or undecodable bytes
                 problems.append(
                     _error(

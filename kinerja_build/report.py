@@ -26,6 +26,14 @@ def safe_text(text: str) -> str:
     return cleaned
 
 
+def markdown_text(text: str) -> str:
+    """Markdown-safe text for a PR comment or a job summary (no HTML, no links, no mentions)."""
+    safe = text.replace("<", "&lt;").replace(">", "&gt;").replace("@", "@\u200b")
+    for char in "*_`[]|":
+        safe = safe.replace(char, "\\" + char)
+    return " ".join(safe.split())
+
+
 def _location(d: Diagnostic) -> str:
     if not d.file:
         return "(repositori)"

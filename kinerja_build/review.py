@@ -1,4 +1,4 @@
-"""Approvals: `kinerja setujui`, `kinerja tinjau-ulang`, `kinerja sepakati`.
+"""Plan steps: `kinerja ajukan`, `kinerja setujui`, `kinerja tinjau-ulang`, `kinerja sepakati`.
 
 Each command appends one step to a plan's status history: date, actor and the SHA-256 of the
 plan's canonical content, so an approval is valid only for exactly the content approved
@@ -19,7 +19,7 @@ from kinerja_build import domain, layout, lock, signatures
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import RecordKind
-from kinerja_build.model import RecordFile
+from kinerja_build.model import Plan, RecordFile
 from kinerja_build.output import write_atomic
 from kinerja_build.severity import make
 from kinerja_build.validate import Result, validate
@@ -27,12 +27,15 @@ from kinerja_build.yaml_append import AppendError, append_entry
 
 Entry = list[tuple[str, str | bool]]
 
-# What each command needs as the plan's last status, and what it writes.
+# What each command writes; domain.PLAN_TRANSITIONS says after which status it may.
 STEPS = {
-    "setujui": ("diajukan", "disetujui"),
-    "tinjau-ulang": ("diajukan", "ditinjau_ulang"),
-    "sepakati": ("disetujui", "disepakati"),
+    "ajukan": "diajukan",
+    "setujui": "disetujui",
+    "tinjau-ulang": "ditinjau_ulang",
+    "sepakati": "disepakati",
 }
+# Commands whose step records the SHA-256 of the content they act on.
+CONTENT_BOUND = ("ajukan", "setujui", "sepakati")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,12 @@ def _apply_locked(
     before = validate(root)
     if before.usage_error:
         raise UsageProblem("kinerja.yml tidak valid; jalankan `kinerja validate`.")
-    errors = [d for d in before.report.errors if d.file == rel]
+    # A stale approval (KIN412) is what a resubmission resolves: `ajukan` is the way out of it.
+    errors = [
+        d
+        for d in before.report.errors
+        if d.file == rel and not (command == "ajukan" and d.code == "KIN412")
+    ]
     if errors:
         return Outcome(False, "Rencana masih bergalat; persetujuan tidak ditulis.", tuple(errors))
     record = before.school.periods[periode_id][owner]["rencana"]
@@ -184,7 +192,7 @@ def _apply_locked(
             tuple(new_errors),
         )
     who = "otomatis (Plt)" if ("otomatis", True) in entry else actor
-    label = domain.STATUS_RENCANA_LABELS[STEPS[command][1]].lower()
+    label = domain.STATUS_RENCANA_LABELS[STEPS[command]].lower()
     keys = tuple(signatures.keys_of(before.school, actor)) if actor else ()
     return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.", (), original, keys)
 
@@ -194,15 +202,20 @@ def _check(
 ) -> str | Outcome:
     """The actor to record ("" for an automatic Plt approval), or the refusal."""
     assert record.data is not None and record.owner is not None
-    needed, _ = STEPS[command]
-    last = record.data["status"][-1]["status"]
-    if last != needed:
+    plan = Plan(record.data)
+    wanted = domain.PlanStatus(STEPS[command])
+    if wanted not in domain.PLAN_TRANSITIONS[plan.status]:
+        allowed = [name for name, status in STEPS.items() if status in _next(plan.status)]
         return _refuse(
             "KIN711",
             record.rel,
-            f"`kinerja {command}` memerlukan status terakhir `{needed}`, bukan `{last}`.",
-            "Urutan: draf → diajukan → (ditinjau_ulang → diajukan)* → disetujui → disepakati.",
-        )
+            f"`kinerja {command}` tidak dapat dijalankan setelah status `{plan.status}`.",
+            (f"Langkah yang sah sekarang: {', '.join(f'`kinerja {c}`' for c in allowed)}. "
+             if allowed else "")
+            + "Urutan: draf → diajukan → (ditinjau_ulang → diajukan)* → disetujui → disepakati.",
+        )  # fmt: skip
+    if command == "ajukan":
+        return _check_submission(record, plan, actor)
     if command == "sepakati":
         return _check_agreement(record, actor)
     atasan = result.school.atasan(record.owner, day)
@@ -233,6 +246,31 @@ def _check(
     return actor
 
 
+def _next(status: domain.PlanStatus) -> tuple[domain.PlanStatus, ...]:
+    return domain.PLAN_TRANSITIONS[status]
+
+
+def _check_submission(record: RecordFile, plan: Plan, actor: str) -> str | Outcome:
+    """The owner submits; after approval only a changed plan goes back through review."""
+    assert record.owner is not None
+    if actor != record.owner:
+        return _refuse(
+            "KIN712",
+            record.rel,
+            f"Rencana diajukan oleh pemiliknya ({record.owner}), bukan {actor}.",
+            f"Jalankan dengan `--oleh {record.owner}` (atau tanpa --oleh).",
+        )
+    reviewed = plan.status in (domain.PlanStatus.DISETUJUI, domain.PlanStatus.DISEPAKATI)
+    if reviewed and not plan.stale:
+        return _refuse(
+            "KIN711",
+            record.rel,
+            f"Rencana sudah {plan.status} dan isinya tidak berubah: tidak perlu diajukan ulang.",
+            "Ubah isi rencana lebih dulu bila memang perlu direvisi.",
+        )
+    return actor
+
+
 def _check_agreement(record: RecordFile, actor: str) -> str | Outcome:
     assert record.data is not None
     if actor != record.owner:
@@ -248,16 +286,16 @@ def _check_agreement(record: RecordFile, actor: str) -> str | Outcome:
             "KIN713",
             record.rel,
             "Rencana berubah setelah disetujui: persetujuan itu tidak berlaku untuk isi ini.",
-            "Ajukan ulang rencana dan minta persetujuan baru.",
+            f"Ajukan ulang dengan `kinerja ajukan {record.rel}` dan minta persetujuan baru.",
         )
     return actor
 
 
 def _entry(command: str, actor: str, note: str | None, day: dt.date, digest: str) -> Entry:
-    entry: Entry = [("status", STEPS[command][1]), ("tanggal", day.isoformat())]
+    entry: Entry = [("status", STEPS[command]), ("tanggal", day.isoformat())]
     entry.append(("oleh", actor) if actor else ("otomatis", True))
     if note:
         entry.append(("catatan", note))
-    if command in ("setujui", "sepakati"):
+    if command in CONTENT_BOUND:
         entry.append(("sha256", digest))
     return entry

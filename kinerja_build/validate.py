@@ -7,7 +7,9 @@ then write").
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -55,13 +57,35 @@ def validate(root: Path, today: dt.date | None = None) -> Result:
         return Result(root, report, school, config, config_problems)
     found, layout_problems = discover(root)
     report.extend(layout_problems)
-    for item in found:
-        report.extend(_load_record(item, school, config))
-    report.files_checked = len(found)
-    context = Context(school, config.referensi)
-    report.extend(run_rules(context))
+    with _records_out_of_cycle_collection():
+        for item in found:
+            report.extend(_load_record(item, school, config))
+        report.files_checked = len(found)
+        context = Context(school, config.referensi)
+        report.extend(run_rules(context))
     report.diagnostics = config.policy.judge(report.diagnostics)
     return Result(root, report, school, config)
+
+
+@contextlib.contextmanager
+def _records_out_of_cycle_collection() -> Iterator[None]:
+    """Keep the cycle collector from walking the school again and again while it is built.
+
+    Loaded records hold no reference cycles (they are freed by reference counting), yet every
+    pass of the collector walks all objects alive: ~7 % of validating 10,000 files (issue 16).
+    The collector is paused while records are loaded and judged; on the way out, freeze() +
+    unfreeze() hand everything made meanwhile to the oldest generation without a walk, so the
+    caller's next young collection does not walk the school either. Nothing stays exempt.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic]:

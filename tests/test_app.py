@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ from kinerja_build.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 GURU = "199006142022211004"  # Agus Setiadi, PPPK guru: his 2025 folder is removed below
 KS = "197404122000031003"
-WAHYU = "198809032023211002"  # his 2025 plan waits for the KS (diajukan)
+WAHYU = "198809032023211002"
+UJANG = "196802141994121001"  # Ahli Madya PNS, assessed "baik" in 2025  # his 2025 plan waits for the KS (diajukan)
 RENCANA = f"/formulir/rencana?pegawai={GURU}&periode=2025"
 DAY = dt.date(2025, 1, 10)
 
@@ -92,6 +94,9 @@ def test_every_form_opens_with_names_not_ids_and_nothing_chosen(school: Path) ->
     assert "Berorientasi Pelayanan" in page and ">berorientasi_pelayanan<" not in page
     for kind in ("pegawai", "sekolah"):
         assert client.get(f"/formulir/{kind}?pegawai={GURU}").status_code == 200
+    # An assessment shows the model's predikat and angka kredit beside the ratings.
+    page = client.get(f"/formulir/penilaian?pegawai={UJANG}&periode=2025").text
+    assert "<dt>Predikat</dt><dd>Baik</dd>" in page and "<dt>Angka kredit</dt>" in page
 
 
 def test_a_plan_is_saved_as_a_draft_by_its_owner(school: Path) -> None:
@@ -108,6 +113,8 @@ def test_a_plan_is_saved_as_a_draft_by_its_owner(school: Path) -> None:
     env = {"NO_COLOR": "1", "SOURCE_DATE_EPOCH": epoch}  # judged on DAY: not yet late
     result = CliRunner().invoke(cli, ["validate", "--root", str(school)], env=env)
     assert f"2025/{GURU}" not in result.output
+    # The next page shows the school as saved (the save's own validation is reused).
+    assert 'data-perintah="ajukan"' in client.get(f"/pegawai/{GURU}").text
     log = (school / ".kinerja" / access.LOG).read_text(encoding="utf-8")
     assert GURU in log and "simpan rencana" in log
 
@@ -227,6 +234,49 @@ def test_the_atasan_inbox_lists_the_submitted_plan_and_approves_it(school: Path)
     assert "status: disetujui" in plan and "sha256:" in plan
 
 
+def test_under_a_plt_a_submitted_plan_is_approved_automatically(school: Path) -> None:
+    sekolah = school / "records" / "sekolah.yaml"
+    text = sekolah.read_text(encoding="utf-8").replace(
+        "    mulai: 2022-08-01\n", "    mulai: 2022-08-01\n    selesai: 2024-12-31\n", 1
+    )
+    text += '  - status: plt\n    pegawai: "196802141994121001"\n    mulai: 2025-01-01\n'
+    sekolah.write_text(text, encoding="utf-8")
+    client = _client(school)
+    token = _as(client, GURU)
+    assert client.post(RENCANA, data=_plan(token), follow_redirects=False).status_code == 303
+    response = client.post(
+        "/aksi", data={"_csrf": token, "perintah": "ajukan", "pegawai": GURU, "periode": "2025"}
+    )
+    assert "otomatis (Plt)" in response.text, response.text
+    plan = (school / "records/kinerja/2025" / GURU / "rencana.yaml").read_text(encoding="utf-8")
+    assert "status: disetujui" in plan and "otomatis: true" in plan
+
+
+def test_each_write_can_be_committed_on_the_persons_branch(school: Path) -> None:
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(school), *args], check=True, capture_output=True, text=True
+        )
+        return done.stdout
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "awal")
+    client = _client(school, git=True)
+    token = _as(client, GURU)
+    assert client.post(RENCANA, data=_plan(token), follow_redirects=False).status_code == 303
+    branch = f"kinerja/{GURU}"
+    # git drops the final dot of an author name
+    assert git("log", "-1", "--format=%an|%s", branch).strip() == (
+        f"Agus Setiadi, S.Pd|simpan rencana: records/kinerja/2025/{GURU}/rencana.yaml"
+    )
+    assert git("diff", "--name-only", "main", branch).split() == [
+        f"records/kinerja/2025/{GURU}/rencana.yaml"
+    ]
+    assert git("rev-parse", "--abbrev-ref", "HEAD").strip() == "main"  # checkout untouched
+    assert git("status", "--porcelain", "--untracked-files=no").strip() == ""
+
+
 def test_a_shared_server_asks_everyone_to_sign_in(school: Path) -> None:
     token = access.new_token(school, GURU)
     client = _client(school, login=True, allowed_hosts=["*"])
@@ -240,10 +290,50 @@ def test_a_shared_server_asks_everyone_to_sign_in(school: Path) -> None:
     assert token not in (school / ".kinerja" / access.TOKENS).read_text()
 
 
+def test_the_progress_site_is_served_and_guarded_like_the_forms(school: Path) -> None:
+    site = school / "build" / "site"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<title>Situs kemajuan</title>", encoding="utf-8")
+    assert "Situs kemajuan" in _client(school).get("/situs/").text
+    shared = _client(school, login=True, allowed_hosts=["*"])
+    assert shared.get("/situs/", follow_redirects=False).headers["location"] == "/masuk"
+
+
 def test_on_loopback_other_host_names_are_refused(school: Path) -> None:
     app = create_app(Settings(school, today=lambda: DAY))
     client = TestClient(app, base_url="http://kinerja.example")
     assert client.get("/").status_code == 400  # DNS rebinding onto a local app
+
+
+def test_kinerja_serve_serves_the_school(school: Path) -> None:
+    """The command itself: uvicorn on a free port of 127.0.0.1, stopped by the test."""
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "kinerja_build", "serve", "--root", str(school)]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "SMP Negeri 3 Sukamaju" in page and "Siapa Anda?" in page
+    finally:
+        server.terminate()
+        server.wait(10)
+        assert server.stdout is not None
+        server.stdout.close()
 
 
 def test_serve_refuses_a_network_address_without_tokens(school: Path) -> None:

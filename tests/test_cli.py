@@ -112,6 +112,7 @@ def test_missing_records_directory(run_cli: Run, tmp_path: Path) -> None:
     assert "KIN012" in result.output and "kinerja init" in result.output
 
 
+@pytest.mark.slow
 def test_build_writes_report_and_summary(run_cli: Run, school: Path) -> None:
     result = run_cli("build", "--root", str(school))
     assert result.exit_code == 0, result.output

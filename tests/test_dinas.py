@@ -237,7 +237,7 @@ def test_git_source_on_a_branch(tmp_path: Path) -> None:
     (summary,) = result.summaries
     assert summary["status"] == "ok", summary["pesan"]
     assert summary["commit"] == head.stdout.strip()
-    assert (dinas / "build" / "sumber" / "jauh" / "records" / "sekolah.yaml").is_file()
+    assert (dinas / "sumber" / "jauh" / "records" / "sekolah.yaml").is_file()
     assert _build(dinas).summaries[0]["dibangun_ulang"] is False
     (dinas / "dinas.yml").write_text(
         DINAS_YML.format(entries=entries.replace("utama", "tidak-ada")), encoding="utf-8"
@@ -355,6 +355,18 @@ def test_district_distribution_is_shown_as_info_against_the_organisational_predi
     assert _distribution_findings(config, [summary]) == []
 
 
+def test_days_late_are_counted_on_the_day_the_dashboard_is_built() -> None:
+    import datetime as dt
+
+    from kinerja_build.dinas.dashboard import _late
+
+    step = {"tenggat": "2025-01-31", "wajib": True}
+    assert _late(step, dt.date(2025, 1, 31)) == 0
+    assert _late(step, dt.date(2025, 2, 10)) == 10
+    assert _late({**step, "wajib": False}, dt.date(2025, 2, 10)) == 0, "non-ASN: optional"
+    assert _late({"tenggat": None, "wajib": True}, dt.date(2030, 1, 1)) == 0
+
+
 def test_every_district_code_is_exercised() -> None:
     from kinerja_build import rules
 
@@ -363,23 +375,29 @@ def test_every_district_code_is_exercised() -> None:
     assert declared and all(f'"{code}"' in source for code in declared)
 
 
+@pytest.mark.slow
 def test_init_then_build_with_pdfs_on_worker_processes(tmp_path: Path) -> None:
     target = tmp_path / "dinas"
     assert _run("dinas", "init", str(target), "--periode", "2025").exit_code == 0
     assert _run("dinas", "init", str(target)).exit_code == 2, "refuses a non-empty folder"
-    (school,) = generate(target / "sekolah", schools=1, teachers=1, periods=("2025",), seed=2)
+    assert _run("dinas", "build", "--root", str(target), "--tanpa-pdf").exit_code == 0
+    schools = generate(target / "sekolah", schools=2, teachers=1, periods=("2025",), seed=2)
     text = (target / "dinas.yml").read_text(encoding="utf-8")
-    (target / "dinas.yml").write_text(text.replace("sekolah/contoh", f"sekolah/{school.name}"))
-    result = _run("dinas", "build", "--root", str(target), "--jobs", "1")
+    entries = "".join(f"  - id: {p.name}\n    folder: sekolah/{p.name}\n" for p in schools)
+    text = text.replace("  - id: contoh\n    folder: sekolah/contoh\n", entries)
+    (target / "dinas.yml").write_text(text, encoding="utf-8")
+    # Two schools to build: the embedded cluster starts two worker processes.
+    result = _run("dinas", "build", "--root", str(target), "--jobs", "2")
     assert result.exit_code == 0, result.output
-    assert "1 dibangun, 0 tidak berubah, 0 gagal" in result.output
+    assert "2 sekolah — 2 dibangun, 0 tidak berubah, 0 gagal" in result.output
     bundle = target / "build" / "ekspor-bkn" / "kinerja-dinas-3299-2025.zip"
     with zipfile.ZipFile(bundle) as archive:
         rows = json.loads(archive.read("kinerja-periodik.json"))
-        assert rows and all(
-            archive.read(row["path"][0]["dok_uri"]).startswith(b"%PDF-") for row in rows
-        )
+        assert len({row["npsn"] for row in rows}) == 2
+        assert all(archive.read(row["path"][0]["dok_uri"]).startswith(b"%PDF-") for row in rows)
     assert verify(bundle) == []
+    for school in schools:
+        assert list((target / "build" / "sekolah" / school.name / "pdf").rglob("*.pdf"))
 
 
 RunCli = Callable[..., Result]

@@ -398,6 +398,7 @@ def test_source_date_epoch_sets_the_entry_times(school: Path) -> None:
         assert {info.date_time[:3] for info in archive.infolist()} == {(2026, 1, 1)}
 
 
+@pytest.mark.slow
 def test_without_pdfs_the_bundle_says_so_and_with_pdfs_attaches_them(school: Path) -> None:
     without = _export(school, "--periode", "2025")
     assert "0 dokumen evaluasi dilampirkan" in without.output
@@ -415,6 +416,7 @@ def test_without_pdfs_the_bundle_says_so_and_with_pdfs_attaches_them(school: Pat
     assert _run("ekspor", "periksa", str(_bundle(school, "2025"))).exit_code == 0
 
 
+@pytest.mark.slow
 def test_ekspor_bkn_alone_renders_the_evaluation_documents_it_attaches(school: Path) -> None:
     result = _run("ekspor", "bkn", "--root", str(school), "--periode", "2025")
     assert result.exit_code == 0, result.output

@@ -29,8 +29,14 @@ def _answers(tmp_path: Path, data: dict[str, object]) -> Path:
 def test_answers_file_writes_a_valid_record_with_modeline(
     run_cli: Callable[..., Result], school: Path, tmp_path: Path
 ) -> None:
+    # Last periode's SK does not carry over (issue 13): this year's is answered.
+    sk = {"nomor": "421.3/007/SMPN3.SKM/I/2025", "tanggal": "2025-01-06"}
     answers = _answers(
-        tmp_path, {"tugas_pokok": {"merencanakan_pembelajaran": "Menyusun modul ajar."}}
+        tmp_path,
+        {
+            "tugas_pokok": {"merencanakan_pembelajaran": "Menyusun modul ajar."},
+            "tugas_tambahan": [{"jenis": "kepala-laboratorium", "sk": sk}],
+        },
     )
     result = run_cli(
         "isi",

@@ -12,12 +12,26 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from click.testing import CliRunner, Result
+from pdf_layer import (
+    PAGE_NUMBER,
+    content_text,
+    descendants,
+    full_text,
+    hyphenated,
+    marked_content,
+    only_signatures,
+    page_texts,
+    signers,
+    structure_elements,
+)
 from PIL import Image
 from pypdf import PdfReader
 
@@ -25,6 +39,7 @@ from kinerja_build import domain
 from kinerja_build.cli import cli
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
 from kinerja_build.render.fetcher import AssetRefused, SafeFetcher
+from kinerja_build.render.finish import read_stamp
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -77,8 +92,8 @@ def tiny(tmp_path: Path) -> Path:
 
 
 def _text(pdf: Path) -> str:
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    return re.sub(r"[ \t]+", " ", text)
+    """The document's content (page numbers, running header and watermark left out)."""
+    return "\n".join(page_texts(pdf))
 
 
 def _records(root: Path) -> Iterator[tuple[str, str, dict[str, dict[str, Any]]]]:
@@ -121,11 +136,67 @@ def _expected_documents(root: Path) -> set[str]:
     return expected
 
 
+@pytest.mark.slow
 def test_every_expected_document_is_rendered_and_nothing_else(built: Path) -> None:
     found = {path.relative_to(built).as_posix() for path in (built / "build").rglob("*.pdf")}
-    assert found == _expected_documents(built)
+    expected = _expected_documents(built)
+    packs = {
+        f"build/cetak/{periode}/{pegawai_id}.pdf" for periode, pegawai_id, _ in _records(built)
+    }
+    packs |= {f"build/cetak/{periode}/sekolah.pdf" for periode, _, _ in _records(built)}
+    assert found == expected | packs
 
 
+# -- print packs -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_print_packs_hold_the_documents_in_filing_order_and_stay_tagged(built: Path) -> None:
+    folder = built / "build" / "pdf" / "2025"
+    pack = built / "build" / "cetak" / "2025" / f"{GURU}.pdf"
+    order = [
+        "rencana-kinerja.pdf",
+        "lembar-observasi.pdf",
+        "pengembangan-kompetensi.pdf",
+        "evaluasi-kinerja.pdf",
+        "konversi-angka-kredit.pdf",
+    ]
+    members = [folder / GURU / name for name in order if (folder / GURU / name).is_file()]
+    assert len(members) >= 3
+    expected = [text for member in members for text in page_texts(member)]
+    assert page_texts(pack) == expected, "same pages, same order, artifacts still artifacts"
+    with pikepdf.open(pack) as pdf:
+        assert pdf.Root.Lang == "id" and "/StructTreeRoot" in pdf.Root
+        parts = [element for element in structure_elements(pdf) if element.S == "/Part"]
+        assert len(parts) == len(members), "each document is a Part of one Document"
+        linked = {element.objgen for element in structure_elements(pdf)}
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        mapping = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in pdf.pages:
+            for tag, mcid, _ in marked_content(page):
+                if tag != "/Artifact":
+                    element = mapping[int(page.obj.StructParents)][mcid]
+                    assert element.objgen in linked and element.Pg.objgen == page.obj.objgen
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        assert titles == [PdfReader(member).metadata.title.split(" — ")[0] for member in members]
+        xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
+        assert 'pdfaid:part="2"' in xmp and 'pdfuaid:part="1"' in xmp
+
+
+@pytest.mark.slow
+def test_school_pack_starts_with_the_recap(built: Path) -> None:
+    pack = built / "build" / "cetak" / "2025" / "sekolah.pdf"
+    recap = built / "build" / "pdf" / "2025" / "rekap-kinerja-sekolah.pdf"
+    texts = page_texts(pack)
+    recap_texts = page_texts(recap)
+    assert texts[: len(recap_texts)] == recap_texts
+    people = [path for path in (built / "build" / "cetak" / "2025").glob("*.pdf")]
+    total = sum(len(page_texts(path)) for path in people if path.name != "sekolah.pdf")
+    assert len(texts) == len(recap_texts) + total
+
+
+@pytest.mark.slow
 def test_non_pns_get_no_angka_kredit_document(built: Path) -> None:
     for path in (built / "build" / "pdf").rglob("konversi-angka-kredit.pdf"):
         assert _person(built, path.parent.name)["status_kepegawaian"] == "pns"
@@ -134,6 +205,7 @@ def test_non_pns_get_no_angka_kredit_document(built: Path) -> None:
 # -- content -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_evaluation_document_follows_the_official_layout(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         if "penilaian" not in data:
@@ -171,6 +243,7 @@ def test_evaluation_document_follows_the_official_layout(built: Path) -> None:
         assert len(PdfReader(pdf).pages) == 1, "the evaluation form fits on one page"
 
 
+@pytest.mark.slow
 def test_angka_kredit_uses_the_domain_formula(built: Path) -> None:
     for path in sorted((built / "build" / "pdf").rglob("konversi-angka-kredit.pdf")):
         periode, pegawai_id = path.parent.parent.name, path.parent.name
@@ -189,6 +262,74 @@ def test_angka_kredit_uses_the_domain_formula(built: Path) -> None:
         assert "KONVERSI PREDIKAT KINERJA KE ANGKA KREDIT" in text
 
 
+@pytest.mark.slow
+def test_masa_kerja_golongan_from_the_latest_sk_hand_computed(built: Path) -> None:
+    # GURU's SK pangkat terakhir (TMT 1 April 2017) states a masa kerja golongan of 8 years
+    # 3 months. To 31 December 2025, the end of the periode, add 8 years 8 months (April 2017
+    # to December 2025, the 31st being past the 1st): 16 years 11 months. Counting from the
+    # TMT pangkat alone would give 8 years 8 months.
+    text = _text(built / "build" / "pdf" / "2025" / GURU / "konversi-angka-kredit.pdf")
+    assert "Masa Kerja Golongan 16 tahun 11 bulan" in " ".join(text.split())
+
+
+@pytest.mark.slow
+def test_documents_the_dinas_signs_carry_the_dinas_letterhead(built: Path) -> None:
+    def letterhead(pdf: Path) -> str:
+        return " ".join(page_texts(pdf)[0].split()[:12])
+
+    for name in ("rencana-kinerja.pdf", "evaluasi-kinerja.pdf", "konversi-angka-kredit.pdf"):
+        top = letterhead(built / "build" / "pdf" / "2025" / KS / name)
+        assert top.startswith("PEMERINTAH KABUPATEN SUKAMAJU DINAS PENDIDIKAN"), (name, top)
+        assert "SMP NEGERI 3" not in top
+    for pdf in (
+        built / "build" / "pdf" / "2025" / KS / "lembar-observasi.pdf",  # the KS's own sheet
+        built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf",
+    ):
+        assert "SMP NEGERI 3 SUKAMAJU" in letterhead(pdf), pdf
+
+
+@pytest.mark.slow
+def test_ks_observation_sheet_shows_recommended_and_avoided_behaviour(built: Path) -> None:
+    text = " ".join(_text(built / "build" / "pdf" / "2025" / KS / "lembar-observasi.pdf").split())
+    assert "Memakai data hasil obse" in text  # D3 reference data, matched by the fokus name
+    assert "belum dicocokkan dengan rubrik resmi" in text, "unconfirmed wording is said so"
+
+
+@pytest.mark.slow
+def test_2024_report_counts_points_against_the_minimum(built: Path) -> None:
+    checked = 0
+    for periode, pegawai_id, data in _records(built):
+        report = data.get("pengembangan-kompetensi")
+        if not periode.startswith("2024") or not report or "rencana" not in data:
+            continue
+        points = {item["id"]: item["poin"] for item in data["rencana"]["pengembangan_kompetensi"]}
+        total = sum(points[key] for key in {item["rencana"] for item in report["kegiatan"]})
+        pdf = built / "build" / "pdf" / periode / pegawai_id / "pengembangan-kompetensi.pdf"
+        text = " ".join(_text(pdf).split())
+        assert f"Jumlah poin kegiatan yang dilaporkan: {total} (minimal 32 poin" in text
+        assert "http" not in text, "evidence as short references"
+        checked += 1
+    assert checked
+
+
+@pytest.mark.slow
+def test_recap_lists_the_roster_and_is_never_dated_after_the_build(tiny: Path) -> None:
+    epoch = "1767225600"  # 1 January 2026: before the end of the periode 2026
+    school = tiny / "records" / "kinerja" / "2026" / KS
+    school.mkdir(parents=True)
+    shutil.copy(REPO / "records" / "kinerja" / "2026" / KS / "rencana.yaml", school)
+    assert _build(tiny, env={"SOURCE_DATE_EPOCH": epoch}).exit_code == 0
+    text = " ".join(_text(tiny / "build" / "pdf" / "2026" / "rekap-kinerja-sekolah.pdf").split())
+    people = sorted((tiny / "records" / "pegawai").glob("*.yaml"))
+    assert f"Jumlah pegawai Belum mulai Perencanaan Pelaksanaan Penilaian {len(people)} " in text
+    for path in people:
+        assert str(_person(tiny, path.stem)["nama"]) in text
+    assert (
+        "Sukamaju, 1 Januari 2026" in text and "31 Desember 2026" not in text.split("Sukamaju,")[-1]
+    )
+
+
+@pytest.mark.slow
 def test_observation_sheet_has_every_focus_and_level(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         siklus = data.get("siklus") or {}
@@ -202,6 +343,7 @@ def test_observation_sheet_has_every_focus_and_level(built: Path) -> None:
             assert f"{level} — " in text
 
 
+@pytest.mark.slow
 def test_plan_lists_berakhlak_and_approval_history(built: Path) -> None:
     for periode, pegawai_id, data in _records(built):
         plan = data.get("rencana")
@@ -214,9 +356,31 @@ def test_plan_lists_berakhlak_and_approval_history(built: Path) -> None:
         for entry in plan["status"]:
             day = domain.parse_date(str(entry["tanggal"]))
             assert day is not None and domain.tanggal_indonesia(day) in flat
-        assert domain.canonical_plan_hash(plan) in flat.replace(" ", "")
+        assert "SHA-256" not in flat, "no developer jargon on a signed page"
 
 
+def _watermarked(pdf: Path) -> bool:
+    """Whether every page paints the DRAF watermark (an image behind the page, no text)."""
+    with pikepdf.open(pdf) as document:
+        return all(_artifact_drawings(page) for page in document.pages)
+
+
+def _artifact_drawings(page: pikepdf.Page) -> int:
+    """XObjects drawn inside Artifact marked content (the logo is a Figure, not an artifact)."""
+    stack: list[bool] = []
+    count = 0
+    for instruction in pikepdf.parse_content_stream(page, "BMC BDC EMC Do"):
+        operator = str(instruction.operator)
+        if operator in ("BMC", "BDC"):
+            stack.append(str(instruction.operands[0]) == "/Artifact")
+        elif operator == "EMC" and stack:
+            stack.pop()
+        elif operator == "Do" and any(stack):
+            count += 1
+    return count
+
+
+@pytest.mark.slow
 def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> None:
     seen_draft = seen_final = False
     for periode, pegawai_id, data in _records(built):
@@ -224,13 +388,17 @@ def test_draft_watermark_exactly_while_the_plan_is_not_agreed(built: Path) -> No
         if not plan:
             continue
         agreed = plan["status"][-1]["status"] == "disepakati"
-        text = _text(built / "build" / "pdf" / periode / pegawai_id / "rencana-kinerja.pdf")
-        assert ("DRAF" in text) is not agreed, (periode, pegawai_id)
+        pdf = built / "build" / "pdf" / periode / pegawai_id / "rencana-kinerja.pdf"
+        text = _text(pdf)
+        assert ("BELUM FINAL" in text) is not agreed, (periode, pegawai_id)
+        assert _watermarked(pdf) is not agreed, (periode, pegawai_id)
+        assert "DRAF" not in full_text(pdf), "the watermark is a graphic, not text"
         seen_draft |= not agreed
         seen_final |= agreed
     assert seen_draft and seen_final
 
 
+@pytest.mark.slow
 def test_recap_lists_everyone_with_stage(built: Path) -> None:
     for periode_dir in sorted((built / "records" / "kinerja").iterdir()):
         text = _text(built / "build" / "pdf" / periode_dir.name / "rekap-kinerja-sekolah.pdf")
@@ -239,17 +407,120 @@ def test_recap_lists_everyone_with_stage(built: Path) -> None:
             assert str(_person(built, folder.name)["nama"]) in text
 
 
-def test_page_numbers_in_indonesian(built: Path) -> None:
+@pytest.mark.slow
+def test_page_numbers_in_indonesian_and_marked_as_artifacts(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "rencana-kinerja.pdf"
     pages = len(PdfReader(pdf).pages)
-    text = _text(pdf)
+    assert pages > 1
+    text = full_text(pdf)
     for page in range(1, pages + 1):
         assert f"Halaman {page} dari {pages}" in text
+    assert not PAGE_NUMBER.search(_text(pdf)), "page numbers are artifacts, not content"
+
+
+@pytest.mark.slow
+def test_continuation_pages_say_whose_document_they_are(built: Path) -> None:
+    pdf = built / "build" / "pdf" / "2025" / GURU / "rencana-kinerja.pdf"
+    person = _person(built, GURU)
+    header = f"{person['nama']} · NIP {domain.format_nip(str(person['nip']))} · Rencana Kinerja"
+    pages = PdfReader(pdf).pages
+    raw = [re.sub(r"[ \t]+", " ", page.extract_text() or "") for page in pages]
+    assert header not in raw[0], "the first page has the letterhead instead"
+    for page, text in zip(pages[1:], raw[1:], strict=True):
+        assert header in text and "Tahun 2025" in text
+        assert header not in content_text(page), "the running header is an artifact"
+
+
+@pytest.mark.slow
+def test_every_document_is_sign_ready(built: Path) -> None:
+    """NIPs whole, identity unhyphenated, no page of only signatures, no artifacts as text."""
+    school = "SMP Negeri 3 Sukamaju"
+    pdfs = sorted((built / "build" / "pdf").rglob("*.pdf"))
+    everyone = signers(built)
+    assert pdfs
+    for pdf in pdfs:
+        texts = page_texts(pdf)
+        text = "\n".join(texts)
+        names = _names_in(built, pdf)
+        for name, nip in names:
+            assert name in text.replace("\n", " "), (pdf, name)
+            if nip:
+                assert domain.format_nip(nip) in text, (pdf, nip, "NIP broken across lines")
+        for word in {w for name, _ in names for w in name.split()} | set(school.split()):
+            assert not hyphenated(text, word.strip(",.")), (pdf, word)
+        assert not only_signatures(texts[-1], everyone), (pdf, texts[-1])
+        assert "DRAF" not in text and not PAGE_NUMBER.search(text), pdf
+        assert "Kode verifikasi" not in text, "the footer code is an artifact"
+
+
+def test_a_page_of_only_signatures_is_recognised() -> None:
+    """The check above can fail: two side-by-side signature blocks alone on a page."""
+    page = (
+        "Sukamaju, 21 Januari 2025 Sukamaju, 20 Januari 2025\n"
+        "Pegawai yang Dinilai, Pejabat Penilai Kinerja,\n"
+        "Drs. Ujang Suherman Dedi Kurniawan, S.Pd., M.Pd.\n"
+        "NIP. 19680214 199412 1 001 NIP. 19740412 200003 1 003\n"
+    )
+    names = ["Drs. Ujang Suherman", "Dedi Kurniawan, S.Pd., M.Pd."]
+    assert only_signatures(page, names)
+    assert not only_signatures("E. RIWAYAT PERSETUJUAN\n" + page, names)
+
+
+def _names_in(root: Path, pdf: Path) -> list[tuple[str, str]]:
+    """(name, NIP of an ASN or "") of the people a document is about."""
+    folder = pdf.parent.name
+    people = (
+        [folder]
+        if (root / "records" / "pegawai" / f"{folder}.yaml").is_file()
+        else [path.name for path in (root / "records" / "kinerja" / folder).iterdir()]
+    )
+    found = []
+    for pegawai_id in people:
+        person = _person(root, pegawai_id)
+        asn = person["status_kepegawaian"] in ("pns", "pppk")
+        found.append((str(person["nama"]), str(person.get("nip", "")) if asn else ""))
+    return found
+
+
+@pytest.mark.slow
+def test_tables_have_header_cells_and_margins_are_artifacts(built: Path) -> None:
+    for pdf_path in sorted((built / "build" / "pdf").rglob("*.pdf")):
+        with pikepdf.open(pdf_path) as pdf:
+            elements = list(structure_elements(pdf))
+            tables = [element for element in elements if element.S == "/Table"]
+            assert tables, pdf_path
+            for table in tables:
+                assert any(cell.S == "/TH" for cell in descendants(table)), pdf_path
+            for cell in (element for element in elements if element.S == "/TH"):
+                assert cell.A.Scope in ("/Column", "/Row"), pdf_path
+            linked = {element.objgen for element in elements}
+            parent_tree = pdf.Root.StructTreeRoot.ParentTree.Nums
+            for page in pdf.pages:
+                marks = list(marked_content(page))
+                assert ("/Artifact", None, "/Pagination") in marks, pdf_path
+                mapping = parent_tree[2 * int(page.obj.StructParents) + 1]
+                for tag, mcid, _ in marks:
+                    if tag != "/Artifact":
+                        assert mcid is not None and mapping[mcid].objgen in linked, pdf_path
+
+
+@pytest.mark.slow
+def test_verification_code_and_fingerprint_in_metadata(built: Path) -> None:
+    pdf = built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
+    stamp = read_stamp(pdf.read_bytes())
+    assert stamp is not None
+    assert stamp.document == f"pdf/2025/{GURU}/evaluasi-kinerja.pdf"
+    assert re.fullmatch(r"[0-9a-f]{64}", stamp.fingerprint)
+    assert stamp.code == f"{stamp.fingerprint[:4]}-{stamp.fingerprint[4:8]}".upper()
+    assert f"Kode verifikasi {stamp.code}" in full_text(pdf)
+    penilaian = f"records/kinerja/2025/{GURU}/penilaian.yaml"
+    assert any(source.startswith(penilaian + "@") for source in stamp.sources)
 
 
 # -- PDF properties ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_metadata_language_and_pdfa(built: Path) -> None:
     pdf = built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
     reader = PdfReader(pdf)
@@ -265,8 +536,11 @@ def test_metadata_language_and_pdfa(built: Path) -> None:
     assert re.search(r"pdfaid:part(>|=\")2", xmp), xmp
     assert re.search(r"pdfaid:conformance(>|=\")A", xmp), xmp
     assert "/StructTreeRoot" in root, "PDF/A-2a documents are tagged"
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp), "identified as PDF/UA-1 too"
+    assert "http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>" in xmp, "PDF/A extension"
 
 
+@pytest.mark.slow
 def test_only_the_bundled_font_is_used_and_embedded(built: Path) -> None:
     fonts = 0
     pages = [page for pdf in (built / "build").rglob("*.pdf") for page in PdfReader(pdf).pages]
@@ -282,6 +556,7 @@ def test_only_the_bundled_font_is_used_and_embedded(built: Path) -> None:
     assert fonts
 
 
+@pytest.mark.slow
 def test_logo_is_embedded(built: Path) -> None:
     page = PdfReader(built / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf").pages[0]
     images = [
@@ -292,6 +567,7 @@ def test_logo_is_embedded(built: Path) -> None:
     assert images, "logo missing"
 
 
+@pytest.mark.slow
 def test_same_records_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "again"
     shutil.copytree(built, other, ignore=shutil.ignore_patterns("build"))
@@ -303,6 +579,7 @@ def test_same_records_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
         assert twin.read_bytes() == path.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_source_date_epoch_sets_the_document_dates(tiny: Path) -> None:
     assert _build(tiny, env={"SOURCE_DATE_EPOCH": "1767225600"}).exit_code == 0  # 2026-01-01
     info = PdfReader(tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf").metadata
@@ -320,6 +597,7 @@ def _stamps(root: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_second_build_renders_nothing_and_an_edit_rerenders_one_person(tiny: Path) -> None:
     assert _build(tiny).exit_code == 0
     before = _stamps(tiny)
@@ -352,6 +630,7 @@ def test_second_build_renders_nothing_and_an_edit_rerenders_one_person(tiny: Pat
     assert changed == expected
 
 
+@pytest.mark.slow
 def test_parallel_build_gives_the_same_bytes(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "parallel"
     shutil.copytree(built, other, ignore=shutil.ignore_patterns("build"))
@@ -369,6 +648,7 @@ def test_parallel_build_gives_the_same_bytes(built: Path, tmp_path: Path) -> Non
 # -- invalid records, removed records ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_invalid_record_blocks_only_its_documents(tiny: Path) -> None:
     penilaian = tiny / "records" / "kinerja" / "2025" / GURU / "penilaian.yaml"
     penilaian.write_text(
@@ -390,6 +670,7 @@ def test_invalid_record_blocks_only_its_documents(tiny: Path) -> None:
     assert f"dilewati pdf/2025/{GURU}/evaluasi-kinerja.pdf" in result.output
 
 
+@pytest.mark.slow
 def test_documents_of_removed_records_are_deleted(tiny: Path) -> None:
     assert _build(tiny).exit_code == 0
     evaluation = tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf"
@@ -412,6 +693,7 @@ def _override(root: Path, name: str, body: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_school_template_override_wins(tiny: Path) -> None:
     original = (REPO / "templates" / "pdf" / "evaluasi-kinerja.html.j2").read_text(encoding="utf-8")
     _override(
@@ -424,6 +706,7 @@ def test_school_template_override_wins(tiny: Path) -> None:
     assert "Format Kabupaten Sukamaju" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "line", "words"),
     [
@@ -459,6 +742,7 @@ def test_broken_override_is_a_diagnostic_with_template_line(
     assert list((tiny / "build" / "pdf").rglob("rencana-kinerja.pdf")), "others still render"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [
@@ -467,6 +751,7 @@ def test_broken_override_is_a_diagnostic_with_template_line(
         "../../../records/pegawai/198305172009011004.yaml",
     ],
 )
+@pytest.mark.slow
 def test_assets_outside_the_allowed_folders_are_refused(tiny: Path, url: str) -> None:
     original = (REPO / "templates" / "pdf" / "evaluasi-kinerja.html.j2").read_text(encoding="utf-8")
     _override(
@@ -511,10 +796,12 @@ def test_symlink_out_of_the_asset_folder_is_refused(tmp_path: Path) -> None:
         SafeFetcher([allowed]).fetch((allowed / "tautan.css").as_uri())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("logo", "reason"),
     [("tidak-ada.png", "tidak ditemukan"), ("../rahasia.png", "di luar folder records/")],
 )
+@pytest.mark.slow
 def test_bad_logo_is_reported_and_documents_still_made(tiny: Path, logo: str, reason: str) -> None:
     sekolah = tiny / "records" / "sekolah.yaml"
     sekolah.write_text(
@@ -535,3 +822,64 @@ def test_bad_logo_is_reported_and_documents_still_made(tiny: Path, logo: str, re
 def test_build_cli_help_mentions_outputs(run_cli: Callable[..., Result]) -> None:
     result = run_cli("build", "--help")
     assert "build/pdf/" in result.output and "--jobs" in result.output
+
+
+# -- verification of a signed document ---------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Uji",
+        "GIT_AUTHOR_EMAIL": "uji@example.invalid",
+        "GIT_COMMITTER_NAME": "Uji",
+        "GIT_COMMITTER_EMAIL": "uji@example.invalid",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.slow
+def test_verifikasi_matches_head_then_names_what_changed(tiny: Path, tmp_path: Path) -> None:
+    _git(tiny, "init", "-q", "-b", "main")
+    _git(tiny, "add", "records", "schemas")
+    _git(tiny, "commit", "-q", "-m", "catatan awal")
+    first = _git(tiny, "rev-parse", "--short=12", "HEAD")
+    assert _build(tiny).exit_code == 0
+    signed = tmp_path / "ditandatangani.pdf"  # the archived copy, outside the build folder
+    shutil.copy(tiny / "build" / "pdf" / "2025" / GURU / "evaluasi-kinerja.pdf", signed)
+    runner = CliRunner()
+    args = ["verifikasi", str(signed), "--root", str(tiny)]
+    ok = runner.invoke(cli, args, env={"NO_COLOR": "1"})
+    assert ok.exit_code == 0, ok.output
+    assert f"COCOK: pdf/2025/{GURU}/evaluasi-kinerja.pdf" in ok.output
+    assert first in ok.output and f"records/kinerja/2025/{GURU}/penilaian.yaml" in ok.output
+
+    # An uncommitted edit does not count: what is signed is compared with what is committed.
+    penilaian = tiny / "records" / "kinerja" / "2025" / GURU / "penilaian.yaml"
+    penilaian.write_text(
+        penilaian.read_text(encoding="utf-8").replace("catatan: ", "catatan: Diubah. ", 1),
+        encoding="utf-8",
+    )
+    assert runner.invoke(cli, args, env={"NO_COLOR": "1"}).exit_code == 0
+    _git(tiny, "commit", "-q", "-am", "ubah catatan penilaian")
+    changed = runner.invoke(cli, args, env={"NO_COLOR": "1"})
+    assert changed.exit_code == 1, changed.output
+    assert "TIDAK COCOK" in changed.output
+    assert f"records/kinerja/2025/{GURU}/penilaian.yaml berubah" in changed.output
+    assert f"commit {_git(tiny, 'rev-parse', '--short', first)}" in changed.output
+    assert "ubah catatan penilaian" in changed.output
+
+
+@pytest.mark.slow
+def test_verifikasi_refuses_a_pdf_without_stamp(tiny: Path, tmp_path: Path) -> None:
+    other = tmp_path / "lain.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(other)
+    result = CliRunner().invoke(cli, ["verifikasi", str(other), "--root", str(tiny)])
+    assert result.exit_code == 2
+    assert "tidak memuat cap kinerja" in result.output
+    assert "Traceback" not in result.output

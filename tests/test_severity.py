@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,6 +96,24 @@ def test_export_stage_codes_see_the_override(school: Path, run_cli: Callable[...
     after = run_cli("ekspor", "bkn", "--root", str(school), "--tanpa-pdf")
     assert after.exit_code == 0, after.output
     assert "galat KIN807" not in after.output
+
+
+def test_export_checks_see_the_school_override(
+    school: Path, tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """`kinerja ekspor periksa --root` reads the school's `aturan:` for the KIN82x checks."""
+    assert run_cli("ekspor", "bkn", "--root", str(school), "--tanpa-pdf").exit_code == 0
+    (original,) = (school / "build" / "ekspor-bkn").glob("kinerja-*-2025.zip")
+    tampered = tmp_path / "ubah.zip"
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(tampered, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data + b" " if info.filename == "pegawai.csv" else data)
+    strict = run_cli("ekspor", "periksa", str(tampered), "--root", str(school))
+    assert strict.exit_code == 1 and "galat KIN823" in strict.output, strict.output
+    _aturan(school, "  KIN823: peringatan\n")
+    relaxed = run_cli("ekspor", "periksa", str(tampered), "--root", str(school))
+    assert relaxed.exit_code == 0 and "peringatan KIN823" in relaxed.output, relaxed.output
 
 
 @pytest.mark.slow

@@ -73,6 +73,7 @@ def _secrets(root: Path) -> tuple[set[str], set[str]]:
     return nips, texts
 
 
+@pytest.mark.slow
 def test_public_site_leaks_no_nip_and_no_reflection(public_site: Path) -> None:
     nips, texts = _secrets(REPO)
     assert len(nips) >= 14 and len(texts) >= 50  # the scan looks at real data
@@ -93,6 +94,7 @@ def test_public_site_leaks_no_nip_and_no_reflection(public_site: Path) -> None:
             assert probe not in " ".join(content.split()), f"record text in {path}: {probe}"
 
 
+@pytest.mark.slow
 def test_public_site_masks_nips_and_leaves_out_ratings(public_site: Path) -> None:
     page = next((public_site / "periode" / "2025").glob("drs-ujang-suherman.html"))
     text = html.unescape(page.read_text(encoding="utf-8"))
@@ -130,6 +132,7 @@ def base_school(school: Path) -> Path:
     return school
 
 
+@pytest.mark.slow
 def test_record_text_is_escaped(base_school: Path, tmp_path: Path) -> None:
     report = base_school / "records" / "kinerja" / "2025" / GURU / "pengembangan-kompetensi.yaml"
     text = report.read_text(encoding="utf-8")
@@ -149,6 +152,7 @@ def test_record_text_is_escaped(base_school: Path, tmp_path: Path) -> None:
     assert 'href="http://x"' not in page
 
 
+@pytest.mark.slow
 def test_record_text_cannot_change_the_markdown(base_school: Path, tmp_path: Path) -> None:
     """Multi-line text must not start Markdown blocks: attr_list would even add attributes."""
     folder = base_school / "records" / "kinerja" / "2025" / GURU
@@ -177,6 +181,7 @@ def test_record_text_cannot_change_the_markdown(base_school: Path, tmp_path: Pat
     assert re.search(r"<td>sel &#124; ZETA<br>&#35; ETA</td>", page)
 
 
+@pytest.mark.slow
 def test_hostile_name_cannot_break_out_of_the_title(base_school: Path, tmp_path: Path) -> None:
     """Material's <title> decodes entities (`striptags`); the plugin must keep them encoded."""
     person = base_school / "records" / "pegawai" / f"{GURU}.yaml"
@@ -194,6 +199,7 @@ def test_hostile_name_cannot_break_out_of_the_title(base_school: Path, tmp_path:
         assert "<script>alert" not in path.read_text(encoding="utf-8"), path
 
 
+@pytest.mark.slow
 def test_invalid_records_appear_marked_with_their_diagnostics(
     base_school: Path, tmp_path: Path
 ) -> None:
@@ -224,6 +230,7 @@ def test_invalid_records_appear_marked_with_their_diagnostics(
     assert validation.index(f"{GURU}.html") < validation.index("non-asn-rina-marlina.html")
 
 
+@pytest.mark.slow
 def test_schemas_are_published_for_editors(tmp_path: Path) -> None:
     result = _build(REPO, tmp_path)
     assert result.exit_code == 0, result.output
@@ -241,6 +248,7 @@ def test_schemas_are_published_for_editors(tmp_path: Path) -> None:
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', index)
 
 
+@pytest.mark.slow
 def test_pdfs_are_copied_and_linked_when_built(base_school: Path, tmp_path: Path) -> None:
     for folder in (base_school / "records" / "kinerja").glob("*/*"):
         if folder.parent.name != "2025" or folder.name != GURU:
@@ -269,12 +277,14 @@ def test_pdfs_are_copied_and_linked_when_built(base_school: Path, tmp_path: Path
     )
 
 
+@pytest.mark.slow
 def test_no_pdf_links_without_pdfs(tmp_path: Path) -> None:
     assert _build(REPO, tmp_path).exit_code == 0
     for page in (tmp_path / "site" / "periode").rglob("*.html"):
         assert ".pdf" not in page.read_text(encoding="utf-8"), page
 
 
+@pytest.mark.slow
 def test_mkdocs_build_works_directly(base_school: Path, tmp_path: Path) -> None:
     out = tmp_path / "mkdocs-out"
     done = subprocess.run(

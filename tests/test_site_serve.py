@@ -16,7 +16,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # a real `mkdocs serve`
 GURU = "198305172009011004"
 PAGE = f"periode/2025/{GURU}.html"
 

@@ -10,7 +10,10 @@ import pytest
 from kinerja_build import domain, resources
 from kinerja_build.cli import progress_summary
 from kinerja_build.domain import Peran
+from kinerja_build.export import readiness
 from kinerja_build.model import Calendar, school_periode
+from kinerja_build.render.documents import _Builder
+from kinerja_build.site import pages
 from kinerja_build.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -151,3 +154,34 @@ def test_the_december_demo_lists_everyone_late_first(monkeypatch: pytest.MonkeyP
     assert late == list(range(11))  # the late ones first
     assert "Belum mulai" in block and lines[-1].endswith("[non-ASN: dianjurkan, tidak wajib]")
     assert any("Dinas Pendidikan" in line for line in lines)  # the KS's plan waits for the Kadis
+
+
+def test_december_recap_dashboard_and_not_ready_list_show_the_whole_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DECEMBER_2026)
+    result = validate(REPO)
+    names = {str(record.data["nama"]) for record in result.school.pegawai.values() if record.data}
+    builder = _Builder(result.school, result.config.referensi, result.school.today)
+    recap = builder.recap(domain.parse_periode("2026"))
+    rows = recap.data["baris"]
+    assert {row["nama"] for row in rows} == names and recap.data["jumlah"] == 14
+    late = [row["terlambat_hari"] for row in rows]
+    assert late == sorted(late, reverse=True) and late[0] > 300 and late[-1] == 0
+    assert recap.data["tahap"]["Belum mulai"] >= 8
+    assert sum(recap.data["tahap"].values()) == 14
+    data = pages.SiteData(result.school, [], False, result.config.referensi)
+    board = pages.dashboard_page(data, "2026")
+    assert all(pages.e(name) in board for name in names)
+    assert "| **Jumlah pegawai** | **14** | |" in board and "terlambat" in board
+    assert "non-ASN: dianjurkan, tidak wajib" in board
+    people = board.split("## Pegawai", 1)[1].splitlines()
+    rows = [line for line in people if line.startswith("| ") and "---" not in line][1:]
+    marks = ["terlambat" in row for row in rows]
+    assert len(rows) == 14 and marks == sorted(marks, reverse=True) and marks[0]  # late first
+    verdicts = readiness.assess(result.school, domain.parse_periode("2026"), [])
+    assert len(verdicts) == 14
+    not_started = [v for v in verdicts if v.reasons and v.reasons[0].code == "KIN802"]
+    assert any(
+        reason.message == "Belum ada rencana kinerja." for v in not_started for reason in v.reasons
+    )

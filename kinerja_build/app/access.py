@@ -23,7 +23,8 @@ TOKENS = "token.json"
 LOG = "app-log.jsonl"
 
 
-def _state(root: Path) -> Path:
+def state_dir(root: Path) -> Path:
+    """`.kinerja/` of the repository, created with a .gitignore that ignores everything in it."""
     folder = root.resolve() / STATE_DIR
     folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
@@ -51,7 +52,7 @@ def new_token(root: Path, pegawai: str) -> str:
     token = secrets.token_urlsafe(24)
     tokens[_hash(token)] = pegawai
     content = json.dumps(tokens, indent=2, sort_keys=True).encode("utf-8")
-    write_atomic(_state(root), TOKENS, content)
+    write_atomic(state_dir(root), TOKENS, content)
     return token
 
 
@@ -69,5 +70,5 @@ def log_write(root: Path, actor: str, action: str, rel: str, when: dt.datetime) 
         {"waktu": when.isoformat(timespec="seconds"), "oleh": actor, "aksi": action, "berkas": rel},
         ensure_ascii=False,
     )
-    with (_state(root) / LOG).open("a", encoding="utf-8") as stream:
+    with (state_dir(root) / LOG).open("a", encoding="utf-8") as stream:
         stream.write(line + "\n")

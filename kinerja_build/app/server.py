@@ -27,8 +27,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kinerja_build import domain, layout
+from kinerja_build import clock, domain, layout
 from kinerja_build.app import access, formview, store, workflow
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.formdef import FORMS, ChoiceContext, periode_choices
@@ -40,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "kinerja_sesi"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_FIELDS = 4000
+MAX_SESSIONS = 10_000
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Settings:
     root: Path
     login: bool = False  # bound beyond loopback: every person signs in with a token
     git: bool = False  # commit each write on a branch named after the person
-    today: Callable[[], dt.date] = dt.date.today
+    today: Callable[[], dt.date] = clock.today  # SOURCE_DATE_EPOCH when set
     allowed_hosts: Sequence[str] = LOOPBACK
 
 
@@ -72,6 +74,7 @@ class KinerjaApp:
         self.settings = settings
         self.root = settings.root.resolve()
         self.sessions: dict[str, Session] = {}
+        self.site = False  # whether /situs serves the progress site
         self.write_lock = threading.Lock()  # one save or action at a time
         self._cache: tuple[tuple[Any, ...], Result] | None = None
         self.templates = jinja2.Environment(
@@ -87,7 +90,25 @@ class KinerjaApp:
         signature = _signature(self.root)
         if self._cache is None or self._cache[0] != signature:
             self._cache = (signature, validate(self.root))
-        return self._cache[1]
+        result = self._cache[1]
+        result.school.today = self.settings.today()  # deadlines and days late judged on it
+        return result
+
+    def adopt(self, before: tuple[Any, ...], saved: store.Saved, rel: str) -> None:
+        """Keep the save's own validation as the school's state when only that file changed.
+
+        The candidate was validated in a copy of the whole school; when nothing else changed
+        meanwhile, that result is the school now, and the next page need not validate again.
+        """
+        after = _signature(self.root)
+        changed = set(before) ^ set(after)
+        target = self.root / rel
+        if (
+            saved.result is not None
+            and all(Path(entry[0]) / entry[1] == target for entry in changed if len(entry) == 4)
+            and not any(len(entry) != 4 for entry in changed)
+        ):
+            self._cache = (after, saved.result)
 
     # -- sessions --
 
@@ -95,6 +116,8 @@ class KinerjaApp:
         sid = request.cookies.get(COOKIE, "")
         found = self.sessions.get(sid)
         if found is None:
+            if len(self.sessions) >= MAX_SESSIONS:  # bounded memory: the oldest session goes
+                self.sessions.pop(next(iter(self.sessions)))
             sid = secrets.token_urlsafe(32)
             found = self.sessions[sid] = Session()
         return sid, found
@@ -111,6 +134,7 @@ class KinerjaApp:
             me_name=_name(school, session.person),
             login=self.settings.login,
             sekolah=(school.sekolah_data or {}).get("nama", "Sekolah"),
+            situs=self.site,
             flash=flash,
             **context,
         )
@@ -190,7 +214,7 @@ class KinerjaApp:
         if pid not in school.pegawai:
             raise Refused(404, "Pegawai tidak ditemukan.")
         day = self.settings.today()
-        tasks = workflow.inbox(school, pid, day)
+        tasks = workflow.inbox(school, pid)
         periodes = []
         for periode_id in reversed(school.periode_ids()):
             view = person_periode(school, periode_id, pid)
@@ -214,6 +238,7 @@ class KinerjaApp:
             nama=_name(school, pid),
             tasks=tasks,
             labels=workflow.ACTION_LABELS,
+            kind_titles={kind: form.title for kind, form in FORMS.items()},
             periodes=periodes,
             new_periodes=new_periodes,
             status_labels=domain.STATUS_RENCANA_LABELS,
@@ -271,10 +296,20 @@ class KinerjaApp:
         plan = None
         if target.kind == "rencana" and target.periode and target.pegawai:
             plan = school.plan(target.periode, target.pegawai)
+        computed: list[tuple[str, str]] = []
+        if target.kind == "penilaian" and target.periode and target.pegawai:
+            assessment = school.assessment(target.periode, target.pegawai)
+            if assessment is not None:  # the model's figures, never recomputed here
+                computed.append(("Predikat", domain.PREDIKAT_LABELS[assessment.predikat]))
+                ak = assessment.angka_kredit
+                if ak is not None:
+                    figure = f"{domain.format_decimal(ak.value)} ({ak.months} bulan)"
+                    computed.append(("Angka kredit", figure))
         return self.render(
             request,
             "formulir.html",
             status,
+            computed=computed,
             form=form,
             target=target,
             sections=sections,
@@ -342,11 +377,13 @@ class KinerjaApp:
             raise Refused(403, f"{_name(school, actor)} tidak berhak mengubah catatan ini.")
         data = self.record_data(target, values, actor, day)
         with self.write_lock:
+            before = _signature(self.root)
             try:
                 saved = store.save(self.root, target, data, opened)
             except Busy as error:
                 return self.form_page(request, target, values, opened, [], {}, 409, str(error))
             if saved.written:
+                self.adopt(before, saved, target.rel)
                 self.after_write(session, actor, f"simpan {target.kind}", target.rel)
         if saved.written:
             session.flash.append(("sukses", saved.message))
@@ -527,6 +564,27 @@ def _signature(root: Path) -> tuple[Any, ...]:
     return tuple(entries)
 
 
+def _signed_in_only(app: KinerjaApp, inner: ASGIApp) -> ASGIApp:
+    """On a shared server the progress site, too, is for signed-in persons only."""
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and app.settings.login:
+            session = app.sessions.get(Request(scope).cookies.get(COOKIE, ""))
+            if session is None or session.person is None:
+                await RedirectResponse("/masuk", status_code=303)(scope, receive, send)
+                return
+        await inner(scope, receive, send)
+
+    return guarded
+
+
+def progress_site(root: Path) -> Path | None:
+    """build/site of the repository when `kinerja build` made it (not followed out of root)."""
+    site = root / layout.DEFAULT_OUT_DIR / layout.SITE_DIR
+    inside = site.resolve().is_relative_to(root) if site.is_dir() else False
+    return site if inside and (site / "index.html").is_file() else None
+
+
 def create_app(settings: Settings) -> Starlette:
     """The ASGI application for one school repository."""
     app = KinerjaApp(settings)
@@ -558,6 +616,11 @@ def create_app(settings: Settings) -> Starlette:
         Route("/aksi", guarded(app.action), methods=["POST"]),
         Mount("/aset", StaticFiles(directory=HERE / "static"), name="aset"),
     ]
+    site = progress_site(app.root)
+    if site is not None:  # the progress site `kinerja build` wrote, served as it is
+        files = StaticFiles(directory=site, html=True)
+        routes.append(Mount("/situs", app=_signed_in_only(app, files), name="situs"))
+    app.site = site is not None
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))]
     starlette = Starlette(routes=routes, middleware=middleware)
     starlette.state.kinerja = app

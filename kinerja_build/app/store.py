@@ -16,12 +16,14 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kinerja_build import domain, layout, lock
+from kinerja_build.app import access
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.formdef import FORMS
 from kinerja_build.layout import RecordKind
@@ -108,6 +110,7 @@ class Saved:
     message: str
     diagnostics: tuple[Diagnostic, ...] = ()  # of the saved file, every severity
     stale: bool = False
+    result: Result | None = None  # after a write: the school as validated, rooted at root
 
 
 def to_yaml(target: Place, data: dict[str, Any]) -> bytes:
@@ -146,7 +149,7 @@ def _save_locked(root: Path, target: Place, data: dict[str, Any], opened: str) -
     if any(d.severity is Severity.ERROR for d in mine):
         return Saved(False, "Belum disimpan: perbaiki isian yang ditandai.", mine)
     write_atomic(root, target.rel, content)
-    return Saved(True, f"Tersimpan: {target.rel}.", mine)
+    return Saved(True, f"Tersimpan: {target.rel}.", mine, result=_reroot(result, root))
 
 
 def check_candidate(root: Path, files: dict[str, bytes]) -> Result:
@@ -158,20 +161,41 @@ def check_candidate(root: Path, files: dict[str, bytes]) -> Result:
     return result
 
 
+def _reroot(result: Result, root: Path) -> Result:
+    """The scratch copy's result as the real repository's: same files, real paths."""
+    school = result.school
+    result.root = school.root = root
+    files = [school.sekolah, *school.pegawai.values()]
+    files += [
+        f for people in school.periods.values() for kinds in people.values() for f in kinds.values()
+    ]
+    for record in files:
+        if record is not None:
+            record.absolute = root / record.rel
+    return result
+
+
 @contextlib.contextmanager
 def scratch_copy(root: Path) -> Iterator[Path]:
-    """A throw-away copy of what validation reads; files are hard links where possible."""
-    with tempfile.TemporaryDirectory(prefix="kinerja-simpan-") as scratch:
-        copy = Path(scratch)
+    """A throw-away copy of what validation reads; files are hard links.
+
+    It lives in the repository's own `.kinerja/` (ignored by git) so that it is on the same
+    filesystem and linking always works; it is removed in the background afterwards, since
+    deleting thousands of directory entries can cost as much as validating them.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="simpan-", dir=access.state_dir(root)))
+    try:
         for name in (layout.RECORDS_DIR, *_CONTEXT):
             source = root / name
             if source.is_symlink():
                 continue  # validation refuses it in the real tree as well
             if source.is_dir():
-                shutil.copytree(source, copy / name, symlinks=True, copy_function=_link_or_copy)
+                shutil.copytree(source, scratch / name, symlinks=True, copy_function=_link_or_copy)
             elif source.is_file():
-                _link_or_copy(str(source), str(copy / name))
-        yield copy
+                _link_or_copy(str(source), str(scratch / name))
+        yield scratch
+    finally:
+        threading.Thread(target=shutil.rmtree, args=(scratch, True), daemon=True).start()
 
 
 def _link_or_copy(source: str, target: str) -> None:

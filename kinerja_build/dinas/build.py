@@ -20,7 +20,7 @@ from kinerja_build.output import check_output_dir, write_atomic
 from kinerja_build.severity import make
 
 Summary = dict[str, Any]
-REPORT_FILE = "dinas.json"
+REPORT_FILE = layout.DINAS_REPORT
 
 
 @dataclass(slots=True)
@@ -49,6 +49,7 @@ def tasks_for(
         SchoolTask(
             id=source.id,
             out_dir=str(out_dir),
+            sources_dir=str(config.root / layout.DINAS_SOURCES_DIR),
             folder=str(source.folder) if source.folder else None,
             git=source.git,
             ref=source.commit or source.cabang,

@@ -55,7 +55,7 @@ def init_command(directory: Path, periode: str | None) -> None:
     schemas.mkdir()
     for name in ("dinas.schema.json", "umum.schema.json"):
         shutil.copyfile(resources.schemas_dir() / name, schemas / name)
-    (directory / ".gitignore").write_text("build/\n", encoding="utf-8")
+    (directory / ".gitignore").write_text("build/\nsumber/\n", encoding="utf-8")
     click.echo(f"Repositori Dinas dibuat di {directory} dengan satu sekolah contoh.")
     click.echo("Langkah berikutnya:")
     click.echo(f"  cd {directory} && kinerja dinas build")

@@ -7,12 +7,13 @@ domain-related is computed here besides sums and shares for display.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from kinerja_build import __version__, domain, layout
+from kinerja_build import __version__, clock, domain, layout
 from kinerja_build.diagnostics import Severity
 from kinerja_build.dinas import checks
 from kinerja_build.export import EXPORT_DIR
@@ -21,14 +22,9 @@ from kinerja_build.output import write_atomic
 if TYPE_CHECKING:
     from kinerja_build.dinas.build import DistrictResult
 
-SITE_DIR = "situs"
+SITE_DIR = layout.DINAS_SITE_DIR
 TEMPLATES = Path(__file__).resolve().parent / layout.TEMPLATES_DIR
 PREDIKAT_ORDER = tuple(domain.PREDIKAT_LABELS)
-TODO_LABELS = {
-    "setujui-rencana": "Setujui rencana kinerja kepala sekolah",
-    "observasi": "Observasi kinerja kepala sekolah",
-    "penilaian": "Nilai kinerja kepala sekolah",
-}
 STAGES = ("perencanaan", "pelaksanaan", "penilaian")
 
 
@@ -51,11 +47,12 @@ def _context(result: DistrictResult) -> dict[str, Any]:
     config = result.config
     assert config is not None
     handoffs = {handoff.periode: handoff for handoff in result.handoffs}
+    today = clock.today()
     periodes = []
     for periode_id in sorted(handoffs, reverse=True):
         organisasi = config.predikat_organisasi.get(periode_id)
         counts = district_predikat(result.summaries, periode_id)
-        schools = [_school_row(s, periode_id, organisasi) for s in _sorted(result.summaries)]
+        schools = [_school_row(s, periode_id, organisasi, today) for s in _sorted(result.summaries)]
         handoff = handoffs[periode_id]
         periodes.append(
             {
@@ -70,7 +67,7 @@ def _context(result: DistrictResult) -> dict[str, Any]:
                 "belum_siap": handoff.not_ready_rows,
                 "dokumen": handoff.documents,
                 "unduhan": _downloads(handoff),
-                "tugas": _todo(result.summaries, periode_id),
+                "tugas": _todo(result.summaries, periode_id, today),
             }
         )
     return {
@@ -89,6 +86,7 @@ def _context(result: DistrictResult) -> dict[str, Any]:
             for d in sorted(result.diagnostics, key=lambda d: (_rank(d.severity), d.sort_key()))
         ],
         "periode": periodes,
+        "hari_ini": today.isoformat(),
         "label_predikat": domain.PREDIKAT_LABELS,
         "pola": checks.pattern(),
         "versi": __version__,
@@ -116,7 +114,9 @@ def _distribution(counts: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _school_row(summary: dict[str, Any], periode: str, organisasi: str | None) -> dict[str, Any]:
+def _school_row(
+    summary: dict[str, Any], periode: str, organisasi: str | None, today: dt.date
+) -> dict[str, Any]:
     info = summary.get("periode", {}).get(periode) or {}
     counts = info.get("predikat", {})
     stages = info.get("tahap", {})
@@ -130,7 +130,7 @@ def _school_row(summary: dict[str, Any], periode: str, organisasi: str | None) -
         "ada": bool(info),
         "jumlah": info.get("jumlah", 0),
         "tahap": [stages.get(stage, 0) for stage in STAGES],
-        "terlambat": info.get("terlambat"),
+        "terlambat": sum(1 for step in info.get("langkah", []) if _late(step, today)),
         "siap": info.get("siap", 0),
         "belum_siap": info.get("belum_siap", 0),
         "distribusi": _distribution(counts),
@@ -144,17 +144,27 @@ def _downloads(handoff: Any) -> list[dict[str, str]]:
     return [{"nama": path.name, "href": f"../{EXPORT_DIR}/{path.name}"} for path in files]
 
 
-def _todo(summaries: list[dict[str, Any]], periode: str) -> list[dict[str, str]]:
+def _late(step: dict[str, Any], today: dt.date) -> int:
+    """Days past the step's deadline on `today` (the model's deadline, counted here)."""
+    due = domain.parse_date(step.get("tenggat"))
+    return max(0, (today - due).days) if due is not None and step.get("wajib") else 0
+
+
+def _todo(summaries: list[dict[str, Any]], periode: str, today: dt.date) -> list[dict[str, Any]]:
+    """The steps whose actor is the Dinas: KS plans to approve, KS observations, assessments."""
     items = []
     for summary in _sorted(summaries):
-        for item in summary.get("periode", {}).get(periode, {}).get("tugas_dinas", []):
+        for step in summary.get("periode", {}).get(periode, {}).get("langkah", []):
+            if step.get("peran") != str(domain.Peran.DINAS):
+                continue
             items.append(
                 {
                     "sekolah": summary.get("nama") or summary["id"],
                     "npsn": summary.get("npsn") or "",
-                    "nama": item["nama"],
-                    "tugas": TODO_LABELS.get(item["tugas"], item["tugas"]),
-                    "sejak": item.get("sejak") or "",
+                    "nama": step["nama"],
+                    "tugas": step["tugas"],
+                    "tenggat": step.get("tenggat") or "",
+                    "terlambat": _late(step, today),
                 }
             )
-    return items
+    return sorted(items, key=lambda item: (-item["terlambat"], item["sekolah"], item["nama"]))

@@ -1,4 +1,4 @@
-"""Run school tasks on Dask distributed (decision 0011): an embedded LocalCluster, or a cluster.
+"""Run school tasks on Dask distributed (decision 0018): an embedded LocalCluster, or a cluster.
 
 Each school is one task (`task.build_school`), submitted once and never retried automatically
 (a failure is reported, the next build tries again). Workers need the same kinerja version and
@@ -68,7 +68,10 @@ def client(options: EngineOptions) -> Iterator[Any]:
             n_workers=options.jobs,
             threads_per_worker=1,
             processes=options.processes,
-            dashboard_address=None,
+            # The scheduler always starts an HTTP server (health, metrics); None means port 8787
+            # on every interface, which a second build or a test run may already hold. Loopback
+            # and a free port: nothing of the embedded cluster is reachable from the network.
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         )
     with cluster, Client(cluster) as connected:

@@ -1,8 +1,9 @@
 """A school's repository for the district build: a local folder or a git checkout we own.
 
-Git runs with hooks disabled, no prompts, no `ext::` transport and a time limit; a checkout lives
-under <out>/sumber/<id>/ and is reset to the wanted branch or commit on every build. Nothing in
-a school repository is executed: it is only read by the school pipeline.
+Git runs with hooks disabled, no prompts, no `ext::` transport and a time limit. A checkout lives
+in the Dinas repository under sumber/<id>/ (git-ignored; not in the output folder, which may hold
+no symlink while a school repository may) and is reset to the wanted branch or commit on every
+build. Nothing in a school repository is executed: it is only read by the school pipeline.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 from kinerja_build import layout
 
 GIT_TIMEOUT = 300  # seconds for one git command (a clone of a large school over a slow link)
-SOURCES_DIR = "sumber"
 # What of a school repository a build reads (a change to anything else needs no rebuild).
 FINGERPRINTED = (
     layout.RECORDS_DIR,

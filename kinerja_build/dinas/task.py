@@ -23,19 +23,18 @@ from kinerja_build import __version__, domain, layout
 from kinerja_build import report as reports
 from kinerja_build.build import run_stages
 from kinerja_build.diagnostics import Diagnostic, Severity
-from kinerja_build.domain import CYCLE_STEPS, PlanStatus
 from kinerja_build.errors import KinerjaError
 from kinerja_build.export import not_ready_table
 from kinerja_build.export.bundle import git_commit
 from kinerja_build.export.readiness import assess
-from kinerja_build.model import School, SchoolPeriode, school_periode
+from kinerja_build.model import PersonPeriode, School, SchoolPeriode, school_periode
 from kinerja_build.output import check_output_dir, write_atomic
 from kinerja_build.stage import BuildContext
 from kinerja_build.validate import validate
 
-SUMMARY_FORMAT = 1
-SUMMARY_FILE = "ringkasan.json"
-SCHOOLS_DIR = "sekolah"
+SUMMARY_FORMAT = 2
+SUMMARY_FILE = layout.SCHOOL_SUMMARY
+SCHOOLS_DIR = layout.DINAS_SCHOOLS_DIR
 MAX_DIAGNOSTICS = 50  # per school in the summary; the full list is in its validasi.json
 
 
@@ -45,6 +44,7 @@ class SchoolTask:
 
     id: str
     out_dir: str  # the district's output folder
+    sources_dir: str = ""  # where git sources are checked out: <dinas root>/sumber
     folder: str | None = None
     git: str | None = None
     ref: str | None = None  # branch or commit for a git source
@@ -58,13 +58,15 @@ class SchoolTask:
 
 def build_school(task: SchoolTask) -> dict[str, Any]:
     """The task body: never raises; the summary says what happened."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         summary = _build(task)
     except Exception as error:  # one school's bug or broken repository must not stop the rest
         detail = traceback.format_exception_only(type(error), error)[-1].strip()
         summary = failed(task, f"Kesalahan saat membangun sekolah: {detail}")
     summary["detik"] = round(time.perf_counter() - started, 3)
+    # CPU of the whole process (on a worker: its event loop too), for bench_dinas.py.
+    summary["detik_cpu"] = round(time.process_time() - cpu, 3)
     return summary
 
 
@@ -86,7 +88,7 @@ def _build(task: SchoolTask) -> dict[str, Any]:
     from kinerja_build.dinas import sources
 
     if task.git is not None:
-        root = Path(task.out_dir) / sources.SOURCES_DIR / task.id
+        root = Path(task.sources_dir) / task.id
         try:
             commit: str | None = sources.checkout(task.git, task.ref, root)
         except sources.SourceError as error:
@@ -246,9 +248,9 @@ def _periode(
         "belum_siap": len(verdicts) - ready,
         "belum_siap_baris": not_ready_table(verdicts)[1],
         "bundel": bundle,
-        # Overdue work needs deadlines in the school model (not there yet): None until then.
-        "terlambat": None,
-        "tugas_dinas": _dinas_todo(school, view),
+        # Each person's next step with its deadline (the model's fact). Days late are counted
+        # by the district on the day it renders, so a reused summary never shows stale counts.
+        "langkah": [_step(person) for person in people if person.next_step is not None],
     }
 
 
@@ -266,29 +268,19 @@ def _people(school: School) -> list[dict[str, Any]]:
     ]
 
 
-def _dinas_todo(school: School, view: SchoolPeriode) -> list[dict[str, str]]:
-    """What the Dinas itself must do for the school's KS: approve, observe, assess."""
-    todo = []
-    for person in view.people:
-        if not person.on_roster or school.role(person.pegawai_id) != "kepala_sekolah":
-            continue
-        plan, cycle = person.plan, person.cycle
-        since = ""
-        if plan is not None and plan.status is PlanStatus.DIAJUKAN:
-            task, submitted = "setujui-rencana", plan.submitted_on
-            since = submitted.isoformat() if submitted else ""
-        elif plan is None or not plan.agreed or person.assessment is not None:
-            continue
-        elif cycle is None or CYCLE_STEPS[1] not in cycle.steps_done:
-            task = "observasi"
-        elif CYCLE_STEPS[-1] in cycle.steps_done:
-            task = "penilaian"
-        else:
-            continue
-        todo.append(
-            {"tugas": task, "pegawai": person.pegawai_id, "nama": person.nama, "sejak": since}
-        )
-    return todo
+def _step(person: PersonPeriode) -> dict[str, Any]:
+    step = person.next_step
+    assert step is not None
+    return {
+        "pegawai": person.pegawai_id,
+        "nama": person.nama,
+        "wajib": person.wajib,
+        "kunci": step.key,
+        "tugas": step.label,
+        "peran": str(step.peran),
+        "pelaku": step.pelaku_nama or step.pelaku_id or "",
+        "tenggat": step.due.isoformat() if step.due else None,
+    }
 
 
 def _diagnostics(items: list[Diagnostic]) -> list[dict[str, Any]]:

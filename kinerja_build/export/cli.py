@@ -108,13 +108,26 @@ def _render_evaluations(context: BuildContext, periode: str | None) -> None:
 
 @ekspor.command("periksa", context_settings=CONTEXT)
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-def periksa_command(bundle: Path) -> None:
-    """Periksa berkas ekspor: checksum, skema, dan konsistensi isinya (exit 1 bila ada masalah)."""
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Repositori sekolah yang kinerja.yml-nya (aturan:) dipakai, bila ada. Bawaan: folder "
+    "saat ini.",
+)
+def periksa_command(bundle: Path, root: Path) -> None:
+    """Periksa berkas ekspor: checksum, skema, dan konsistensi isinya (exit 1 bila ada galat)."""
+    from kinerja_build.config import load_config
     from kinerja_build.export.verify import verify
 
-    problems = verify(bundle)
+    config, config_problems = load_config(root.resolve())
+    if config_problems:
+        click.echo(report.format_text(Report(diagnostics=config_problems), color=_color()))
+        sys.exit(2)
+    problems = config.policy.judge(verify(bundle))
     if problems:
-        click.echo(report.format_text(Report(diagnostics=problems), color=_color(), summary=False))
+        found = Report(diagnostics=problems)
+        click.echo(report.format_text(found, color=_color(), summary=False))
         click.echo(f"{len(problems)} masalah ditemukan di {bundle.name}.")
-        sys.exit(1)
+        sys.exit(1 if found.errors else 0)
     click.echo(f"{bundle.name}: utuh dan konsisten.")

@@ -18,7 +18,7 @@ from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.domain import PlanStatus
 from kinerja_build.layout import SCHOOL_RECORD, RecordKind
 from kinerja_build.load import locate
-from kinerja_build.model import Plan, RecordFile, School
+from kinerja_build.model import Plan, RecordFile, School, school_periode
 from kinerja_build.severity import make
 
 GURU = "guru"
@@ -57,7 +57,7 @@ class Readiness:
 def assess(
     school: School, periode: domain.Periode, diagnostics: Iterable[Diagnostic]
 ) -> list[Readiness]:
-    """Readiness of everyone with records in the periode, sorted by name."""
+    """Readiness of everyone in the periode (the roster and anybody with records), by name."""
     errors_by_file: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
         if diagnostic.severity is Severity.ERROR and diagnostic.file:
@@ -65,7 +65,8 @@ def assess(
     school_reasons = list(_school_reasons(school))
     ks_reason = _ks_plan_reason(school, periode)
     verdicts = []
-    for pegawai_id in school.periods.get(periode.id, {}):
+    for person in school_periode(school, periode.id).people:
+        pegawai_id = person.pegawai_id
         verdict = _person(school, periode, pegawai_id, errors_by_file)
         verdict.reasons[:0] = school_reasons
         if ks_reason and school.role(pegawai_id) != "kepala_sekolah":

@@ -9,13 +9,16 @@ blocks) so that a school overriding a template never has to re-implement regulat
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from kinerja_build import domain, layout
-from kinerja_build.model import AtasanKind, IdentityKind, School, person_periode
+from kinerja_build import clock, domain, layout
+from kinerja_build.model import AtasanKind, IdentityKind, School, school_periode
 
 TEMPLATES = {
     "rencana": "rencana-kinerja.html.j2",
@@ -34,6 +37,9 @@ TITLES = {
     "rekap": "Rekap Kinerja Sekolah",
 }
 EMPTY = "-"
+# Documents the atasan signs as pejabat penilai: for a KS that is the Dinas, whose letterhead
+# they then carry (the observation sheet and the report are the KS's own).
+DINAS_SIGNED = ("rencana", "evaluasi", "angka_kredit")
 
 
 @dataclass(slots=True)
@@ -56,9 +62,14 @@ class Document:
         return TEMPLATES[self.kind]
 
 
-def plan_documents(school: School, referensi: dict[str, Any]) -> Iterator[Document]:
-    """Every document the records call for, periodes and people in a stable order."""
-    builder = _Builder(school, referensi)
+def plan_documents(
+    school: School, referensi: dict[str, Any], today: dt.date | None = None
+) -> Iterator[Document]:
+    """Every document the records call for, periodes and people in a stable order.
+
+    `today` is the build date (SOURCE_DATE_EPOCH's day when set): no document is dated after it.
+    """
+    builder = _Builder(school, referensi, today or clock.today())
     for periode_id in sorted(school.periods):
         try:
             periode = domain.parse_periode(periode_id)
@@ -73,9 +84,10 @@ def plan_documents(school: School, referensi: dict[str, Any]) -> Iterator[Docume
 class _Builder:
     """Prepares template data from the school model; one method per document kind."""
 
-    def __init__(self, school: School, referensi: dict[str, Any]) -> None:
+    def __init__(self, school: School, referensi: dict[str, Any], today: dt.date) -> None:
         self.school = school
         self.referensi = referensi
+        self.today = today
         sekolah = school.sekolah.data if school.sekolah and school.sekolah.data else {}
         self.sekolah = sekolah
         self.kota = sekolah.get("kota_penetapan") or sekolah.get("alamat", {}).get(
@@ -230,9 +242,41 @@ class _Builder:
     ) -> Document:
         person = self.school.person(pegawai_id) or {}
         title = f"{TITLES[kind]} — {person.get('nama', pegawai_id)} — {periode.label}"
-        data = {**self._common(periode, draft), **data, "judul": TITLES[kind]}
+        identity = data["pegawai"]
+        nip = f"NIP {identity['nip']}" if identity["nip"] != EMPTY else ""
+        header = _join(identity["nama"], nip, TITLES[kind], periode.label)
+        data = {
+            **self._common(periode, draft),
+            **data,
+            "judul": TITLES[kind],
+            "kepala_halaman": header,
+            "kop": self._kop(kind in DINAS_SIGNED and self._assessed_by_dinas(pegawai_id, date)),
+        }
         output = layout.pdf_document(periode.id, pegawai_id, kind)
         return Document(kind, output, periode.id, pegawai_id, sources, draft, date, title, data)
+
+    def _assessed_by_dinas(self, pegawai_id: str, day: dt.date) -> bool:
+        atasan = self.school.atasan(pegawai_id, day)
+        return atasan is not None and atasan.status is AtasanKind.DINAS
+
+    def _kop(self, dinas_signs: bool) -> dict[str, Any]:
+        """The letterhead: the Dinas' on what the Dinas signs, otherwise the school's."""
+        dinas = self.sekolah.get("dinas", {})
+        if dinas_signs:
+            return {
+                "dinas": True,
+                "atas": dinas.get("pemerintah", ""),
+                "nama": dinas.get("nama", ""),
+                "alamat": dinas.get("alamat", ""),
+            }
+        npsn = self.sekolah.get("npsn", "")
+        alamat = _alamat(self.sekolah.get("alamat", {}))
+        return {
+            "dinas": False,
+            "atas": dinas.get("nama", ""),
+            "nama": self.sekolah.get("nama", ""),
+            "alamat": f"{alamat} · NPSN {npsn}" if npsn else alamat,
+        }
 
     def _plan_state(self, periode: domain.Periode, pegawai_id: str) -> tuple[bool, dt.date | None]:
         """(agreed, date of the last status) of the person's plan."""
@@ -271,6 +315,7 @@ class _Builder:
                 }
                 for item in plan.get("pengembangan_kompetensi", [])
             ],
+            "poin_minimum": self.referensi["pengembangan_kompetensi_2024"]["poin_minimum"],
             "total_poin": sum(item.get("poin", 0) for item in plan["pengembangan_kompetensi"]),
             "tugas_tambahan": [
                 {
@@ -298,7 +343,6 @@ class _Builder:
             "status_akhir": domain.STATUS_RENCANA_LABELS[statuses[-1]["status"]],
             "tanggal_pegawai": _tanggal(agreed_entry["tanggal"]) if agreed_entry else "",
             "tanggal_penilai": _tanggal(approved["tanggal"]) if approved else "",
-            "sidik_jari": domain.canonical_plan_hash(plan),
         }
         sources = self._sources(periode, pegawai_id, "rencana")
         return self._document("rencana", periode, pegawai_id, sources, not agreed, date, data)
@@ -311,17 +355,22 @@ class _Builder:
         indicator = self._indicator(
             pegawai_id, plan["praktik_kinerja"]["indikator"] if plan else ""
         )
-        focus = {
-            entry["id"]: entry
-            for entry in indicator.get("fokus_perilaku", [])
-            if isinstance(entry, dict)
-        }
+        # A record names a fokus perilaku by its id or, as PMM prints it, by its name.
+        focus: dict[str, dict[str, Any]] = {}
+        for entry in indicator.get("fokus_perilaku", []):
+            if isinstance(entry, dict):
+                focus[str(entry["id"])] = entry
+                focus[str(entry["nama"]).casefold()] = entry
         rows = []
+        unconfirmed = False
         for item in observation["hasil"]:
-            known = focus.get(item["fokus_perilaku"], {})
+            named = str(item["fokus_perilaku"])
+            known = focus.get(named) or focus.get(named.casefold(), {})
+            described = bool(known.get("dianjurkan") or known.get("dihindari"))
+            unconfirmed |= described and not known.get("terkonfirmasi", True)
             rows.append(
                 {
-                    "fokus": known.get("nama", item["fokus_perilaku"]),
+                    "fokus": known.get("nama", named),
                     "dianjurkan": known.get("dianjurkan", ""),
                     "dihindari": known.get("dihindari", ""),
                     "tingkat": domain.TINGKAT_OBSERVASI_LEVEL[item["tingkat"]],
@@ -350,6 +399,7 @@ class _Builder:
             }.get(observation.get("cara", ""), ""),
             "indikator": indicator,
             "hasil": rows,
+            "deskripsi_belum_terkonfirmasi": unconfirmed,
             "tingkat_labels": domain.TINGKAT_OBSERVASI_LABELS,
             "rekomendasi": observation.get("rekomendasi", ""),
         }
@@ -362,20 +412,25 @@ class _Builder:
         siklus = self.school.record(periode.id, pegawai_id, "siklus") or {}
         assessed = self.school.record(periode.id, pegawai_id, "penilaian") is not None
         planned = {
-            item["id"]: item["kegiatan"]
-            for item in plan.get("pengembangan_kompetensi", [])
-            if "id" in item
+            item["id"]: item for item in plan.get("pengembangan_kompetensi", []) if "id" in item
         }
+        points = periode.regime.semester  # 2024: activities earn the points of their plan item
+        counted: set[str] = set()
         activities = []
         dates: list[dt.date] = []
         for item in report.get("kegiatan", []):
             start = domain.parse_date(item.get("tanggal"))
             end = domain.parse_date(item.get("tanggal_selesai"))
             dates.extend(day for day in (start, end) if day)
+            linked = planned.get(item.get("rencana", ""), {})
+            poin = linked.get("poin") if points else None
+            if poin is not None:
+                counted.add(str(linked["id"]))
             activities.append(
                 {
                     "judul": item["judul"],
-                    "rencana": planned.get(item.get("rencana", ""), ""),
+                    "rencana": linked.get("kegiatan", ""),
+                    "poin": poin,
                     "kategori": domain.KATEGORI_PENGEMBANGAN_LABELS.get(
                         item.get("kategori", ""), EMPTY
                     ),
@@ -408,6 +463,12 @@ class _Builder:
             "kegiatan": activities,
             "langkah": steps,
             "bukti_wajib": periode.regime.semester,  # 2024: evidence; 2025+: written reflections
+            "poin": {
+                "jumlah": sum(int(planned[key].get("poin", 0)) for key in counted),
+                "minimum": self.referensi["pengembangan_kompetensi_2024"]["poin_minimum"],
+            }
+            if points
+            else None,
             "tanggal": domain.tanggal_indonesia(day),
         }
         sources = self._sources(periode, pegawai_id, "pengembangan-kompetensi", "rencana", "siklus")
@@ -442,12 +503,7 @@ class _Builder:
         person = self.school.person(pegawai_id) or {}
         day = assessment.tanggal or periode.end
         predikat = assessment.predikat
-        months, coefficient, koefisien_id, value = (
-            ak.months,
-            ak.coefficient,
-            ak.koefisien_id,
-            ak.value,
-        )
+        months, coefficient, value = ak.months, ak.coefficient, ak.value
         tmt = domain.parse_date(person.get("tmt_golongan"))
         lahir = domain.parse_date(person.get("tanggal_lahir"))
         data = {
@@ -468,12 +524,13 @@ class _Builder:
                 ),
                 "pendidikan": person.get("pendidikan_terakhir", EMPTY),
                 "tmt_golongan": domain.tanggal_indonesia(tmt) if tmt else EMPTY,
-                "masa_kerja_golongan": _masa_kerja(tmt, periode.end) if tmt else EMPTY,
+                "masa_kerja_golongan": _masa_kerja(
+                    domain.masa_kerja_golongan(person.get("masa_kerja_golongan"), tmt, periode.end)
+                ),
             },
             "predikat": domain.PREDIKAT_LABELS[predikat],
             "prosentase": f"{domain.PREDIKAT_PERCENT[predikat]}%",
             "koefisien": domain.format_decimal(coefficient),
-            "koefisien_id": koefisien_id,
             "bulan": months,
             "angka_kredit": domain.format_decimal(value),
             "rumus": f"{months}/12 × {domain.PREDIKAT_PERCENT[predikat]}% × "
@@ -499,40 +556,53 @@ class _Builder:
                 TITLES["rekap"],
                 unusable=[rel],
             )
-        people = self.school.periods.get(periode.id, {})
+        # The roster: every pegawai of the school in the periode, with records or not.
+        view = school_periode(self.school, periode.id)
         rows = []
         dates: list[dt.date] = []
-        for pegawai_id in sorted(people, key=lambda key: self._name(key)):
-            item = person_periode(self.school, periode.id, pegawai_id)
+        # The whole roster, most late first (people without records are "belum mulai").
+        for item in view.by_urgency:
+            pegawai_id = item.pegawai_id
             person = self.school.person(pegawai_id) or {}
-            penilaian = self.school.record(periode.id, pegawai_id, "penilaian")
-            assessed_on = domain.parse_date(penilaian["tanggal"]) if penilaian else None
+            assessed_on = item.assessment.tanggal if item.assessment else None
             if assessed_on:
                 dates.append(assessed_on)
+            status = item.status
+            if not item.wajib:
+                status += f" ({item.alasan_tidak_wajib})"
+            if item.late:
+                status += f" — terlambat {item.days_late} hari"
+            asn = person.get("status_kepegawaian") in ("pns", "pppk")
             rows.append(
                 {
-                    "nama": person.get("nama", pegawai_id),
-                    "nip": domain.format_nip(person["nip"]) if person.get("nip") else EMPTY,
+                    "nama": item.nama,
+                    "nip": domain.format_nip(person["nip"]) if asn and person.get("nip") else EMPTY,
                     "jabatan": person.get("jabatan", EMPTY),
-                    "tahap": item.stage.capitalize(),
-                    "status": item.status,
+                    "tahap": domain.STAGE_LABELS[item.stage],
+                    "status": status,
                     "predikat": domain.PREDIKAT_LABELS[item.predikat] if item.predikat else EMPTY,
                     "tidak_valid": item.invalid,
+                    "wajib": item.wajib,
+                    "terlambat_hari": item.days_late,
                 }
             )
         stages = Counter(row["tahap"] for row in rows)
         predikat = Counter(row["predikat"] for row in rows if row["predikat"] != EMPTY)
-        complete = bool(rows) and all(row["tahap"] == "Penilaian" for row in rows)
-        day = max(dates, default=periode.end)
+        complete = bool(rows) and all(
+            row["tahap"] == domain.STAGE_LABELS[domain.Stage.PENILAIAN] or not row["wajib"]
+            for row in rows
+        )
+        # Dated by the last assessment, else the periode's end, but never after the build.
+        day = min(max(dates, default=periode.end), self.today)
         kepala = self.school.kepala_sekolah_on(min(day, periode.end))
         ks_id = kepala.get("pegawai") if kepala else None
         data = {
             **self._common(periode, not complete),
             "judul": TITLES["rekap"],
+            "kepala_halaman": _join(self.sekolah.get("nama", ""), TITLES["rekap"], periode.label),
+            "kop": self._kop(False),
             "baris": rows,
-            "tahap": {
-                name: stages.get(name, 0) for name in ("Perencanaan", "Pelaksanaan", "Penilaian")
-            },
+            "tahap": {label: stages.get(label, 0) for label in domain.STAGE_LABELS.values()},
             "predikat": {
                 label: predikat.get(label, 0) for label in domain.PREDIKAT_LABELS.values()
             },
@@ -542,13 +612,35 @@ class _Builder:
             "tanggal": domain.tanggal_indonesia(day),
         }
         sources = [self.school.sekolah.rel] if self.school.sekolah else []
-        for pegawai_id, records in people.items():
-            if pegawai_id in self.school.pegawai:
-                sources.append(self.school.pegawai[pegawai_id].rel)
-            sources.extend(record.rel for record in records.values())
+        for item in view.people:  # the roster can change too
+            if item.pegawai_id in self.school.pegawai:
+                sources.append(self.school.pegawai[item.pegawai_id].rel)
+            sources.extend(record.rel for record in item.files.values())
         title = f"{TITLES['rekap']} — {self.sekolah.get('nama', '')} — {periode.label}"
         output = layout.pdf_recap(periode.id)
         return Document("rekap", output, periode.id, None, sources, not complete, day, title, data)
+
+
+def fingerprint(document: Document) -> str:
+    """SHA-256 of everything the document says (its template data), for `kinerja verifikasi`.
+
+    Computed from the data, not the PDF bytes, so that the same records give the same
+    fingerprint with any renderer version, and a change in wording of a template does not
+    make a signed document look altered.
+    """
+    text = json.dumps(document.data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verification_code(fingerprint_hex: str) -> str:
+    """The short code printed in the footer: the fingerprint's first 8 hex digits, e.g. 9617-BC8B."""
+    head = fingerprint_hex[:8].upper()
+    return f"{head[:4]}-{head[4:]}"
+
+
+def _join(*parts: str) -> str:
+    """A running header: the non-empty parts separated by middle dots."""
+    return " · ".join(part for part in parts if part)
 
 
 def _pegawai_identity(person: Mapping[str, Any], unit: str) -> dict[str, str]:
@@ -631,15 +723,18 @@ def _sk(sk: dict[str, Any] | None) -> str:
 
 
 def _bukti(entry: dict[str, Any]) -> dict[str, str]:
-    return {
-        "jenis": str(entry.get("jenis", "")).replace("_", " ").capitalize(),
-        "acuan": str(entry.get("berkas") or entry.get("tautan") or ""),
-    }
+    """Evidence as a short reference a reader can find: the file name, and the site of a link."""
+    reference = str(entry.get("berkas") or entry.get("tautan") or "")
+    parsed = urllib.parse.urlsplit(reference)
+    if parsed.scheme in ("http", "https"):
+        name = urllib.parse.unquote(parsed.path.rstrip("/").rpartition("/")[2])
+        short = f"{name} ({parsed.hostname})" if name else str(parsed.hostname or reference)
+    else:
+        short = reference.rpartition("/")[2] or reference
+    return {"jenis": str(entry.get("jenis", "")).replace("_", " ").capitalize(), "acuan": short}
 
 
-def _masa_kerja(start: dt.date, end: dt.date) -> str:
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    months = max(months, 0)
-    return f"{months // 12} tahun {months % 12} bulan"
+def _masa_kerja(value: tuple[int, int] | None) -> str:
+    if value is None:
+        return EMPTY  # not stated in the pegawai record; never guessed from TMT pangkat
+    return f"{value[0]} tahun {value[1]} bulan"

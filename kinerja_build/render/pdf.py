@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinerja_build.limits import TimeLimit, time_limit
+from kinerja_build.render.finish import Stamp
 
 # PDF/A-2a: archival (fonts embedded, no external dependencies, colour profile) and tagged,
-# so the text is extractable and readable by screen readers; see docs/decisions/0005.
+# so the text is extractable and readable by screen readers; see docs/decisions/0005. The
+# finishing step adds the PDF/UA-1 identification (docs/decisions/0012).
 PDF_VARIANT = "pdf/a-2a"
 MAX_PDF_SECONDS = 120.0  # the largest demo document renders in about a second
 MAX_PAGES = 200  # the longest official document (the school recap) has a page per ~30 people
@@ -27,6 +29,7 @@ class PdfTask:
     html: str
     base_url: str
     allowed: tuple[Path, ...]
+    stamp: Stamp | None = None  # written into the XMP metadata by the finishing step
 
 
 @dataclass(slots=True)
@@ -42,6 +45,7 @@ def render_pdf(task: PdfTask) -> PdfResult:
     from weasyprint import HTML
 
     from kinerja_build.render.fetcher import SafeFetcher
+    from kinerja_build.render.finish import finish_pdf
 
     fetcher = SafeFetcher(list(task.allowed))
     # WeasyPrint logs each refused or broken resource; the fetcher already records them.
@@ -54,7 +58,7 @@ def render_pdf(task: PdfTask) -> PdfResult:
             document = html.render(**options)
             if len(document.pages) > MAX_PAGES:
                 raise TimeLimit(f"lebih dari {MAX_PAGES} halaman ({len(document.pages)})")
-            content = document.write_pdf(**options)
+            content = finish_pdf(document.write_pdf(**options), task.stamp)
     except Exception as error:  # WeasyPrint raises many types; report, never crash the build
         return PdfResult(task.key, None, fetcher.refused, f"{type(error).__name__}: {error}")
     return PdfResult(task.key, content, fetcher.refused)

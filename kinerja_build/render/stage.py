@@ -15,15 +15,24 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import __version__, layout
+from kinerja_build import __version__, clock, layout
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.load import locate
 from kinerja_build.output import active_tree, write_atomic
-from kinerja_build.render.documents import Document, plan_documents
+from kinerja_build.render import finish, packs
+from kinerja_build.render.bar import ProgressBar
+from kinerja_build.render.documents import (
+    Document,
+    fingerprint,
+    plan_documents,
+    verification_code,
+)
+from kinerja_build.render.finish import Stamp
 from kinerja_build.render.pdf import PDF_VARIANT, PdfResult, PdfTask, render_pdf
 from kinerja_build.render.templates import PACKAGE_TEMPLATES, TemplateProblem, TemplateSet
 from kinerja_build.severity import make
@@ -51,43 +60,54 @@ def build_pdfs(
     result = context.result
     templates = TemplateSet(context.root)
     outcome.diagnostics.extend(_refused_templates(templates))
-    logo_url, logo_path = _logo(context, outcome)
+    logos = _logos(context, outcome)
     allowed = tuple(templates.search)
-    base_key = _base_key(templates, logo_path)
+    base_key = _base_key(templates, logos.files)
     cache = _read_cache(context.out_dir)
     keys: dict[str, str] = {}
     kept: set[str] = set()
     skipped: list[tuple[Document, list[str]]] = []
+    planned: list[Document] = []  # every document that is (or stays) on disk, in order
 
     def tasks() -> Iterator[PdfTask]:
-        # A generator: workers start rendering while later documents are still being planned.
-        for document in plan_documents(result.school, result.config.referensi):
+        # Plans every document and makes its HTML; only changed documents become tasks.
+        for document in plan_documents(result.school, result.config.referensi, clock.today()):
             if wanted is not None and not wanted(document):
                 continue
             blocked = sorted(set(context.blocked_by(document.sources)) | set(document.unusable))
             if blocked:
                 skipped.append((document, blocked))
                 continue
-            data = _template_data(document, context, logo_url)
+            stamp = _stamp(document, context.root)
+            data = _template_data(document, context, logos, stamp)
             html = templates.render(document.template, data)
             if isinstance(html, TemplateProblem):
                 outcome.diagnostics.append(_template_diagnostic(html, document))
                 continue
             key = hashlib.sha256((base_key + html).encode("utf-8")).hexdigest()
             keys[document.output] = key
+            planned.append(document)
             if (
                 cache.get(document.output) == key
                 and layout.output(context.out_dir, document.output).is_file()
             ):
                 kept.add(document.output)
                 continue
-            yield PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed)
+            yield PdfTask(document.output, html, PACKAGE_TEMPLATES.as_uri() + "/", allowed, stamp)
 
-    written = _render_all(tasks(), context.jobs, context.out_dir, outcome)
+    # The HTML of every document first (cheap): the progress bar then knows the total.
+    todo = list(tasks())
+    written = _render_all(iter(todo), len(todo), context.jobs, context.out_dir, outcome)
     current = kept | {path.relative_to(context.out_dir).as_posix() for path in written}
     new_cache = {output: keys[output] for output in sorted(current)}
+    packed: list[Path] = []
     if wanted is None:
         removed = _remove_stale(context.out_dir, current)
+        present = [document for document in planned if document.output in current]
+        packed, packs_removed = packs.write_packs(
+            context.out_dir, packs.plan_packs(context.out_dir, present, _names(context))
+        )
+        removed += packs_removed
     else:  # a partial run cannot tell which other PDFs are stale
         removed = []
         new_cache = {**{k: v for k, v in cache.items() if k not in keys}, **new_cache}
@@ -97,39 +117,97 @@ def build_pdfs(
         (json.dumps(new_cache, indent=1, sort_keys=True) + "\n").encode("utf-8"),
     )
     outcome.written.extend(written)
+    outcome.written.extend(packed)
     outcome.diagnostics.extend(_skip_diagnostics(skipped))
     outcome.diagnostics.sort(key=lambda item: item.sort_key())  # workers finish in any order
     outcome.lines.extend(_summary(len(written), len(kept), skipped, removed, context))
+    if packed:
+        folder = layout.output(context.out_dir, layout.PACK_DIR)
+        outcome.lines.append(
+            f"Berkas cetak ({folder}): {len(packed)} dibuat (per pegawai dan sekolah)."
+        )
     return outcome
 
 
+def _names(context: BuildContext) -> dict[str, str]:
+    school = context.result.school
+    return {
+        pegawai_id: str((school.person(pegawai_id) or {}).get("nama", pegawai_id))
+        for pegawai_id in school.pegawai
+    }
+
+
+def _stamp(document: Document, root: Path) -> Stamp:
+    """Fingerprint, footer code and record versions of one document (see finish.Stamp)."""
+    content = fingerprint(document)
+    sources = tuple(f"{rel}@{git_blob_id(root / rel)}" for rel in sorted(set(document.sources)))
+    return Stamp(document.output, content, verification_code(content), sources)
+
+
+def git_blob_id(path: Path) -> str:
+    """The id git gives this file's content (finds the commit a signed document came from)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return "-"
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
 def _template_data(
-    document: Document, context: BuildContext, logo_url: str | None
+    document: Document, context: BuildContext, logos: Logos, stamp: Stamp | None = None
 ) -> dict[str, Any]:
     epoch = context.source_date_epoch
     if epoch is not None:
-        stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        created = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     else:
-        stamp = document.date.isoformat()
+        created = document.date.isoformat()
     sekolah = document.data.get("sekolah", {})
     meta = {
         "title": document.title,
         "author": sekolah.get("nama", ""),
         "subject": f"{document.data['judul']}, periode {document.data['periode']['label']}",
         "keywords": f"PKG, kinerja, {document.periode}",
-        "created": stamp,
+        "created": created,
         "generator": f"kinerja {__version__}",
     }
-    return {**document.data, "meta": meta, "logo": logo_url}
+    footer = f"Kode verifikasi {stamp.code}" if stamp else ""
+    return {
+        **document.data,
+        "meta": meta,
+        "logo": logos.sekolah,
+        "logo_dinas": logos.dinas,
+        "kaki_halaman": footer,
+    }
 
 
-def _logo(context: BuildContext, outcome: StageOutcome) -> tuple[str | None, Path | None]:
-    """The school's logo as a file URL when sekolah.yaml names one that is safe to embed."""
+@dataclass(frozen=True, slots=True)
+class Logos:
+    """The letterhead logos as data: URLs (None when not named or refused) and their files."""
+
+    sekolah: str | None
+    dinas: str | None
+    files: tuple[Path, ...]
+
+
+def _logos(context: BuildContext, outcome: StageOutcome) -> Logos:
+    school_url, school_path = _logo(context, outcome, ("logo",))
+    dinas_url, dinas_path = _logo(context, outcome, ("dinas", "logo"))
+    files = tuple(path for path in (school_path, dinas_path) if path is not None)
+    return Logos(school_url, dinas_url, files)
+
+
+def _logo(
+    context: BuildContext, outcome: StageOutcome, keys: tuple[str, ...]
+) -> tuple[str | None, Path | None]:
+    """A logo named in sekolah.yaml (at keys) as a data URL, when it is safe to embed."""
     sekolah = context.result.school.sekolah
-    if sekolah is None or not sekolah.data or not sekolah.data.get("logo"):
+    value: Any = sekolah.data if sekolah is not None else None
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    if sekolah is None or not isinstance(value, str) or not value:
         return None, None
     records = layout.records_dir(context.root).resolve()
-    path = (records / sekolah.data["logo"]).resolve()
+    path = (records / value).resolve()
     problem = ""
     if records not in path.parents:
         problem = "berada di luar folder records/"
@@ -143,15 +221,15 @@ def _logo(context: BuildContext, outcome: StageOutcome) -> tuple[str | None, Pat
         mime = _LOGO_TYPES.get(path.suffix.lower(), "application/octet-stream")
         encoded = base64.b64encode(path.read_bytes()).decode("ascii")
         return f"data:{mime};base64,{encoded}", path
-    line, column = locate(sekolah.absolute, ("logo",))
+    line, column = locate(sekolah.absolute, keys)
     outcome.diagnostics.append(
         make(
             "KIN904",
             sekolah.rel,
-            f"Logo sekolah `{sekolah.data['logo']}` {problem}; dokumen dibuat tanpa logo.",
+            f"Logo `{value}` {problem}; dokumen dibuat tanpa logo ini.",
             "Simpan logo (PNG, JPG, atau SVG) di folder records/, mis. records/logo.png, lalu "
             "tulis `logo: logo.png`; atau hapus baris logo.",
-            ("logo",),
+            keys,
             line,
             column,
         )
@@ -159,11 +237,19 @@ def _logo(context: BuildContext, outcome: StageOutcome) -> tuple[str | None, Pat
     return None, None
 
 
-def _base_key(templates: TemplateSet, logo: Path | None) -> str:
+def _base_key(templates: TemplateSet, logos: tuple[Path, ...]) -> str:
     """What besides the HTML changes a PDF: renderer versions, assets, the logo bytes."""
-    logo_hash = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""
+    logo_hash = "".join(hashlib.sha256(logo.read_bytes()).hexdigest() for logo in logos)
     weasyprint_version = metadata.version("weasyprint")  # importing WeasyPrint costs ~1 s
-    parts = [__version__, weasyprint_version, PDF_VARIANT, templates.fingerprint(), logo_hash]
+    finishing = f"{metadata.version('pikepdf')}/{finish.REVISION}"
+    parts = [
+        __version__,
+        weasyprint_version,
+        PDF_VARIANT,
+        finishing,
+        templates.fingerprint(),
+        logo_hash,
+    ]
     return "\0".join(parts) + "\0"
 
 
@@ -178,10 +264,12 @@ def _read_cache(out_dir: Path) -> dict[str, str]:
 
 
 def _render_all(
-    tasks: Iterator[PdfTask], jobs: int, out_dir: Path, outcome: StageOutcome
+    tasks: Iterator[PdfTask], total: int, jobs: int, out_dir: Path, outcome: StageOutcome
 ) -> list[Path]:
     written = []
-    for result in _run(tasks, jobs):  # each PDF is written as soon as it is ready
+    progress = ProgressBar(total)
+    for done, result in enumerate(_run(tasks, jobs), 1):  # each PDF is written when ready
+        progress.update(done)
         if result.refused:
             outcome.diagnostics.extend(_refusal_diagnostics(result))
         elif result.content is None:
@@ -196,6 +284,7 @@ def _render_all(
             )
         else:
             written.append(write_atomic(out_dir, result.key, result.content))
+    progress.close()
     return written
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from kinerja_build import layout, resources, safefs
 from kinerja_build.limits import TimeLimit, time_limit
@@ -55,6 +56,7 @@ class TemplateSet:
             keep_trailing_newline=True,
         )
         self.environment.globals["asset"] = self.asset_url
+        self.environment.filters["css_string"] = css_string
 
     def _overrides_usable(self) -> bool:
         """The school's templates/pdf/ is used only as a real folder inside the repository."""
@@ -130,6 +132,21 @@ class TemplateSet:
                 line,
                 f"{type(error).__name__}: {error}",
             )
+
+
+def css_string(value: object) -> Markup:
+    """A quoted CSS string for a <style> block (running headers and footers in page margins).
+
+    HTML escaping does not apply inside <style>, so every character that could end the string,
+    the declaration or the element is written as a CSS escape instead.
+    """
+    escaped = []
+    for char in str(value):
+        if char.isalnum() or char in " .,·:;/()-_'":
+            escaped.append(char)
+        else:
+            escaped.append(f"\\{ord(char):x} ")
+    return Markup('"' + "".join(escaped) + '"')
 
 
 def _template_frame(error: BaseException) -> tuple[str | None, int]:

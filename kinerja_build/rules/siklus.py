@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from kinerja_build import domain
+from kinerja_build.layout import PERIOD_KINDS, RecordKind
 from kinerja_build.load import is_inside
 from kinerja_build.model import IdentityKind, Plan, Record, RecordFile
 from kinerja_build.rules import (
@@ -20,7 +21,8 @@ from kinerja_build.rules import (
 )
 
 STEPS = tuple((step.key, step.title) for step in domain.CYCLE_STEPS)
-EXECUTION_KINDS = ("siklus", "pengembangan-kompetensi", "tugas", "penilaian")
+# The records of carrying the plan out: every period kind after the plan itself.
+EXECUTION_KINDS = tuple(kind for kind in PERIOD_KINDS if kind is not RecordKind.RENCANA)
 
 
 @record_rule(
@@ -170,7 +172,7 @@ def pelaksanaan_setelah_sepakat(
                 "Selesaikan perencanaan (sampai disepakati) sebelum pelaksanaan.",
                 file=record.rel,
             )
-        elif kind == "siklus" and "a_diskusi_persiapan" in record.data:
+        elif kind is RecordKind.SIKLUS and "a_diskusi_persiapan" in record.data:
             day = domain.parse_date(record.data["a_diskusi_persiapan"]["tanggal"])
             if day is not None and day < agreed:
                 yield Finding(

@@ -225,21 +225,22 @@ def dashboard_page(data: SiteData, periode_id: str) -> str:
 
 
 def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
-    items = sorted(
-        school_periode(data.school, periode_id).with_records,
-        key=lambda item: data.name(item.pegawai_id),
-    )
+    # The whole roster, the late ones first: people without records are "belum mulai", the
+    # optional ones are marked.
+    items = school_periode(data.school, periode_id).by_urgency
     counts = Counter(item.stage for item in items)
     total = len(items)
-    parts = [(stage.capitalize(), counts[stage], svg.STAGE_COLORS[stage]) for stage in WORK_STAGES]
+    labels = domain.STAGE_LABELS
+    parts = [(labels[stage], counts[stage], svg.STAGE_COLORS[stage]) for stage in domain.Stage]
     out = ["## Tahap per pegawai", ""]
     out.append('<div class="kinerja-ringkas" markdown>')
     out.append("")
     out.append("| Tahap | Jumlah | Persen |")
     out.append("|---|---:|---:|")
-    for stage in WORK_STAGES:
+    for stage in domain.Stage:
         share = 100 * counts[stage] / total if total else 0
-        out.append(f"| {stage.capitalize()} | {counts[stage]} | {share:.0f}% |")
+        out.append(f"| {labels[stage]} | {counts[stage]} | {share:.0f}% |")
+    out.append(f"| **Jumlah pegawai** | **{total}** | |")
     out += ["", "</div>", "", svg.stacked_bar(parts, total), ""]
     out += [
         '<p class="kinerja-catatan">Titik pada kolom Tahap: <strong>P</strong> perencanaan, '
@@ -264,10 +265,21 @@ def dashboard_body(data: SiteData, periode_id: str, prefix: str) -> str:
     out += ['<div class="kinerja-pegawai" markdown>', ""]
     out += [header, "|---|---|---|" + ("" if data.publik else "---|")]
     for item in items:
-        reached = WORK_STAGES.index(item.stage) + (1 if item.assessment is not None else 0)
-        link = f"[{e(data.name(item.pegawai_id))}]({prefix}{data.slug(item.pegawai_id)}.md)"
+        reached = (
+            max(WORK_STAGES.index(item.stage) + (1 if item.assessment is not None else 0), 1)
+            if item.stage in WORK_STAGES
+            else 0  # belum mulai: no dot filled
+        )
+        name = e(data.name(item.pegawai_id))
+        link = f"[{name}]({prefix}{data.slug(item.pegawai_id)}.md)" if item.has_records else name
         mark = ' <span class="kinerja-galat">tidak valid</span>' if item.invalid else ""
-        row = f"| {link}{mark} | {svg.stage_steps(max(reached, 1))} {e(item.stage)} | {e(item.status)} |"
+        if not item.wajib:
+            mark += f" <small>({e(item.alasan_tidak_wajib)})</small>"
+        status = e(item.status)
+        if item.late:
+            status += f' <span class="kinerja-galat">terlambat {item.days_late} hari</span>'
+        stage_cell = f"{svg.stage_steps(reached)} {e(labels[item.stage].lower())}"
+        row = f"| {link}{mark} | {stage_cell} | {status} |"
         if not data.publik:
             row += f" {e(domain.PREDIKAT_LABELS[item.predikat]) if item.predikat else '-'} |"
         out.append(row)

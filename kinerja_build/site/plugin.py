@@ -49,7 +49,8 @@ SITE_CSS = """
 .kinerja-tingkat { font-weight: bold; }
 .kinerja-terlambat { color: #b71c1c; font-weight: bold; }
 .kinerja-tindakan li { overflow-wrap: anywhere; }
-.md-typeset .kinerja-tindakan a, .md-typeset .kinerja-temuan a { text-decoration: underline; }
+/* Links inside running text must not rely on colour alone (WCAG 1.4.1, axe link-in-text-block). */
+.md-typeset p a, .md-typeset li a, .md-typeset td a { text-decoration: underline; }
 .kinerja-galat .kinerja-tingkat { color: #b71c1c; }
 .kinerja-peringatan .kinerja-tingkat { color: #a84300; }
 .md-typeset .kinerja-temuan details { border: 0; box-shadow: none; background: none;

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
-STAGE_COLORS = {"perencanaan": "#f9a825", "pelaksanaan": "#1e88e5", "penilaian": "#43a047"}
+STAGE_COLORS = {
+    "belum_mulai": "#9e9e9e",
+    "perencanaan": "#f9a825",
+    "pelaksanaan": "#1e88e5",
+    "penilaian": "#43a047",
+}
 PREDIKAT_COLORS = ("#2e7d32", "#66bb6a", "#fbc02d", "#ef6c00", "#c62828")
 
 

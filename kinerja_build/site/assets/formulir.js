@@ -78,6 +78,23 @@
     });
   }
 
+  function pruned(value) {
+    // Empty strings, lists and objects left out, as the YAML leaves them out (see emit).
+    if (Array.isArray(value)) {
+      var items = value.map(pruned).filter(function (x) { return x !== undefined; });
+      return items.length ? items : undefined;
+    }
+    if (value !== null && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (key) {
+        var inner = pruned(value[key]);
+        if (inner !== undefined) { out[key] = inner; }
+      });
+      return Object.keys(out).length ? out : undefined;
+    }
+    return value === "" || value === null ? undefined : value;
+  }
+
   function toYaml(kind, data) {
     var periodic = kind !== "pegawai";
     var modeline = (periodic ? "../../../../" : "../../") + "schemas/" + kind + ".schema.json";
@@ -134,7 +151,9 @@
         window.setTimeout(check, 150);
       });
       function check() {
-        var problems = editor.validate();
+        // Every field is shown, so most stay empty: judge (and write) only what was filled.
+        var value = pruned(editor.getValue()) || {};
+        var problems = editor.validate(value);
         errors.innerHTML = "";
         actions.hidden = true;
         output.textContent = "";
@@ -144,11 +163,8 @@
             li.textContent = problem.path.replace(/^root\.?/, "") + ": " + problem.message;
             errors.appendChild(li);
           });
-          editor.options.show_errors = "always";
-          editor.onChange();
           return;
         }
-        var value = editor.getValue();
         var text = toYaml(kind, value);
         var path = pathOf(kind, value);
         output.textContent = text;
