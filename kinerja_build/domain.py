@@ -206,7 +206,7 @@ MONTHS = (
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
 
-_PERIODE = re.compile(r"^(?P<year>\d{4})(?:-(?P<half>[12]))?$")
+_PERIODE = re.compile(r"^(?P<year>\d{4})(?:-(?P<half>[12]))?\Z")
 
 
 def predikat(rating_hasil_kerja: str, rating_perilaku_kerja: str) -> Predikat:

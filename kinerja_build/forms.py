@@ -24,6 +24,7 @@ from kinerja_build import domain, layout
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import RecordKind
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
+from kinerja_build.schema import ecma_validator_class
 
 
 def target(root: Path, kind: str, pegawai: str, periode: str | None) -> Path:
@@ -61,7 +62,7 @@ def previous(root: Path, kind: str, pegawai: str, periode: str | None) -> dict[s
 # year's decrees (an SK is issued per year; copying its number and date is a false record) and
 # last year's evidence files.
 _NOT_CARRIED = frozenset({"periode", "status", "sha256", "sk", "bukti"})
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 def carry_over(value: Any) -> Any:
@@ -93,7 +94,7 @@ def read_answers(path: Path) -> dict[str, Any]:
 
 def problem_text(node: dict[str, Any], value: Any) -> str | None:
     """An Indonesian sentence saying what is wrong with one answer, or None when it is fine."""
-    validator = jsonschema.Draft202012Validator(node, format_checker=jsonschema.FormatChecker())
+    validator = ecma_validator_class()(node, format_checker=jsonschema.FormatChecker())
     error = next(iter(validator.iter_errors(value)), None)
     if error is None:
         return None

@@ -80,8 +80,8 @@ WORKFLOW_FILE = ".github/workflows/kinerja.yml"  # the CI workflow `kinerja init
 # What `kinerja diff` takes from a revision to validate it as it was.
 REVISION_INPUTS = (RECORDS_DIR, SCHEMAS_DIR, *CONFIG_FILES)
 
-_ID = re.compile(r"^([0-9]{18}|[a-z][a-z0-9]*(-[a-z0-9]+)*)$")
-_PERIODE = re.compile(r"^[0-9]{4}(-[12])?$")
+_ID = re.compile(r"^([0-9]{18}|[a-z][a-z0-9]*(-[a-z0-9]+)*)\Z")
+_PERIODE = re.compile(r"^[0-9]{4}(-[12])?\Z")
 
 
 @dataclass(frozen=True, slots=True)

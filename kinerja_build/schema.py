@@ -111,11 +111,53 @@ def _inline(node: Any, base: str, depth: int) -> Any:
 @functools.cache
 def validator(kind: str) -> Draft202012Validator:
     """python-jsonschema for a record kind: slow, but explains every error (see `check`)."""
-    from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(
+    checker: Draft202012Validator = ecma_validator_class()(
         compiled_schema(kind), registry=registry(), format_checker=_format_checker()
     )
+    return checker
+
+
+@functools.cache
+def ecma_validator_class() -> Any:
+    """Draft 2020-12 with ECMA-262's `$`: python-jsonschema runs `pattern` through `re.search`,
+    where `$` also matches before a final newline, so `^[0-9]{18}$` accepted a NIP with a
+    trailing newline (and the public site's mask missed it). Here `$` means the end of the text,
+    as in JSON Schema's own regex dialect and in jsonschema-rs."""
+    from jsonschema import Draft202012Validator, ValidationError, validators
+
+    def pattern(validator: Any, expected: str, instance: Any, _schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not _python_regex(expected).search(instance):
+            yield ValidationError(f"{instance!r} does not match {expected!r}")
+
+    return validators.extend(Draft202012Validator, {"pattern": pattern})  # type: ignore[no-untyped-call]
+
+
+@functools.cache
+def _python_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(python_pattern(pattern))
+
+
+def python_pattern(pattern: str) -> str:
+    """A schema regex for Python's `re` with ECMA-262's meaning of `$` (the end of the text)."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\Z"
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 @functools.cache
@@ -196,8 +238,8 @@ def rust_pattern(pattern: str) -> str:
     """The regex for jsonschema-rs that matches what `re.search(pattern, …)` matches.
 
     Only the constructs our schemas use are translated; anything else raises, so a new schema
-    cannot silently validate differently in the two engines. `$` may end up stricter (never
-    more lenient): `(?:\n?$)` consumes the newline Python's `$` may stand before.
+    cannot silently validate differently in the two engines. `$` is the end of the text in
+    both (python_pattern() gives Python's `re` that meaning too).
     """
     out: list[str] = []
     in_class = False
@@ -228,7 +270,7 @@ def rust_pattern(pattern: str) -> str:
         elif pair == "(?" and pattern[index : index + 3] != "(?:":
             raise UnsupportedPattern(pattern)  # named groups, flags, look-arounds
         elif char == "$":
-            out.append("(?:\\n?$)")
+            out.append("$")  # without the m flag: the end of the text, as ECMA-262 means it
             index += 1
             continue
         elif char == ".":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -412,3 +413,39 @@ def test_directory_chain_deeper_than_python_recursion(run_cli: Run, deep_school:
         os.chdir(school)
     result = run_cli("build", "--root", str(school), "--hanya", "situs")
     assert result.exit_code == 2 and "tidak wajar" in result.output, result.output
+
+
+# --- the NIP mask bypass ------------------------------------------------------------------------------
+
+
+def test_a_nip_with_a_trailing_newline_is_invalid_in_both_engines() -> None:
+    from kinerja_build import schema
+
+    assert re.search(r"^[0-9]{18}$", "197404122000031003\n"), "Python's `$` is the hole"
+    assert not schema.fast_verdict("pegawai", {"nip": "197404122000031003\n"})
+    problems = schema.check("pegawai", {"nip": "197404122000031003\n"})
+    assert ("nip",) in {problem.json_path for problem in problems}
+
+
+def test_a_nip_with_a_trailing_newline_is_never_published_unmasked(
+    run_cli: Run, school: Path
+) -> None:
+    person = school / "records" / "pegawai" / "197404122000031003.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(
+        text.replace('nip: "197404122000031003"', 'nip: "197404122000031003\\n"'), "utf-8"
+    )
+    result = run_cli("validate", "--root", str(school), "--format", "json")
+    found = {
+        (d["file"], d["code"], d["json_path"]) for d in json.loads(result.output)["diagnostik"]
+    }
+    assert ("records/pegawai/197404122000031003.yaml", "KIN105", "/nip") in found
+    result = run_cli(
+        "build", "--root", str(school), "--hanya", "situs", "--publik", "--allow-errors"
+    )
+    published = "".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in (school / "build" / "site").rglob("*")
+        if path.is_file()
+    )
+    assert "197404122000031003" not in published

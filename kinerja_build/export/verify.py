@@ -24,6 +24,7 @@ from kinerja_build import domain, resources
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.errors import UsageProblem
 from kinerja_build.export.bundle import BUNDLE_SCHEMAS
+from kinerja_build.schema import ecma_validator_class
 from kinerja_build.severity import make
 
 MAX_ENTRIES = 10_000
@@ -202,11 +203,12 @@ def _no_constant(text: str) -> Any:
 
 
 @functools.cache
-def _validator(kind: str) -> jsonschema.Draft202012Validator:
+def _validator(kind: str) -> Any:
     schema = json.loads(
         (resources.schemas_dir() / "ekspor" / f"{kind}.schema.json").read_text(encoding="utf-8")
     )
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    # `$` as JSON Schema means it: a NIP with a trailing newline does not pass as 18 digits.
+    return ecma_validator_class()(schema, format_checker=jsonschema.FormatChecker())
 
 
 def _schema(value: Any, kind: str, bundle: str, name: str) -> Iterator[Diagnostic]:
