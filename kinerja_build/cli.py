@@ -246,7 +246,7 @@ def _build_outputs(
 def _echo_stage(outcome: StageOutcome) -> None:
     click.echo("")
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(report.safe_line(line))
     # Infos of a stage (documents skipped, people not ready for export) are already in its
     # summary lines; they stay in validasi.json and on the site.
     shown = [item for item in outcome.diagnostics if item.severity is not Severity.INFO]
@@ -290,7 +290,7 @@ def progress_summary(result: Result) -> str:
             lines.append(f"  {label:<12} {counts[stage]:>4}  ({share:.0f}%)")
         for item in items:
             lines.append(f"    - {_person_line(item)}")
-    return "\n".join(lines)
+    return "\n".join(report.safe_line(line) for line in lines)
 
 
 def _person_line(item: PersonPeriode) -> str:
@@ -623,7 +623,7 @@ def verify_command(dokumen: Path, root: Path) -> None:
 
     verdict = verify.verify(root, dokumen)
     for line in verify.describe(verdict):
-        click.echo(line)
+        click.echo(report.safe_line(line))
     sys.exit(0 if verdict.matches else 1)
 
 

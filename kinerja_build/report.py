@@ -34,6 +34,16 @@ def markdown_text(text: str) -> str:
     return " ".join(safe.split())
 
 
+def safe_line(text: str) -> str:
+    """A line of the build summary or an export list: safe_text, and never a GitHub Actions
+    workflow command (`::error ...`), which a teacher's name could otherwise fake in a CI log."""
+    cleaned = safe_text(text)
+    stripped = cleaned.lstrip()
+    if stripped.startswith("::"):
+        cleaned = cleaned[: len(cleaned) - len(stripped)] + ": :" + stripped[2:]
+    return cleaned
+
+
 def _location(d: Diagnostic) -> str:
     if not d.file:
         return "(repositori)"

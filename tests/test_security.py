@@ -449,3 +449,24 @@ def test_a_nip_with_a_trailing_newline_is_never_published_unmasked(
         if path.is_file()
     )
     assert "197404122000031003" not in published
+
+
+# --- control characters in names reaching the terminal and CI logs ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "nama", ["Sri\\n::error file=records/x.yaml::palsu", "::warning::palsu", "Sri\\e[2J\\rpalsu"]
+)
+def test_names_cannot_fake_workflow_commands_or_rewrite_the_terminal(
+    run_cli: Run, school: Path, nama: str
+) -> None:
+    person = school / "records" / "pegawai" / "197404122000031003.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(
+        text.replace("nama: Dedi Kurniawan, S.Pd., M.Pd.", f'nama: "{nama}"'), "utf-8"
+    )
+    result = run_cli("build", "--root", str(school), "--hanya", "ekspor", "--allow-errors")
+    assert "palsu" in result.output, "the name is shown (made harmless), not dropped"
+    for line in result.output.splitlines():
+        assert not line.lstrip().startswith("::"), line
+        assert not any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in line), line

@@ -79,7 +79,7 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
             _render_evaluations(context, periode)
         outcome = judged(build_exports(context, only=periode), context)
     for line in outcome.lines:
-        click.echo(line)
+        click.echo(report.safe_line(line))
     findings = Report(diagnostics=outcome.diagnostics)
     if findings.errors:
         click.echo(
@@ -128,6 +128,6 @@ def periksa_command(bundle: Path, root: Path) -> None:
     if problems:
         found = Report(diagnostics=problems)
         click.echo(report.format_text(found, color=_color(), summary=False))
-        click.echo(f"{len(problems)} masalah ditemukan di {bundle.name}.")
+        click.echo(f"{len(problems)} masalah ditemukan di {report.safe_line(bundle.name)}.")
         sys.exit(1 if found.errors else 0)
-    click.echo(f"{bundle.name}: utuh dan konsisten.")
+    click.echo(f"{report.safe_line(bundle.name)}: utuh dan konsisten.")
