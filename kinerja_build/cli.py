@@ -178,6 +178,7 @@ def build_command(
       build/validasi.json     semua temuan validasi
       build/kalender-<periode>.ics  tenggat per peran untuk aplikasi kalender
       build/pdf/              dokumen resmi per periode dan pegawai (PDF/A)
+      build/cetak/            berkas cetak: dokumen per pegawai dan seluruh sekolah
       build/ekspor-bkn/       berkas ekspor BKN per periode
       build/site/             situs kemajuan (buka build/site/index.html)
 

@@ -90,7 +90,9 @@ class KinerjaApp:
         signature = _signature(self.root)
         if self._cache is None or self._cache[0] != signature:
             self._cache = (signature, validate(self.root))
-        return self._cache[1]
+        result = self._cache[1]
+        result.school.today = self.settings.today()  # deadlines and days late judged on it
+        return result
 
     def adopt(self, before: tuple[Any, ...], saved: store.Saved, rel: str) -> None:
         """Keep the save's own validation as the school's state when only that file changed.
@@ -212,7 +214,7 @@ class KinerjaApp:
         if pid not in school.pegawai:
             raise Refused(404, "Pegawai tidak ditemukan.")
         day = self.settings.today()
-        tasks = workflow.inbox(school, pid, day)
+        tasks = workflow.inbox(school, pid)
         periodes = []
         for periode_id in reversed(school.periode_ids()):
             view = person_periode(school, periode_id, pid)
@@ -236,6 +238,7 @@ class KinerjaApp:
             nama=_name(school, pid),
             tasks=tasks,
             labels=workflow.ACTION_LABELS,
+            kind_titles={kind: form.title for kind, form in FORMS.items()},
             periodes=periodes,
             new_periodes=new_periodes,
             status_labels=domain.STATUS_RENCANA_LABELS,
@@ -293,10 +296,20 @@ class KinerjaApp:
         plan = None
         if target.kind == "rencana" and target.periode and target.pegawai:
             plan = school.plan(target.periode, target.pegawai)
+        computed: list[tuple[str, str]] = []
+        if target.kind == "penilaian" and target.periode and target.pegawai:
+            assessment = school.assessment(target.periode, target.pegawai)
+            if assessment is not None:  # the model's figures, never recomputed here
+                computed.append(("Predikat", domain.PREDIKAT_LABELS[assessment.predikat]))
+                ak = assessment.angka_kredit
+                if ak is not None:
+                    figure = f"{domain.format_decimal(ak.value)} ({ak.months} bulan)"
+                    computed.append(("Angka kredit", figure))
         return self.render(
             request,
             "formulir.html",
             status,
+            computed=computed,
             form=form,
             target=target,
             sections=sections,

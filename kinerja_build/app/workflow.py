@@ -32,55 +32,63 @@ def available_commands() -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One plan that waits for this person, and what they can do with it."""
+    """One next step in this person's inbox: theirs to take, or theirs waiting for someone."""
 
     periode: str
     owner: str
     owner_name: str
-    status: PlanStatus
-    what: str
-    commands: tuple[str, ...]
+    what: str  # the model's label of the step
+    kind: str  # the record to open
+    commands: tuple[str, ...]  # plan buttons offered (only when the step is this person's)
+    mine: bool
+    waiting_for: str  # who else must act, when it is not this person
+    due: dt.date | None
+    days_late: int
 
 
-def inbox(school: School, person: str, day: dt.date) -> list[Task]:
-    """Plans waiting for `person`: their own to submit or agree, their staff's to approve."""
-    tasks: list[Task] = []
-    for periode_id in reversed(school.periode_ids()):
-        for owner in sorted(school.periods.get(periode_id, {})):
-            plan = school.plan(periode_id, owner)
-            if plan is None:
-                continue
-            nama = str((school.person(owner) or {}).get("nama", owner))
-            task = _task(school, person, owner, periode_id, plan.status, day)
-            if task is not None:
-                what, commands = task
-                tasks.append(Task(periode_id, owner, nama, plan.status, what, commands))
+# The plan buttons a next step (model.NextStep.key) offers to the person who must take it.
+_COMMANDS = {
+    "ajukan": ("ajukan",),
+    "ajukan-ulang": ("ajukan",),
+    "setujui": ("setujui", "tinjau-ulang"),
+    "sepakati": ("sepakati",),
+}
+
+
+def inbox(school: School, person: str) -> list[Task]:
+    """What waits for `person`, as `kinerja tindakan --oleh` lists it, most late first."""
+    from kinerja_build import tindakan
+
+    offered = available_commands()
+    tasks = []
+    for action in tindakan.collect(school, oleh=person).actions:
+        step, view = action.step, action.person
+        mine = step.pelaku_id == person
+        place = layout.parse_record_path(step.file)
+        kind = place.kind.value if isinstance(place, layout.RecordPlace) else "rencana"
+        commands = tuple(c for c in _COMMANDS.get(step.key, ()) if c in offered) if mine else ()
+        if "tinjau-ulang" in commands and _under_plt(school, view.pegawai_id):
+            commands = ("setujui",)  # no returns under a Plt: approval is automatic
+        tasks.append(
+            Task(
+                periode=view.periode_id,
+                owner=view.pegawai_id,
+                owner_name=view.nama,
+                what=step.label,
+                kind=kind,
+                commands=commands,
+                mine=mine,
+                waiting_for="" if mine else (step.pelaku_nama or domain.PERAN_NOUNS[step.peran]),
+                due=step.due,
+                days_late=action.days_late,
+            )
+        )
     return tasks
 
 
-def _task(
-    school: School, person: str, owner: str, periode_id: str, status: PlanStatus, day: dt.date
-) -> tuple[str, tuple[str, ...]] | None:
-    offered = available_commands()
-    if owner == person:
-        if status in (PlanStatus.DRAF, PlanStatus.DITINJAU_ULANG):
-            what = (
-                "Rencana dikembalikan untuk direvisi: perbaiki lalu ajukan ulang."
-                if status is PlanStatus.DITINJAU_ULANG
-                else "Rencana masih draf: lengkapi lalu ajukan kepada atasan."
-            )
-            return what, tuple(c for c in ("ajukan",) if c in offered)
-        if status is PlanStatus.DISETUJUI:
-            return "Rencana disetujui atasan: sepakati untuk memulai pelaksanaan.", ("sepakati",)
-        return None
-    if status is PlanStatus.DIAJUKAN:
-        atasan = school.atasan(owner, day)
-        if atasan is not None and atasan.id == person and atasan.status is not AtasanKind.KOSONG:
-            return "Rencana diajukan: setujui atau kembalikan dengan catatan.", (
-                "setujui",
-                "tinjau-ulang",
-            )
-    return None
+def _under_plt(school: School, owner: str) -> bool:
+    atasan = school.atasan(owner, school.today)
+    return atasan is not None and atasan.status is AtasanKind.PLT
 
 
 def act(
