@@ -24,7 +24,8 @@ from kinerja_build.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 GURU = "199006142022211004"  # Agus Setiadi, PPPK guru: his 2025 folder is removed below
 KS = "197404122000031003"
-WAHYU = "198809032023211002"  # his 2025 plan waits for the KS (diajukan)
+WAHYU = "198809032023211002"
+UJANG = "196802141994121001"  # Ahli Madya PNS, assessed "baik" in 2025  # his 2025 plan waits for the KS (diajukan)
 RENCANA = f"/formulir/rencana?pegawai={GURU}&periode=2025"
 DAY = dt.date(2025, 1, 10)
 
@@ -93,6 +94,9 @@ def test_every_form_opens_with_names_not_ids_and_nothing_chosen(school: Path) ->
     assert "Berorientasi Pelayanan" in page and ">berorientasi_pelayanan<" not in page
     for kind in ("pegawai", "sekolah"):
         assert client.get(f"/formulir/{kind}?pegawai={GURU}").status_code == 200
+    # An assessment shows the model's predikat and angka kredit beside the ratings.
+    page = client.get(f"/formulir/penilaian?pegawai={UJANG}&periode=2025").text
+    assert "<dt>Predikat</dt><dd>Baik</dd>" in page and "<dt>Angka kredit</dt>" in page
 
 
 def test_a_plan_is_saved_as_a_draft_by_its_owner(school: Path) -> None:
@@ -280,8 +284,10 @@ def test_a_shared_server_asks_everyone_to_sign_in(school: Path) -> None:
     page = client.get("/masuk").text
     wrong = client.post("/masuk", data={"_csrf": _csrf(page), "token": "salah"})
     assert wrong.status_code == 403
+    before = client.cookies.get("kinerja_sesi")
     right = client.post("/masuk", data={"_csrf": _csrf(page), "token": token})
     assert right.url.path == f"/pegawai/{GURU}"
+    assert client.cookies.get("kinerja_sesi") not in (None, before)  # a fresh session id
     assert (school / ".kinerja" / ".gitignore").read_text() == "*\n"
     assert token not in (school / ".kinerja" / access.TOKENS).read_text()
 
@@ -299,6 +305,37 @@ def test_on_loopback_other_host_names_are_refused(school: Path) -> None:
     app = create_app(Settings(school, today=lambda: DAY))
     client = TestClient(app, base_url="http://kinerja.example")
     assert client.get("/").status_code == 400  # DNS rebinding onto a local app
+
+
+def test_kinerja_serve_serves_the_school(school: Path) -> None:
+    """The command itself: uvicorn on a free port of 127.0.0.1, stopped by the test."""
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "kinerja_build", "serve", "--root", str(school)]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "SMP Negeri 3 Sukamaju" in page and "Siapa Anda?" in page
+    finally:
+        server.terminate()
+        server.wait(10)
+        assert server.stdout is not None
+        server.stdout.close()
 
 
 def test_serve_refuses_a_network_address_without_tokens(school: Path) -> None:

@@ -392,7 +392,16 @@ def test_the_ks_fills_the_observation_form(
     _type(driver, "a_diskusi_persiapan.tanggal", "03/02/2026")
     _type(driver, "a_diskusi_persiapan.fokus_perilaku", "Umpan balik spesifik\nUmpan balik segera")
     _type(driver, "a_diskusi_persiapan.jadwal_observasi", "20/02/2026")
-    _type(driver, "b_observasi.tanggal", "20/02/2026")
+    # The calendar beside a date field fills it as dd/mm/yyyy (the browser's picker sets the
+    # hidden date input; selenium cannot click inside the native picker, so it sets it here).
+    observed = driver.find_element(By.NAME, "b_observasi.tanggal")
+    assert observed.find_element(By.XPATH, "following-sibling::button").text == "Kalender"
+    driver.execute_script(
+        "const picker = arguments[0].parentElement.querySelector('.pemilih-tanggal');"
+        "picker.value = '2026-02-20'; picker.dispatchEvent(new Event('change'));",
+        observed,
+    )
+    assert observed.get_attribute("value") == "20/02/2026"
     _type(driver, "b_observasi.waktu", "07.30–08.50")
     _type(driver, "b_observasi.tempat", "Ruang kelas 8B")
     _type(driver, "b_observasi.tujuan", "Melihat umpan balik guru saat diskusi kelompok.")

@@ -380,19 +380,24 @@ def test_init_then_build_with_pdfs_on_worker_processes(tmp_path: Path) -> None:
     target = tmp_path / "dinas"
     assert _run("dinas", "init", str(target), "--periode", "2025").exit_code == 0
     assert _run("dinas", "init", str(target)).exit_code == 2, "refuses a non-empty folder"
-    (school,) = generate(target / "sekolah", schools=1, teachers=1, periods=("2025",), seed=2)
+    assert _run("dinas", "build", "--root", str(target), "--tanpa-pdf").exit_code == 0
+    schools = generate(target / "sekolah", schools=2, teachers=1, periods=("2025",), seed=2)
     text = (target / "dinas.yml").read_text(encoding="utf-8")
-    (target / "dinas.yml").write_text(text.replace("sekolah/contoh", f"sekolah/{school.name}"))
-    result = _run("dinas", "build", "--root", str(target), "--jobs", "1")
+    entries = "".join(f"  - id: {p.name}\n    folder: sekolah/{p.name}\n" for p in schools)
+    text = text.replace("  - id: contoh\n    folder: sekolah/contoh\n", entries)
+    (target / "dinas.yml").write_text(text, encoding="utf-8")
+    # Two schools to build: the embedded cluster starts two worker processes.
+    result = _run("dinas", "build", "--root", str(target), "--jobs", "2")
     assert result.exit_code == 0, result.output
-    assert "1 dibangun, 0 tidak berubah, 0 gagal" in result.output
+    assert "2 sekolah — 2 dibangun, 0 tidak berubah, 0 gagal" in result.output
     bundle = target / "build" / "ekspor-bkn" / "kinerja-dinas-3299-2025.zip"
     with zipfile.ZipFile(bundle) as archive:
         rows = json.loads(archive.read("kinerja-periodik.json"))
-        assert rows and all(
-            archive.read(row["path"][0]["dok_uri"]).startswith(b"%PDF-") for row in rows
-        )
+        assert len({row["npsn"] for row in rows}) == 2
+        assert all(archive.read(row["path"][0]["dok_uri"]).startswith(b"%PDF-") for row in rows)
     assert verify(bundle) == []
+    for school in schools:
+        assert list((target / "build" / "sekolah" / school.name / "pdf").rglob("*.pdf"))
 
 
 RunCli = Callable[..., Result]

@@ -195,12 +195,17 @@ class KinerjaApp:
     async def sign_in(self, request: Request) -> Response:
         if request.method == "GET":
             return self.render(request, "masuk.html", problem="")
-        session, values = await self.checked_form(request)
+        _, values = await self.checked_form(request)
         person = access.person_for(access.read_tokens(self.root), (values.get("token") or [""])[0])
         if person is None:
             return self.render(request, "masuk.html", 403, problem="Token tidak dikenal.")
-        session.person = person
-        return RedirectResponse(f"/pegawai/{person}", status_code=303)
+        # A new session id on sign-in: an id planted before it is worth nothing afterwards.
+        self.sessions.pop(request.cookies.get(COOKIE, ""), None)
+        sid = secrets.token_urlsafe(32)
+        self.sessions[sid] = Session(person=person)
+        response = RedirectResponse(f"/pegawai/{person}", status_code=303)
+        _cookie(response, sid)
+        return response
 
     async def sign_out(self, request: Request) -> Response:
         session, _ = await self.checked_form(request)
@@ -296,10 +301,20 @@ class KinerjaApp:
         plan = None
         if target.kind == "rencana" and target.periode and target.pegawai:
             plan = school.plan(target.periode, target.pegawai)
+        computed: list[tuple[str, str]] = []
+        if target.kind == "penilaian" and target.periode and target.pegawai:
+            assessment = school.assessment(target.periode, target.pegawai)
+            if assessment is not None:  # the model's figures, never recomputed here
+                computed.append(("Predikat", domain.PREDIKAT_LABELS[assessment.predikat]))
+                ak = assessment.angka_kredit
+                if ak is not None:
+                    figure = f"{domain.format_decimal(ak.value)} ({ak.months} bulan)"
+                    computed.append(("Angka kredit", figure))
         return self.render(
             request,
             "formulir.html",
             status,
+            computed=computed,
             form=form,
             target=target,
             sections=sections,

@@ -1,4 +1,4 @@
-"""Run school tasks on Dask distributed (decision 0011): an embedded LocalCluster, or a cluster.
+"""Run school tasks on Dask distributed (decision 0018): an embedded LocalCluster, or a cluster.
 
 Each school is one task (`task.build_school`), submitted once and never retried automatically
 (a failure is reported, the next build tries again). Workers need the same kinerja version and
