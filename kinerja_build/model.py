@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from kinerja_build import clock, domain, layout, resources
 from kinerja_build.domain import (
@@ -35,6 +35,7 @@ from kinerja_build.layout import RecordKind
 
 # The data of a record that passed its schema; the schema guarantees its shape.
 RecordData = dict[str, Any]
+ViewT = TypeVar("ViewT")
 
 
 @dataclass(slots=True)
@@ -358,6 +359,12 @@ class School:
     periods: dict[str, dict[str, dict[str, RecordFile]]] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=Calendar.builtin)
     today: dt.date = field(default_factory=clock.today)  # "now" for days late (SOURCE_DATE_EPOCH)
+    # Plan, Cycle and Assessment views by (kind, periode, person), each with the data it was
+    # made from: rules and outputs ask for the same view many times (a plan's history and
+    # fingerprint are computed once), and a replaced record never gets a stale view.
+    _views: dict[tuple[str, str, str], tuple[tuple[object, ...], object]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     # -- records --
 
@@ -489,18 +496,45 @@ class School:
 
     def plan(self, periode_id: str, pegawai_id: str) -> Plan | None:
         data = self.record(periode_id, pegawai_id, "rencana")
-        return Plan(data) if data is not None else None
+        return self._view("rencana", periode_id, pegawai_id, (data,), Plan)
 
     def cycle(self, periode_id: str, pegawai_id: str) -> Cycle | None:
         data = self.record(periode_id, pegawai_id, "siklus")
-        return Cycle(data) if data is not None else None
+        return self._view("siklus", periode_id, pegawai_id, (data,), Cycle)
 
     def assessment(self, periode_id: str, pegawai_id: str) -> Assessment | None:
         data = self.record(periode_id, pegawai_id, "penilaian")
         periode = self.periode(periode_id)
         if data is None or periode is None:
             return None
-        return Assessment(data, periode, self.person(pegawai_id))
+        person = self.person(pegawai_id)
+        return self._view(
+            "penilaian",
+            periode_id,
+            pegawai_id,
+            (data, person),
+            lambda d: Assessment(d, periode, person),
+        )
+
+    def _view(
+        self,
+        kind: str,
+        periode_id: str,
+        pegawai_id: str,
+        sources: tuple[RecordData | None, ...],
+        make: Callable[[RecordData], ViewT],
+    ) -> ViewT | None:
+        """The view made from `sources[0]`; the same object while none of the sources changed."""
+        data = sources[0]
+        if data is None:
+            return None
+        key = (kind, periode_id, pegawai_id)
+        cached = self._views.get(key)
+        if cached is not None and all(a is b for a, b in zip(cached[0], sources, strict=True)):
+            return cast(ViewT, cached[1])
+        view = make(data)
+        self._views[key] = (sources, view)
+        return view
 
 
 def _serves_during(person: Mapping[str, Any], periode: domain.Periode) -> bool:

@@ -126,6 +126,15 @@ def _place(school: School, record: RecordFile) -> None:
         people.setdefault(record.owner, {})[record.kind] = record
 
 
+def _inside_repository(item: Found, target: str) -> bool:
+    """Whether a relative modeline target stays inside the repository (no file is touched)."""
+    if os.path.isabs(target):
+        return False
+    root = os.path.normpath(item.absolute.parents[item.rel.count("/")])
+    resolved = os.path.normpath(os.path.join(item.absolute.parent, target))
+    return resolved.startswith(root + os.sep)
+
+
 def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
     match = _MODELINE.match(first_line)
     expected = layout.schema_file(item.kind)
@@ -134,6 +143,9 @@ def _modeline(item: Found, first_line: str) -> Iterator[Diagnostic]:
         message = "Baris pertama bukan modeline skema untuk editor."
     elif target.rsplit("/", 1)[-1] != expected:
         message = f"Modeline merujuk skema yang salah (seharusnya {expected})."
+    elif "://" not in target and not _inside_repository(item, target):
+        # Never look at files outside the repository: a record could probe for them.
+        message = f"Modeline merujuk berkas di luar repositori ({target})."
     elif "://" not in target and not os.path.isfile(os.path.join(item.absolute.parent, target)):
         message = (
             f"Modeline merujuk berkas yang tidak ada ({target}); editor tidak dapat memakainya."

@@ -284,8 +284,10 @@ def test_a_shared_server_asks_everyone_to_sign_in(school: Path) -> None:
     page = client.get("/masuk").text
     wrong = client.post("/masuk", data={"_csrf": _csrf(page), "token": "salah"})
     assert wrong.status_code == 403
+    before = client.cookies.get("kinerja_sesi")
     right = client.post("/masuk", data={"_csrf": _csrf(page), "token": token})
     assert right.url.path == f"/pegawai/{GURU}"
+    assert client.cookies.get("kinerja_sesi") not in (None, before)  # a fresh session id
     assert (school / ".kinerja" / ".gitignore").read_text() == "*\n"
     assert token not in (school / ".kinerja" / access.TOKENS).read_text()
 

@@ -682,6 +682,23 @@ def test_documents_of_removed_records_are_deleted(tiny: Path) -> None:
     assert "PDF lama dihapus" in result.output
 
 
+@pytest.mark.slow
+def test_packs_follow_the_documents(tiny: Path) -> None:
+    assert _build(tiny).exit_code == 0
+    pack = tiny / "build" / "cetak" / "2025" / f"{GURU}.pdf"
+    school = tiny / "build" / "cetak" / "2025" / "sekolah.pdf"
+    before = school.read_bytes()
+    assert pack.is_file()
+    shutil.rmtree(tiny / "records" / "kinerja" / "2025" / GURU)
+    result = _build(tiny)
+    assert result.exit_code == 0, result.output
+    assert not pack.exists(), "the pack of a person without documents is removed"
+    assert school.read_bytes() != before, "the school pack is merged again"
+    assert len(page_texts(school)) == len(
+        page_texts(tiny / "build" / "pdf" / "2025" / "rekap-kinerja-sekolah.pdf")
+    ) + len(page_texts(tiny / "build" / "cetak" / "2025" / f"{KS}.pdf"))
+
+
 # -- templates, assets, logo -----------------------------------------------------------------
 
 

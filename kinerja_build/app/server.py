@@ -195,12 +195,17 @@ class KinerjaApp:
     async def sign_in(self, request: Request) -> Response:
         if request.method == "GET":
             return self.render(request, "masuk.html", problem="")
-        session, values = await self.checked_form(request)
+        _, values = await self.checked_form(request)
         person = access.person_for(access.read_tokens(self.root), (values.get("token") or [""])[0])
         if person is None:
             return self.render(request, "masuk.html", 403, problem="Token tidak dikenal.")
-        session.person = person
-        return RedirectResponse(f"/pegawai/{person}", status_code=303)
+        # A new session id on sign-in: an id planted before it is worth nothing afterwards.
+        self.sessions.pop(request.cookies.get(COOKIE, ""), None)
+        sid = secrets.token_urlsafe(32)
+        self.sessions[sid] = Session(person=person)
+        response = RedirectResponse(f"/pegawai/{person}", status_code=303)
+        _cookie(response, sid)
+        return response
 
     async def sign_out(self, request: Request) -> Response:
         session, _ = await self.checked_form(request)
