@@ -373,7 +373,9 @@ def _remove_chains(top: Path) -> None:
 
 @pytest.fixture
 def deep_school(school: Path) -> Iterator[Path]:
+    before = os.getcwd()
     yield school
+    os.chdir(before)
     _remove_chains(school)
 
 
