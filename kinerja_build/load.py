@@ -10,6 +10,7 @@ file on demand when a diagnostic needs a line and column.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import stat
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class _Loader(_SafeLoader):
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 50_000
+MAX_NUMBER_CHARS = 40  # a YAML number literal longer than this is no number a record means
+MAX_NUMBER = 10**15
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR = SafeConstructor()
@@ -396,7 +399,17 @@ class _Converter:
             return None
         kind = type(node)
         if kind is ScalarNode:
-            return node.value if node.tag == _STR else self._scalar(cast(ScalarNode, node))
+            if node.tag != _STR:
+                return self._scalar(cast(ScalarNode, node))
+            if "\0" in node.value:  # YAML's "\0" escape: never text, and it breaks every path
+                self._report(
+                    "KIN006",
+                    node,
+                    "Teks berisi karakter NUL (`\\0`).",
+                    "Hapus `\\0` dari teks ini; catatan hanya berisi teks biasa.",
+                )
+                return None
+            return node.value
         if kind is MappingNode:
             if node.tag != _MAP:
                 return self._bad_tag(node)
@@ -450,10 +463,8 @@ class _Converter:
             # Dates stay text: the schema checks the format and the model parses it once.
             return node.value
         try:
-            if tag == _INT:
-                return _SCALAR.construct_yaml_int(node)
-            if tag == _FLOAT:
-                return _SCALAR.construct_yaml_float(node)
+            if tag in (_INT, _FLOAT):
+                return self._number(node)
             if tag == _BOOL:
                 return _SCALAR.construct_yaml_bool(node)
             if tag == _NULL:
@@ -461,6 +472,25 @@ class _Converter:
         except (ValueError, ConstructorError):  # pragma: no cover - resolver regexes prevent it
             return node.value
         return self._bad_tag(node)
+
+    def _number(self, node: ScalarNode) -> int | float | None:
+        """A number of a size a record can mean; huge literals (hex, octal, binary, base 60),
+        infinities and NaN are reported: they crash or mislead every later calculation."""
+        value: int | float | None = None
+        construct = _SCALAR.construct_yaml_int if node.tag == _INT else _SCALAR.construct_yaml_float
+        if len(node.value) <= MAX_NUMBER_CHARS:
+            value = construct(node)
+        if value is not None and math.isfinite(value) and abs(value) <= MAX_NUMBER:
+            return value
+        shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+        self._report(
+            "KIN016",
+            node,
+            f"Angka `{shown}` terlalu besar, tak hingga, atau bukan angka.",
+            f"Tulis angka biasa, paling besar {MAX_NUMBER:.0e}; bila ini teks, apit dengan tanda "
+            "kutip.",
+        )
+        return None
 
     def _bad_tag(self, node: Node) -> None:
         self._report(

@@ -115,6 +115,13 @@ declare(
     scope=Scope.LOAD,
     severity=Severity.WARNING,
 )
+declare(
+    "KIN016",
+    "angka-tak-wajar",
+    "Angka terlalu besar, tak hingga (`.inf`), atau bukan angka (`.nan`).",
+    scope=Scope.LOAD,
+    overridable=False,
+)
 declare("KIN101", "kolom-wajib", "Kolom wajib belum diisi.", scope=Scope.SCHEMA)
 declare(
     "KIN102",
