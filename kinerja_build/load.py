@@ -47,7 +47,7 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 50_000
 MAX_NUMBER_CHARS = 40  # a YAML number literal longer than this is no number a record means
-MAX_NUMBER = 10**15
+MAX_NUMBER = 10**30  # an unquoted NIP (18 digits) must still reach the schema check (KIN103)
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR = SafeConstructor()
