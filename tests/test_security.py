@@ -472,3 +472,28 @@ def test_names_cannot_fake_workflow_commands_or_rewrite_the_terminal(
     for line in result.output.splitlines():
         assert not line.lstrip().startswith("::"), line
         assert not any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in line), line
+
+
+# --- what the generated workflow grants each job ------------------------------------------------------
+
+
+def test_only_the_comment_job_may_write_and_it_runs_no_repository_code(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    import yaml
+
+    assert run_cli("init", str(tmp_path / "s"), "--periode", "2025").exit_code == 0
+    text = (tmp_path / "s" / ".github" / "workflows" / "kinerja.yml").read_text("utf-8")
+    workflow = yaml.safe_load(text)
+    assert workflow["permissions"] == {"contents": "read"}
+    writers = {
+        name: job
+        for name, job in workflow["jobs"].items()
+        if "write" in (job.get("permissions") or {}).values()
+    }
+    assert list(writers) == ["komentar"]
+    steps = writers["komentar"]["steps"]
+    assert not any("run" in step or "checkout" in step.get("uses", "") for step in steps)
+    assert "head.repo.full_name == github.repository" in writers["komentar"]["if"]
+    checkout = next(s for s in workflow["jobs"]["periksa"]["steps"] if "checkout" in s["uses"])
+    assert checkout["with"]["persist-credentials"] is False
