@@ -3,7 +3,7 @@
 One test (or one parametrised group) per class of attack: symlinks in the output tree, `--out` onto
 folders kinerja did not make, a mkdocs.yml that would run code, symlinks that read the outside
 world, the NIP mask bypass, control characters in terminal output, and the crash/hang inputs.
-Forged export bundles are in test_export_forgery.py, XSS in the forms in test_site_browser.py.
+Forged export bundles for `kinerja ekspor periksa` are at the end.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -525,3 +527,69 @@ def test_one_record_with_a_million_violations_stays_small(school: Path) -> None:
     problems = schema.check("pegawai", data)
     assert len(problems) == schema.MAX_PROBLEMS_PER_FILE + 1
     assert problems[-1].code == "KIN017" and "lain" in problems[-1].message
+
+
+# --- forged export bundles ------------------------------------------------------------------------------
+
+
+def _forged(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, content in entries:
+            archive.writestr(info, content)
+    encrypted = [isinstance(info, zipfile.ZipInfo) and info.comment == b"x" for info, _ in entries]
+    if any(encrypted):  # zipfile clears the flag on write: set it in the central directory
+        raw = bytearray(path.read_bytes())
+        central = raw.index(b"PK\x01\x02")
+        raw[central + 8] |= 0x1
+        path.write_bytes(bytes(raw))
+    return path
+
+
+def _entry(name: str, *, mode: int = 0o100644, flags: int = 0) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.external_attr = mode << 16
+    if flags & 0x1:
+        info.comment = b"x"  # marks the entry for _forged to flag as encrypted
+    return info
+
+
+_MANIFEST = b'{"versi": 1}'
+
+
+@pytest.mark.parametrize(
+    ("entries", "why"),
+    [
+        ([("manifest.json", _MANIFEST), ("./manifest.json", _MANIFEST)], "`.`"),
+        ([("dokumen//x.pdf", b"%PDF")], "`//`"),
+        ([("dokumen\\x.pdf", b"%PDF")], "miring terbalik"),
+        ([(_entry("dokumen/x.pdf", mode=0o120777), b"/etc/passwd")], "tautan simbolik"),
+        ([(_entry("dokumen/x.pdf", flags=0x1), b"%PDF")], "terenkripsi"),
+        ([("dokumen/x\u202efdp.exe", b"%PDF")], "bidi"),
+        ([("dokumen/" + "x" * 300 + ".pdf", b"%PDF")], "karakter"),
+        ([("Manifest.json", _MANIFEST), ("manifest.json", _MANIFEST)], "ganda"),
+    ],
+)
+def test_forged_bundles_are_refused(
+    run_cli: Run, tmp_path: Path, entries: list[tuple[Any, bytes]], why: str
+) -> None:
+    bundle = _forged(tmp_path / "kinerja-20999303-2025.zip", entries)
+    result = run_cli("ekspor", "periksa", str(bundle))
+    assert result.exit_code == 1, result.output
+    assert "KIN820" in result.output and why in result.output, result.output
+    assert "\u202e" not in result.output
+
+
+def test_duplicate_json_keys_in_a_bundle_are_refused() -> None:
+    from kinerja_build.export import verify
+
+    answer = verify._json(
+        {"manifest.json": b'{"periode": "2025", "periode": "2024"}'}, "manifest.json", "b.zip"
+    )
+    assert not isinstance(answer, dict) and answer.code == "KIN825" and "ganda" in answer.message
+
+
+def test_periksa_refuses_a_fifo_instead_of_hanging(run_cli: Run, tmp_path: Path) -> None:
+    fifo = tmp_path / "kinerja.zip"
+    os.mkfifo(fifo)
+    result = run_cli("ekspor", "periksa", str(fifo))
+    assert result.exit_code == 2 and "bukan berkas biasa" in result.output

@@ -12,6 +12,8 @@ import functools
 import hashlib
 import itertools
 import json
+import stat
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Collection, Iterator
@@ -39,6 +41,8 @@ JSON_FILES = {"kinerja-periodik.json", "skp-tahunan.json", "angka-kredit.json", 
 def verify(path: Path) -> list[Diagnostic]:
     """Every problem found in the bundle at `path` (empty: the bundle is sound)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
+            raise UsageProblem(f"{path} bukan berkas biasa.")
         archive = zipfile.ZipFile(path)
     except FileNotFoundError as error:
         raise UsageProblem(f"Berkas {path} tidak ditemukan.") from error
@@ -83,26 +87,27 @@ def _entries(archive: zipfile.ZipFile, bundle: str) -> Iterator[Diagnostic]:
     total = 0
     for info in infos:
         name = info.filename
-        unsafe = (
-            name.startswith(("/", "\\"))
-            or "\\" in name
-            or ".." in name.split("/")
-            or ":" in name
-            or any(ord(char) < 32 for char in name)
-        )
-        if unsafe:
+        why = _unsafe_entry(info)
+        if why:
             yield _problem(
                 "KIN820",
                 bundle,
-                f"Nama entri tidak aman: {name!r}.",
-                "Berkas ekspor hanya memuat jalur relatif tanpa `..`; jangan diekstrak.",
-                name,
+                f"Entri tidak aman ({why}): {name[:120]!a}.",
+                "Berkas ekspor hanya memuat berkas biasa dengan jalur relatif sederhana; jangan "
+                "diekstrak, minta berkas ekspor yang baru.",
+                ascii(name[:120]),
             )
-        if name in seen:
+        # Two names that one unzip tool or file system would write to the same file.
+        key = unicodedata.normalize("NFC", name).casefold()
+        if key in seen:
             yield _problem(
-                "KIN820", bundle, f"Entri ganda: {name!r}.", "Buat ulang berkas ekspor.", name
+                "KIN820",
+                bundle,
+                f"Entri ganda: {name[:120]!a}.",
+                "Buat ulang berkas ekspor.",
+                ascii(name[:120]),
             )
-        seen.add(name)
+        seen.add(key)
         total += info.file_size
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
             yield _problem(
@@ -119,6 +124,32 @@ def _entries(archive: zipfile.ZipFile, bundle: str) -> Iterator[Diagnostic]:
             f"Ukuran total setelah diekstrak {total} byte, melebihi batas.",
             "Jangan ekstrak berkas ini; minta berkas ekspor yang baru.",
         )
+
+
+MAX_NAME_CHARS = 200
+_SYMLINK, _REGULAR, _FILE_TYPE = 0o120000, 0o100000, 0o170000
+
+
+def _unsafe_entry(info: zipfile.ZipInfo) -> str:
+    """Why an entry could extract as something else than the verified bytes, or ""."""
+    name = info.filename
+    parts = name.split("/")
+    file_type = (info.external_attr >> 16) & _FILE_TYPE
+    if info.flag_bits & 0x1:
+        return "terenkripsi"
+    if file_type == _SYMLINK:
+        return "tautan simbolik"
+    if file_type not in (0, _REGULAR) or name.endswith("/"):
+        return "bukan berkas biasa"
+    if len(name) > MAX_NAME_CHARS:
+        return f"nama lebih dari {MAX_NAME_CHARS} karakter"
+    if name.startswith("/") or "\\" in name or ":" in name:
+        return "jalur mutlak atau garis miring terbalik"
+    if any(part in ("", ".", "..") for part in parts):
+        return "jalur dengan `.`, `..`, atau `//`"
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
+        return "karakter kendali atau pengarah teks (bidi)"
+    return ""
 
 
 def _contents(
@@ -188,7 +219,11 @@ def _json(files: dict[str, bytes], name: str, bundle: str) -> Any:
             "KIN822", bundle, f"{name} tidak ada.", "Berkas ekspor tidak lengkap; buat ulang.", name
         )
     try:
-        return json.loads(files[name].decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(
+            files[name].decode("utf-8"),
+            parse_constant=_no_constant,
+            object_pairs_hook=_unique_keys,
+        )
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         return _problem(
             "KIN825",
@@ -197,6 +232,16 @@ def _json(files: dict[str, bytes], name: str, bundle: str) -> Any:
             "Buat ulang berkas ekspor.",
             name,
         )
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Duplicate keys: readers disagree on which value counts, so the file is refused."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"kunci ganda {key[:60]!a}")
+        result[key] = value
+    return result
 
 
 def _no_constant(text: str) -> Any:
