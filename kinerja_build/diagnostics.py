@@ -52,15 +52,26 @@ class Diagnostic:
         return (self.file, self.line, self.column, self.code, self.message)
 
 
+MAX_DIAGNOSTICS = 20_000  # per run; a school with more findings is broken, not merely untidy
+
+
 @dataclass(slots=True)
 class Report:
     """Every diagnostic of a run, plus what was checked."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
+    omitted: int = 0  # diagnostics past MAX_DIAGNOSTICS: counted, not kept
+    omitted_errors: int = 0
 
     def extend(self, items: Iterable[Diagnostic]) -> None:
-        self.diagnostics.extend(items)
+        # Bounded memory whatever a repository holds; what is left out is still counted.
+        for item in items:
+            if len(self.diagnostics) < MAX_DIAGNOSTICS:
+                self.diagnostics.append(item)
+            else:
+                self.omitted += 1
+                self.omitted_errors += item.severity is Severity.ERROR
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(self.diagnostics, key=Diagnostic.sort_key)
@@ -82,7 +93,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.omitted_errors
 
     def files_with_errors(self) -> set[str]:
         return {d.file for d in self.errors}

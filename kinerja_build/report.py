@@ -72,6 +72,9 @@ def format_text(report: Report, *, color: bool, summary: bool = True) -> str:
 def summary_line(report: Report) -> str:
     errors, warnings, infos = len(report.errors), len(report.warnings), len(report.infos)
     files = f"{report.files_checked} berkas diperiksa"
+    if report.omitted:
+        errors += report.omitted_errors
+        files += f", {report.omitted} temuan lain tidak ditampilkan"
     if not errors and not warnings:
         extra = f" ({infos} info)" if infos else ""
         return f"Bersih: {files}, tidak ada galat{extra}."
@@ -83,6 +86,7 @@ def format_json(report: Report) -> str:
         "versi_format": 1,
         "ok": report.ok,
         "berkas_diperiksa": report.files_checked,
+        "tidak_ditampilkan": report.omitted,
         "jumlah": {
             "galat": len(report.errors),
             "peringatan": len(report.warnings),

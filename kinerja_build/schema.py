@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -300,11 +301,30 @@ def check(kind: str, data: Any) -> list[SchemaProblem]:
     """All schema problems of one record, most specific first, in document order."""
     if fast_verdict(kind, data):
         return []
-    errors = sorted(validator(kind).iter_errors(data), key=lambda e: _path_key(e.absolute_path))
+    # Bounded: a hostile record can hold millions of violations (3 GB of diagnostics once).
+    scanned = itertools.islice(validator(kind).iter_errors(data), MAX_ERRORS_SCANNED)
+    errors = sorted(scanned, key=lambda e: _path_key(e.absolute_path))
     problems: list[SchemaProblem] = []
     for error in errors:
         problems.extend(_translate(error))
+    if len(problems) > MAX_PROBLEMS_PER_FILE or len(errors) == MAX_ERRORS_SCANNED:
+        rest = len(problems) - MAX_PROBLEMS_PER_FILE
+        more = "atau lebih " if len(errors) == MAX_ERRORS_SCANNED else ""
+        problems = problems[:MAX_PROBLEMS_PER_FILE]
+        problems.append(
+            SchemaProblem(
+                "KIN017",
+                (),
+                f"{max(rest, 0)} {more}pelanggaran skema lain di berkas ini tidak ditampilkan.",
+                "Perbaiki masalah yang ditampilkan lalu periksa lagi; berkas dengan ribuan "
+                "pelanggaran biasanya salah tempat atau rusak.",
+            )
+        )
     return problems
+
+
+MAX_ERRORS_SCANNED = 2_000
+MAX_PROBLEMS_PER_FILE = 100
 
 
 def _path_key(path: Any) -> tuple[str, ...]:

@@ -497,3 +497,31 @@ def test_only_the_comment_job_may_write_and_it_runs_no_repository_code(
     assert "head.repo.full_name == github.repository" in writers["komentar"]["if"]
     checkout = next(s for s in workflow["jobs"]["periksa"]["steps"] if "checkout" in s["uses"])
     assert checkout["with"]["persist-credentials"] is False
+
+
+# --- diagnostic flood ------------------------------------------------------------------------------------
+
+
+def test_a_run_keeps_a_bounded_number_of_diagnostics_and_counts_the_rest() -> None:
+    from kinerja_build import diagnostics, report
+    from kinerja_build.severity import make
+
+    flood = (
+        make("KIN102", f"records/pegawai/{index}.yaml", "Kolom tidak dikenal.")
+        for index in range(diagnostics.MAX_DIAGNOSTICS + 500)
+    )
+    result = diagnostics.Report()
+    result.extend(flood)
+    assert len(result.diagnostics) == diagnostics.MAX_DIAGNOSTICS
+    assert result.omitted == result.omitted_errors == 500 and not result.ok
+    assert "500 temuan lain tidak ditampilkan" in report.summary_line(result)
+    assert json.loads(report.format_json(result))["tidak_ditampilkan"] == 500
+
+
+def test_one_record_with_a_million_violations_stays_small(school: Path) -> None:
+    from kinerja_build import schema
+
+    data = {f"kolom_{index}": "x" for index in range(50_000)}  # the loader's MAX_NODES
+    problems = schema.check("pegawai", data)
+    assert len(problems) == schema.MAX_PROBLEMS_PER_FILE + 1
+    assert problems[-1].code == "KIN017" and "lain" in problems[-1].message

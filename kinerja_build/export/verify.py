@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import zipfile
 import zlib
@@ -202,6 +203,9 @@ def _no_constant(text: str) -> Any:
     raise ValueError(f"{text} bukan angka JSON")  # NaN/Infinity: Python accepts, JSON does not
 
 
+MAX_SCHEMA_ERRORS = 1_000
+
+
 @functools.cache
 def _validator(kind: str) -> Any:
     schema = json.loads(
@@ -212,7 +216,18 @@ def _validator(kind: str) -> Any:
 
 
 def _schema(value: Any, kind: str, bundle: str, name: str) -> Iterator[Diagnostic]:
-    errors = sorted(_validator(kind).iter_errors(value), key=lambda item: list(item.absolute_path))
+    # A forged file can hold millions of errors: look at a bounded number, show the first few.
+    scanned = list(itertools.islice(_validator(kind).iter_errors(value), MAX_SCHEMA_ERRORS))
+    errors = sorted(scanned, key=lambda item: [str(part) for part in item.absolute_path])
+    if len(scanned) == MAX_SCHEMA_ERRORS:
+        yield _problem(
+            "KIN825",
+            bundle,
+            f"{name} memuat lebih dari {MAX_SCHEMA_ERRORS} pelanggaran skema; hanya 20 pertama "
+            "yang ditampilkan.",
+            "Buat ulang berkas ekspor dengan kinerja.",
+            name,
+        )
     for error in errors[:20]:
         where = "/".join(str(part) for part in error.absolute_path) or "(akar)"
         yield _problem(

@@ -122,6 +122,14 @@ declare(
     scope=Scope.LOAD,
     overridable=False,
 )
+declare(
+    "KIN017",
+    "temuan-dibatasi",
+    "Terlalu banyak temuan: sisanya dihitung, tidak ditampilkan satu per satu.",
+    scope=Scope.SCHEMA,
+    severity=Severity.WARNING,
+    overridable=False,
+)
 declare("KIN101", "kolom-wajib", "Kolom wajib belum diisi.", scope=Scope.SCHEMA)
 declare(
     "KIN102",
