@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from kinerja_build import __version__, report
+from kinerja_build import __version__, cli_id, report
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
 from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, VALIDATION_REPORT
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from kinerja_build.model import PersonPeriode
     from kinerja_build.stage import StageOutcome
     from kinerja_build.validate import Result
+
+cli_id.install()  # click's help and usage errors in Indonesian
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -296,7 +296,8 @@ def format_text(changes: list[PersonChange], base: str, head: str) -> str:
         if change.state:
             lines.append(f"    keadaan sekarang: {change.state}")
         for item in change.introduced:
-            lines.append(f"    galat baru: {item.file}:{item.line} {item.code} {item.message}")
+            what = "galat baru" if item.severity is Severity.ERROR else "peringatan baru"
+            lines.append(f"    {what}: {item.file}:{item.line} {item.code} {item.message}")
         for item in change.fixed:
             lines.append(f"    diperbaiki: {item.code} {item.message}")
     return "\n".join(lines)
@@ -311,15 +312,19 @@ def format_markdown(changes: list[PersonChange], base: str, head: str) -> str:
     if not changes:
         return "\n".join([*out, "Tidak ada perubahan pada catatan."]) + "\n"
     for change in changes:
-        problems = len(change.introduced)
-        suffix = f"; {problems} kesalahan baru" if problems else ""
+        errors = sum(1 for d in change.introduced if d.severity is Severity.ERROR)
+        warnings = len(change.introduced) - errors
+        counts = [f"{errors} kesalahan baru"] if errors else []
+        counts += [f"{warnings} peringatan baru"] if warnings else []
+        suffix = f"; {', '.join(counts)}" if counts else ""
         out.append(f"**{_md(change.nama or change.pegawai)}, periode {change.periode}**{suffix}")
         out.append("")
         out.extend(f"- {_md(line)}" for line in change.lines)
         if change.state:
             out.append(f"- keadaan sekarang: {_md(change.state)}")
         out.extend(
-            f"- :x: `{item.code}` {_md(item.message)} (`{item.file}:{item.line}`)"
+            f"- {':x:' if item.severity is Severity.ERROR else ':warning:'} `{item.code}` "
+            f"{_md(item.message)} (`{item.file}:{item.line}`)"
             for item in change.introduced
         )
         out.extend(

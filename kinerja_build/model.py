@@ -752,9 +752,19 @@ def next_step(
             "kinerja validate",
         )  # fmt: skip
     if plan is None:
+        # `mulai` copies an earlier plan; without one, `isi` asks for the plan field by field.
+        earlier = any(
+            other < periode_id and school.record(other, pegawai_id, "rencana") is not None
+            for other in school.periods
+        )
+        command = (
+            f"kinerja mulai {periode_id}"
+            if earlier
+            else f"kinerja isi rencana --nip {pegawai_id} --periode {periode_id}"
+        )
         return owner.step(
             "susun", "Susun rencana kinerja lalu ajukan", "perencanaan", deadlines, plan_rel,
-            f"kinerja mulai {periode_id}",
+            command,
         )  # fmt: skip
     ajukan = f"kinerja ajukan {plan_rel}"
     if plan.stale:

@@ -37,7 +37,7 @@ def test_version(run_cli: Run) -> None:
 def test_every_command_has_indonesian_help(run_cli: Run, command: str) -> None:
     result = run_cli(command, "--help")
     assert result.exit_code == 0
-    assert "Usage:" in result.output
+    assert "Penggunaan:" in result.output
     first_line = result.output.split("\n\n")[1].strip()
     assert first_line and not first_line.startswith("Show")
 
@@ -272,3 +272,30 @@ def test_undecodable_file_names_are_reported_not_crashed_on(run_cli: Run, school
         if output_format == "github":  # the newline in the name must not start a line of its own
             lines = result.output.splitlines()
             assert all(line.startswith("::") for line in lines[:-1]), lines
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["validate", "--formt", "json"], "Pilihan '--formt' tidak dikenal"),
+        (["validate", "--root", "/tidak/ada"], "Folder '/tidak/ada' tidak ada"),
+        (["validate", "--format", "xml"], "'xml' bukan salah satu dari"),
+        (["bogus"], "Perintah 'bogus' tidak dikenal"),
+        (["validate", "lebih"], "Argumen berlebih (lebih)"),
+    ],
+)
+def test_usage_errors_are_indonesian(run_cli: Run, args: list[str], expected: str) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Galat:" in result.output and "Penggunaan:" in result.output
+    for english in ("Error:", "Usage:", "Try '", "No such", "does not exist", "is not one of"):
+        assert english not in result.output
+
+
+def test_help_is_indonesian(run_cli: Run) -> None:
+    result = run_cli("validate", "--help")
+    assert result.exit_code == 0
+    assert "Penggunaan:" in result.output and "Pilihan:" in result.output
+    assert "Tampilkan bantuan ini lalu keluar." in result.output
+    assert "Show this message" not in result.output and "Options:" not in result.output

@@ -154,3 +154,18 @@ def test_conflict_markers_show_up_as_new_errors(
     result = run_cli("diff", "HEAD", "--root", str(history))
     assert result.exit_code == 0, result.output
     assert "galat baru" in result.output and "KIN001" in result.output
+
+
+def test_new_warnings_are_not_called_errors() -> None:
+    from kinerja_build.diagnostics import Diagnostic, Severity
+    from kinerja_build.diff import PersonChange, format_markdown, format_text
+
+    warning = Diagnostic("KIN251", Severity.WARNING, "records/x.yaml", "Terlambat.", "", (), 3, 1)
+    error = Diagnostic("KIN410", Severity.ERROR, "records/x.yaml", "Urutan salah.", "", (), 4, 1)
+    change = PersonChange("2026", "123", "Guru", introduced=[warning, error])
+    text = format_text([change], "a", "b")
+    assert "peringatan baru: records/x.yaml:3 KIN251" in text
+    assert "galat baru: records/x.yaml:4 KIN410" in text
+    markdown = format_markdown([change], "a", "b")
+    assert "1 kesalahan baru, 1 peringatan baru" in markdown
+    assert ":warning: `KIN251`" in markdown and ":x: `KIN410`" in markdown
