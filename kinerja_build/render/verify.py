@@ -111,7 +111,10 @@ def _commit_with_blob(root: Path, blob: str, path: str) -> str | None:
     if len(blob) != 40 or not all(char in "0123456789abcdef" for char in blob):
         return None
     # --find-object lists commits that add or remove the blob: the newest that has it is it.
-    for commit in git(root, "log", "--format=%h", f"--find-object={blob}", "--", path).split():
+    # --full-history: without it, a path-limited log simplifies merges and can skip the side
+    # branch where the blob came in (school histories are full of merged pull requests).
+    found = git(root, "log", "--full-history", "--format=%h", f"--find-object={blob}", "--", path)
+    for commit in found.split():
         if _blob_at(root, commit, path) == blob:
             return commit
     return None
