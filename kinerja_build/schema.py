@@ -305,10 +305,15 @@ def check(kind: str, data: Any) -> list[SchemaProblem]:
     scanned = itertools.islice(validator(kind).iter_errors(data), MAX_ERRORS_SCANNED)
     errors = sorted(scanned, key=lambda e: _path_key(e.absolute_path))
     problems: list[SchemaProblem] = []
-    for error in errors:
+    rest = 0
+    for index, error in enumerate(errors):
         problems.extend(_translate(error))
-    if len(problems) > MAX_PROBLEMS_PER_FILE or len(errors) == MAX_ERRORS_SCANNED:
-        rest = len(problems) - MAX_PROBLEMS_PER_FILE
+        if len(problems) > MAX_PROBLEMS_PER_FILE:
+            # Count the rest without translating it (a suggestion per unknown key is costly).
+            rest = len(problems) - MAX_PROBLEMS_PER_FILE
+            rest += sum(_weight(later) for later in errors[index + 1 :])
+            break
+    if rest or len(errors) == MAX_ERRORS_SCANNED:
         more = "atau lebih " if len(errors) == MAX_ERRORS_SCANNED else ""
         problems = problems[:MAX_PROBLEMS_PER_FILE]
         problems.append(
@@ -324,6 +329,14 @@ def check(kind: str, data: Any) -> list[SchemaProblem]:
 
 
 MAX_ERRORS_SCANNED = 2_000
+
+
+def _weight(error: ValidationError) -> int:
+    """How many problems _translate makes of an error (one per unknown key, else one)."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        return sum(1 for key in error.instance if key not in known) or 1
+    return 1
 MAX_PROBLEMS_PER_FILE = 100
 
 
