@@ -337,6 +337,8 @@ def _weight(error: ValidationError) -> int:
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         return sum(1 for key in error.instance if key not in known) or 1
     return 1
+
+
 MAX_PROBLEMS_PER_FILE = 100
 
 
