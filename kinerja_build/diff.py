@@ -91,8 +91,17 @@ def _materialize(root: Path, revision: str, target: Path) -> Path:
             f"git archive {revision}: {done.stderr.decode(errors='replace').strip()}"
         )
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(target, filter="data")  # refuses links and paths out of target
+        archive.extractall(target, filter=_files_only)
     return target
+
+
+def _files_only(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """Only files and folders of a revision are written: a symlink in the history (maybe one
+    leaving the repository) is left out instead of ending the diff with a traceback, and the
+    `data` filter still refuses paths out of the target."""
+    if not (member.isfile() or member.isdir()):
+        return None
+    return tarfile.data_filter(member, path)
 
 
 def compare(root: Path, base: str | None, head: str | None) -> tuple[list[PersonChange], str, str]:

@@ -593,3 +593,28 @@ def test_periksa_refuses_a_fifo_instead_of_hanging(run_cli: Run, tmp_path: Path)
     os.mkfifo(fifo)
     result = run_cli("ekspor", "periksa", str(fifo))
     assert result.exit_code == 2 and "bukan berkas biasa" in result.output
+
+
+# --- kinerja diff over a history with symlinks ------------------------------------------------------------
+
+
+def test_diff_over_history_with_symlinks_leaving_the_repository(run_cli: Run, school: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.email=a@b", "-c", "user.name=a", *args],
+            cwd=school,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "awal")
+    git("checkout", "-qb", "fitur")
+    (school / "records" / "pegawai" / "199999999999999999.yaml").symlink_to("/etc/passwd")
+    (school / "records" / "kinerja" / "keluar").symlink_to("../../..")
+    git("add", "-A")
+    git("commit", "-qm", "tautan")
+    result = run_cli("diff", "main", "HEAD", "--root", str(school))
+    assert result.exit_code == 0, result.output
+    assert "root:" not in result.output
