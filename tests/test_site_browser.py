@@ -315,3 +315,73 @@ def test_pages_are_accessible_and_fit_a_phone(
     for english in ("Made with", "Not found", "Properties", "item 1", "Search"):
         assert english not in text, english
     assert driver.find_element("css selector", ".md-search").get_attribute("aria-label")
+
+
+PAYLOADS = (
+    "<img src=x onerror=window.__xss1=1>",
+    "<details open ontoggle=window.__xss2=1>x</details>",
+    "&lt;img src=x onerror=window.__xss3=1&gt;",
+    "<svg><animate onbegin=window.__xss4=1 attributeName=x dur=1s>",
+)
+
+
+@pytest.mark.slow
+def test_hostile_record_text_never_runs_in_the_forms(
+    browser: WebDriver, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Record text written by an adversary is loaded into every field as text, never as HTML."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    school = tmp_path_factory.mktemp("xss") / "sekolah"
+    for name in ("records", "schemas", "site", "mkdocs.yml", "kinerja.yml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, school / name)
+        else:
+            shutil.copyfile(source, school / name)
+    plan = school / "records" / "kinerja" / "2025" / "196802141994121001" / "rencana.yaml"
+    text = plan.read_text(encoding="utf-8")
+    hostile = json.dumps(" ".join(PAYLOADS))  # a JSON string is a valid YAML scalar
+    text = text.replace(
+        "kegiatan: Pelatihan mandiri Disiplin Positif di Ruang GTK", f"kegiatan: {hostile}"
+    )
+    assert hostile in text
+    plan.write_text(text, encoding="utf-8")
+    out = school / "build"
+    result = CliRunner().invoke(
+        cli,
+        ["build", "--root", str(school), "--out", str(out), "--hanya", "situs", "--allow-errors"],
+        catch_exceptions=False,
+        env={"NO_COLOR": "1"},
+    )
+    assert (out / "site" / "formulir" / "rencana.html").is_file(), result.output
+    handler = functools.partial(QuietHandler, directory=str(out / "site"))
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        driver = browser
+        wait = _Wait(driver, "xss")
+        driver.get(f"http://127.0.0.1:{httpd.server_address[1]}/formulir/rencana.html")
+        wait.until(
+            lambda d: (
+                d.find_element(By.CSS_SELECTOR, ".kinerja-formulir").get_attribute("data-siap")
+                == "1"
+            )
+        )
+        Select(driver.find_element(By.NAME, "root[pegawai]")).select_by_value("196802141994121001")
+        Select(driver.find_element(By.NAME, "root[periode]")).select_by_value("2025")
+        driver.find_element(By.CSS_SELECTOR, ".kinerja-muat").click()
+        field = "root[pengembangan_kompetensi][0][kegiatan]"
+        wait.until(lambda d: d.find_element(By.NAME, field).get_attribute("value"))
+        driver.execute_script("return new Promise(r => setTimeout(r, 1500))")
+        ran = driver.execute_script("return [1, 2, 3, 4].map(i => window['__xss' + i])")
+        value = driver.find_element(By.NAME, field).get_attribute("value")
+        # No element from the record's text exists in the page: json-editor keeps only text.
+        injected = driver.execute_script(
+            "return document.querySelectorAll('.kinerja-editor img, .kinerja-editor details,"
+            " .kinerja-editor svg animate').length"
+        )
+        httpd.shutdown()
+    assert ran == [None, None, None, None]
+    assert injected == 0
+    assert value.strip()  # the field was filled from the record

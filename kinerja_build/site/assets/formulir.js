@@ -110,8 +110,22 @@
     return "records/kinerja/" + (data.periode || "PERIODE") + "/" + (data.pegawai || "ID") + "/" + kind + ".yaml";
   }
 
+  // json-editor turns HTML into plain text (titles, array item headers) by assigning it to the
+  // innerHTML of a detached <div>: an <img onerror> or <details ontoggle> in a loaded record
+  // would run there. A document made by DOMParser is inert: nothing loads, no handler runs.
+  function inertText(html) {
+    return new DOMParser().parseFromString(String(html), "text/html").body.textContent || "";
+  }
+
+  function disarm() {
+    [JSONEditor.AbstractEditor, JSONEditor.AbstractTheme].forEach(function (base) {
+      if (base && base.prototype.cleanText) { base.prototype.cleanText = inertText; }
+    });
+  }
+
   function start(box) {
     var kind = box.dataset.kind;
+    disarm();
     JSONEditor.defaults.languages.id = ID;
     JSONEditor.defaults.language = "id";
     fetch(box.dataset.schema).then(function (response) { return response.json(); }).then(function (schema) {
