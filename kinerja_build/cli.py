@@ -39,7 +39,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 ROOT_HELP = "Akar repositori sekolah (berisi records/). Bawaan: folder saat ini."
 
 
-def _use_color() -> bool:
+def use_color() -> bool:
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
@@ -50,6 +50,18 @@ def _root_option(function: click.decorators.FC) -> click.decorators.FC:
         default=Path("."),
         show_default=False,
         help=ROOT_HELP,
+    )(function)
+
+
+def _report_format_option(function: click.decorators.FC) -> click.decorators.FC:
+    """`--format text|json|github`: how a report of diagnostics is printed."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json", "github"]),
+        default="text",
+        show_default=True,
+        help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
     )(function)
 
 
@@ -100,7 +112,7 @@ def cli() -> None:
 
 def _emit(result: Result, output_format: str) -> None:
     if output_format == "text":
-        click.echo(report.format_text(result.report, color=_use_color()), color=_use_color())
+        click.echo(report.format_text(result.report, color=use_color()), color=use_color())
     else:
         click.echo(report.FORMATTERS[output_format](result.report))
 
@@ -113,14 +125,7 @@ def _exit_code(result: Result) -> int:
 
 @cli.command("validate", context_settings=CONTEXT)
 @_root_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
-)
+@_report_format_option
 def validate_command(root: Path, output_format: str) -> None:
     """Periksa semua catatan: skema, lalu aturan alur kerja.
 
@@ -194,7 +199,7 @@ def build_command(
         _emit(result, "text")
         sys.exit(2)
     if result.report.diagnostics:
-        click.echo(report.format_text(result.report, color=_use_color()), color=_use_color())
+        click.echo(report.format_text(result.report, color=use_color()), color=use_color())
     else:
         click.echo(report.summary_line(result.report))
     click.echo(progress_summary(result))
@@ -254,8 +259,8 @@ def _echo_stage(outcome: StageOutcome) -> None:
     shown = [item for item in outcome.diagnostics if item.severity is not Severity.INFO]
     if shown:
         stage_report = Report(diagnostics=shown)
-        text = report.format_text(stage_report, color=_use_color(), summary=False)
-        click.echo(text, color=_use_color())
+        text = report.format_text(stage_report, color=use_color(), summary=False)
+        click.echo(text, color=use_color())
 
 
 def _display(path: Path) -> str:
@@ -388,7 +393,7 @@ def mulai_command(periode_id: str, root: Path) -> None:
     made = {rel for rel, _ in done.made}
     mine = [d for d in validate(root).report.diagnostics if d.file in made]
     if mine:
-        click.echo(report.format_text(Report(diagnostics=mine), color=_use_color(), summary=False))
+        click.echo(report.format_text(Report(diagnostics=mine), color=use_color(), summary=False))
     click.echo(
         f"{len(done.made)} rencana draf dibuat, {len(done.kept)} sudah ada, "
         f"{len(done.skipped)} tidak dibuat. Lengkapi lalu ajukan: `kinerja ajukan RENCANA…`."
@@ -470,7 +475,7 @@ def fingerprint_command(rencana: Path) -> None:
     loaded = load_file(rencana, str(rencana))
     if not loaded.ok:
         click.echo(
-            report.format_text(_single(loaded.diagnostics), color=_use_color()), color=_use_color()
+            report.format_text(_single(loaded.diagnostics), color=use_color()), color=use_color()
         )
         sys.exit(1)
     click.echo(domain.canonical_plan_hash(loaded.data))
@@ -573,10 +578,10 @@ def _review_command(
             if outcome.diagnostics:
                 text = report.format_text(
                     Report(diagnostics=list(outcome.diagnostics)),
-                    color=_use_color(),
+                    color=use_color(),
                     summary=False,
                 )
-                click.echo(text, color=_use_color())
+                click.echo(text, color=use_color())
             if outcome.written or outcome.message not in {d.message for d in outcome.diagnostics}:
                 click.echo(outcome.message)
             failed += not outcome.written
@@ -633,14 +638,7 @@ def verify_command(dokumen: Path, root: Path) -> None:
 @click.argument("base", required=False)
 @click.argument("head", required=False)
 @_root_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="Bentuk laporan: teks, JSON, atau anotasi GitHub Actions.",
-)
+@_report_format_option
 def signatures_command(base: str | None, head: str | None, root: Path, output_format: str) -> None:
     """Periksa tanda tangan setiap langkah status yang ditambahkan antara BASE dan HEAD.
 
@@ -654,7 +652,7 @@ def signatures_command(base: str | None, head: str | None, root: Path, output_fo
     found, base_label, head_label = signatures.check(root, base, head)
     if output_format == "text":
         click.echo(f"Tanda tangan langkah status {base_label}..{head_label}")
-        click.echo(report.format_text(found, color=_use_color()), color=_use_color())
+        click.echo(report.format_text(found, color=use_color()), color=use_color())
     else:
         click.echo(report.FORMATTERS[output_format](found))
     sys.exit(0 if found.ok else 1)
@@ -750,8 +748,8 @@ def isi_command(
     result = validate(root)
     mine = [d for d in result.report.diagnostics if d.file == rel]
     if mine:
-        text = report.format_text(Report(diagnostics=mine), color=_use_color(), summary=False)
-        click.echo(text, color=_use_color())
+        text = report.format_text(Report(diagnostics=mine), color=use_color(), summary=False)
+        click.echo(text, color=use_color())
     click.echo(f"Ditulis: {rel}")
     sys.exit(1 if any(d.severity is Severity.ERROR for d in mine) else 0)
 

@@ -14,15 +14,10 @@ import click
 import jinja2
 
 from kinerja_build import layout, report, resources, scaffold
+from kinerja_build.cli import CONTEXT, use_color
 from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
 from kinerja_build.stage import source_date_epoch
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _color() -> bool:
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 @click.group("dinas", context_settings=CONTEXT)
@@ -119,9 +114,9 @@ def build_command(
         )
     if result.diagnostics:
         text = report.format_text(
-            Report(diagnostics=result.diagnostics), color=_color(), summary=False
+            Report(diagnostics=result.diagnostics), color=use_color(), summary=False
         )
-        click.echo(text, color=_color())
+        click.echo(text, color=use_color())
     if result.usage_error:
         sys.exit(2)
     click.echo(_summary(result, time.perf_counter() - started))

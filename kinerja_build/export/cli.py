@@ -9,18 +9,13 @@ from pathlib import Path
 import click
 
 from kinerja_build import domain, report
+from kinerja_build.cli import CONTEXT, use_color
 from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import DEFAULT_OUT_DIR
 from kinerja_build.output import check_output_dir, output_tree
 from kinerja_build.stage import BuildContext, judged, source_date_epoch
 from kinerja_build.validate import validate
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _color() -> bool:
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 @click.group("ekspor", context_settings=CONTEXT)
@@ -65,7 +60,7 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
     out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
-        click.echo(report.format_text(result.report, color=_color()), color=_color())
+        click.echo(report.format_text(result.report, color=use_color()), color=use_color())
         sys.exit(2)
     context = BuildContext(
         root.resolve(),
@@ -83,7 +78,9 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
     findings = Report(diagnostics=outcome.diagnostics)
     if findings.errors:
         click.echo(
-            report.format_text(Report(diagnostics=findings.errors), color=_color(), summary=False)
+            report.format_text(
+                Report(diagnostics=findings.errors), color=use_color(), summary=False
+            )
         )
     sys.exit(1 if findings.errors else 0)
 
@@ -103,7 +100,7 @@ def _render_evaluations(context: BuildContext, periode: str | None) -> None:
     )
     problems = Report(diagnostics=[d for d in outcome.diagnostics if d.severity.value == "error"])
     if problems.diagnostics:
-        click.echo(report.format_text(problems, color=_color(), summary=False))
+        click.echo(report.format_text(problems, color=use_color(), summary=False))
 
 
 @ekspor.command("periksa", context_settings=CONTEXT)
@@ -122,12 +119,12 @@ def periksa_command(bundle: Path, root: Path) -> None:
 
     config, config_problems = load_config(root.resolve())
     if config_problems:
-        click.echo(report.format_text(Report(diagnostics=config_problems), color=_color()))
+        click.echo(report.format_text(Report(diagnostics=config_problems), color=use_color()))
         sys.exit(2)
     problems = config.policy.judge(verify(bundle))
     if problems:
         found = Report(diagnostics=problems)
-        click.echo(report.format_text(found, color=_color(), summary=False))
+        click.echo(report.format_text(found, color=use_color(), summary=False))
         click.echo(f"{len(problems)} masalah ditemukan di {report.safe_line(bundle.name)}.")
         sys.exit(1 if found.errors else 0)
     click.echo(f"{report.safe_line(bundle.name)}: utuh dan konsisten.")
