@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import chromium
 import pytest
 from click.testing import CliRunner
 
@@ -40,8 +41,6 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 ARTIFACTS = TESTS / "artifacts"
 AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 GURU = "199006142022211004"  # Agus Setiadi, S.Pd. (PPPK guru)
 KS = "197404122000031003"  # Dedi Kurniawan, the definitive KS
 UJANG = "196802141994121001"
@@ -50,7 +49,8 @@ WIDTHS = (1366, 390)
 pytestmark = [
     pytest.mark.slow,  # a real browser
     pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
+        not (chromium.CHROMIUM and chromium.CHROMEDRIVER),
+        reason="Chromium/chromedriver not installed",
     ),
 ]
 
@@ -106,26 +106,9 @@ def server(school: Path, clock: Clock) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        "--window-size=1366,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium.start(
+        tmp_path_factory.mktemp("chromium"), "--hide-scrollbars", "--window-size=1366,900"
+    )
     yield driver
     driver.quit()
 

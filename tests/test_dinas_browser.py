@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import socketserver
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import chromium
 import pytest
 
 from benchmarks.synth import generate
@@ -26,13 +26,12 @@ if TYPE_CHECKING:
 
 TESTS = Path(__file__).resolve().parent
 ARTIFACTS = TESTS / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 pytestmark = [
     pytest.mark.slow,  # a real browser
     pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
+        not (chromium.CHROMIUM and chromium.CHROMEDRIVER),
+        reason="Chromium/chromedriver not installed",
     ),
 ]
 
@@ -94,24 +93,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium.start(tmp_path_factory.mktemp("chromium"), console_log=True)
     yield driver
     driver.quit()
 

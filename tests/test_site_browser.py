@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+import chromium
 import pytest
 from click.testing import CliRunner
 
@@ -29,14 +30,13 @@ if TYPE_CHECKING:
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 ARTIFACTS = TESTS / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 T = TypeVar("T")
 
 pytestmark = [
     pytest.mark.slow,  # a real browser
     pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER), reason="Chromium/chromedriver not installed"
+        not (chromium.CHROMIUM and chromium.CHROMEDRIVER),
+        reason="Chromium/chromedriver not installed",
     ),
 ]
 
@@ -72,26 +72,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium.start(
+        tmp_path_factory.mktemp("chromium"), "--window-size=1280,900", console_log=True
+    )
     yield driver
     driver.quit()
 
