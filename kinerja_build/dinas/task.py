@@ -99,10 +99,11 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         assert task.folder is not None
         root = Path(task.folder)
         commit = git_commit(root)
-        signature = sources.stat_signature(root)
-        content = f"isi:{sources.tree_hash(root)}"
+        found = sources.inputs(root)
+        signature = sources.stat_signature(found)
+        content = f"isi:{sources.tree_hash(found)}"
     key = _key(task, content)
-    previous = _previous(task, key)
+    previous = _previous(task, key, _stored(task))
     if previous is not None:
         previous["dibangun_ulang"] = False
         return previous
@@ -135,17 +136,19 @@ def unchanged(task: SchoolTask) -> dict[str, Any] | None:
 
     if task.folder is None:
         return None
-    root = Path(task.folder)
+    last = _stored(task)
+    if last is None:
+        return None  # never built (or its summary is gone): nothing to compare with
     try:
-        signature = sources.stat_signature(root)
-        last = _stored(task)
-        if last and last.get("tanda_stat") == signature and isinstance(last.get("isi"), str):
+        found = sources.inputs(Path(task.folder))
+        signature = sources.stat_signature(found)
+        if last.get("tanda_stat") == signature and isinstance(last.get("isi"), str):
             content = last["isi"]  # no file changed since the content was hashed
         else:
-            content = f"isi:{sources.tree_hash(root)}"
+            content = f"isi:{sources.tree_hash(found)}"
     except (OSError, sources.SourceError):
         return None  # the task will report it
-    previous = _previous(task, _key(task, content))
+    previous = _previous(task, _key(task, content), last)
     if previous is not None:
         previous["dibangun_ulang"] = False
         previous["detik"] = 0.0
@@ -160,9 +163,10 @@ def _stored(task: SchoolTask) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _previous(task: SchoolTask, key: str) -> dict[str, Any] | None:
+def _previous(
+    task: SchoolTask, key: str, data: dict[str, Any] | None
+) -> dict[str, Any] | None:
     """The last summary when it was made from the same input and its outputs are still there."""
-    data = _stored(task)
     if data is None or data.get("kunci") != key or data.get("status") != "ok":
         return None
     for periode in data.get("periode", {}).values():
