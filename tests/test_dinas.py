@@ -200,6 +200,54 @@ def test_unchanged_schools_are_not_rebuilt_and_stale_periodes_go(tmp_path: Path)
     assert [s["dibangun_ulang"] for s in fourth.summaries] == [False, True]
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def test_district_outputs_are_made_again_only_when_their_inputs_change(tmp_path: Path) -> None:
+    one, _two = _district(tmp_path, 2, 2, ("2025",))
+    next((one / "records" / "kinerja" / "2025").glob("*/penilaian.yaml")).unlink()  # not ready
+    folder = tmp_path / "build" / "ekspor-bkn"
+    bundle, workbook = folder / "kinerja-dinas-3201-2025.zip", folder / "belum-siap-2025.xlsx"
+    first = _build(tmp_path).handoffs[0]
+    assert not first.reused and first.exported > 0
+    stamps = _stamp(bundle), _stamp(workbook)
+
+    again = _build(tmp_path).handoffs[0]
+    assert again.reused and (again.exported, again.documents) == (first.exported, first.documents)
+    assert (_stamp(bundle), _stamp(workbook)) == stamps, "nothing changed: nothing rewritten"
+
+    # A record edit that changes no export (a comment in the duties): the school is rebuilt,
+    # its own bundle keeps its digest, so the merged hand-off is kept.
+    tugas = next((one / "records" / "kinerja" / "2025").glob("*/tugas.yaml"))
+    tugas.write_text(tugas.read_text(encoding="utf-8") + "# catatan\n", encoding="utf-8")
+    third = _build(tmp_path)
+    assert [s["dibangun_ulang"] for s in third.summaries] == [True, False]
+    assert third.handoffs[0].reused and _stamp(bundle) == stamps[0]
+
+    # The school's name is in the merged manifest: the hand-off is made again, and verifies.
+    sekolah = one / "records" / "sekolah.yaml"
+    text = sekolah.read_text(encoding="utf-8")
+    old_name = next(line for line in text.splitlines() if line.startswith("nama: "))
+    sekolah.write_text(text.replace(old_name, "nama: SD Negeri Ganti Nama", 1), encoding="utf-8")
+    fourth = _build(tmp_path).handoffs[0]
+    assert not fourth.reused and _stamp(bundle) != stamps[0]
+    with zipfile.ZipFile(bundle) as archive:
+        listed = json.loads(archive.read("manifest.json"))["sekolah"]
+    assert "SD Negeri Ganti Nama" in {school["nama"] for school in listed}
+    assert verify(bundle) == []
+    # The not-ready list names the school in its rows: made again too.
+    assert "SD Negeri Ganti Nama" in (folder / "belum-siap-2025.csv").read_text("utf-8-sig")
+    assert _stamp(workbook) != stamps[1]
+
+    # A hand-off deleted by hand, or a damaged record of keys, is made again.
+    bundle.unlink()
+    assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
+    (folder / ".kinerja-dinas-ekspor.json").write_text("{bukan json", encoding="utf-8")
+    assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
+
+
 def test_one_school_failing_never_stops_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

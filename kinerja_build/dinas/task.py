@@ -32,7 +32,7 @@ from kinerja_build.output import check_output_dir, write_atomic
 from kinerja_build.stage import BuildContext
 from kinerja_build.validate import validate
 
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: each periode's bundle digest (bundel_sha256)
 SUMMARY_FILE = layout.SCHOOL_SUMMARY
 SCHOOLS_DIR = layout.DINAS_SCHOOLS_DIR
 MAX_DIAGNOSTICS = 50  # per school in the summary; the full list is in its validasi.json
@@ -163,9 +163,7 @@ def _stored(task: SchoolTask) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _previous(
-    task: SchoolTask, key: str, data: dict[str, Any] | None
-) -> dict[str, Any] | None:
+def _previous(task: SchoolTask, key: str, data: dict[str, Any] | None) -> dict[str, Any] | None:
     """The last summary when it was made from the same input and its outputs are still there."""
     if data is None or data.get("kunci") != key or data.get("status") != "ok":
         return None
@@ -208,7 +206,7 @@ def _summary(
         periode = school.periode(periode_id)
         assert periode is not None
         view = school_periode(school, periode_id)
-        periodes[periode_id] = _periode(school, periode, view, validation, npsn)
+        periodes[periode_id] = _periode(school, periode, view, validation, npsn, task.school_out)
     errors = [d for d in everything if d.severity is Severity.ERROR]
     return {
         "format": SUMMARY_FORMAT,
@@ -236,10 +234,12 @@ def _periode(
     view: SchoolPeriode,
     validation: list[Diagnostic],
     npsn: str | None,
+    out: Path,
 ) -> dict[str, Any]:
     verdicts = assess(school, periode, validation) if npsn else []
     ready = sum(1 for verdict in verdicts if verdict.ready)
     bundle = layout.export_file(layout.export_bundle_name(npsn, periode.id)) if npsn else None
+    digest = _digest(out / bundle) if bundle else None
     people = [person for person in view.people if person.on_roster or person.has_records]
     return {
         "jumlah": len(people),
@@ -252,6 +252,8 @@ def _periode(
         "belum_siap": len(verdicts) - ready,
         "belum_siap_baris": not_ready_table(verdicts)[1],
         "bundel": bundle,
+        # The bundle is reproducible: same digest, same content; the district's merge keys on it.
+        "bundel_sha256": digest,
         # Each person's next step with its deadline (the model's fact). Days late are counted
         # by the district on the day it renders, so a reused summary never shows stale counts.
         "langkah": [_step(person) for person in people if person.next_step is not None],
@@ -285,6 +287,14 @@ def _step(person: PersonPeriode) -> dict[str, Any]:
         "pelaku": step.pelaku_nama or step.pelaku_id or "",
         "tenggat": step.due.isoformat() if step.due else None,
     }
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _diagnostics(items: list[Diagnostic]) -> list[dict[str, Any]]:
