@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from benchmarks.synth import generate
 from kinerja_build.cli import cli
-from kinerja_build.dinas import checks, task
+from kinerja_build.dinas import checks, engine, task
 from kinerja_build.dinas.build import DistrictResult, build_district
 from kinerja_build.dinas.config import load_district
 from kinerja_build.dinas.engine import EngineOptions
@@ -246,6 +246,41 @@ def test_district_outputs_are_made_again_only_when_their_inputs_change(tmp_path:
     assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
     (folder / ".kinerja-dinas-ekspor.json").write_text("{bukan json", encoding="utf-8")
     assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
+
+
+def test_one_job_builds_in_this_process_without_dask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _district(tmp_path, 2, 1, ("2025",))
+
+    def no_engine(_options: EngineOptions) -> None:
+        raise AssertionError("--jobs 1 must not start a cluster")
+
+    monkeypatch.setattr(engine, "client", no_engine)
+    result = build_district(tmp_path, None, EngineOptions(jobs=1), tanpa_pdf=True)
+    assert [s["status"] for s in result.summaries] == ["ok", "ok"]
+    assert result.handoffs[0].exported > 0 and set(result.seconds) == {"sekolah", "keluaran"}
+
+
+def test_schools_dropped_from_dinas_yml_are_cleared_but_foreign_files_stay(
+    tmp_path: Path,
+) -> None:
+    _district(tmp_path, 3, 1, ("2025",))
+    _build(tmp_path)
+    schools = tmp_path / "build" / "sekolah"
+    assert (schools / "s2" / ".kinerja-keluaran.json").is_file()
+    (schools / "s3" / "catatan-operator.txt").write_text("jangan dihapus", encoding="utf-8")
+    text = (tmp_path / "dinas.yml").read_text(encoding="utf-8")
+    kept = text.split("  - id: s2")[0]
+    (tmp_path / "dinas.yml").write_text(kept, encoding="utf-8")
+
+    result = _build(tmp_path)
+    assert [s["id"] for s in result.summaries] == ["s1"]
+    assert {"sekolah/s2/", "sekolah/s3/"} <= set(result.removed)
+    assert not (schools / "s2").exists()
+    assert [p.name for p in (schools / "s3").iterdir()] == ["catatan-operator.txt"]
+    assert (schools / "s1" / "ringkasan.json").is_file()
+    assert _build(tmp_path).removed == [], "nothing left of kinerja's to remove"
 
 
 def test_one_school_failing_never_stops_the_others(

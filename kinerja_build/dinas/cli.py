@@ -80,7 +80,8 @@ def init_command(directory: Path, periode: str | None) -> None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Jumlah pekerja klaster lokal (satu sekolah per pekerja). Bawaan: jumlah inti prosesor.",
+    help="Jumlah pekerja klaster lokal (satu sekolah per pekerja); 1: semua sekolah dibangun "
+    "berurutan di proses ini, tanpa Dask. Bawaan: jumlah inti prosesor.",
 )
 @click.option("--tanpa-pdf", "without_pdf", is_flag=True, help="Jangan membuat PDF sekolah.")
 def build_command(
@@ -163,7 +164,10 @@ def _summary(result: Any, seconds: float) -> str:
             f"({target})."
         )
     if result.removed:
-        lines.append("Berkas periode yang tidak ada lagi dihapus: " + ", ".join(result.removed))
+        lines.append(
+            "Keluaran periode atau sekolah yang tidak ada lagi dihapus: "
+            + ", ".join(result.removed)
+        )
     if result.site is not None:
         lines.append(f"Dasbor: {result.site}")
     return "\n".join(lines)

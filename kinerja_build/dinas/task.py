@@ -28,7 +28,7 @@ from kinerja_build.export import not_ready_table
 from kinerja_build.export.bundle import git_commit
 from kinerja_build.export.readiness import assess
 from kinerja_build.model import PersonPeriode, School, SchoolPeriode, school_periode
-from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.output import check_output_dir, output_tree, write_atomic
 from kinerja_build.stage import BuildContext
 from kinerja_build.validate import validate
 
@@ -111,11 +111,15 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         out = check_output_dir(root, task.school_out)
     except KinerjaError as error:
         return failed(task, error.message)
-    summary = _run_pipeline(task, root, out)
-    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
-    summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
-    summary.update({"isi": content, "tanda_stat": signature})
-    write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
+    # The school's folder keeps a manifest of what kinerja wrote, as `kinerja build` does: a
+    # later build removes its stale PDFs, and a school dropped from dinas.yml can be cleared
+    # without touching anything else.
+    with output_tree(out):
+        summary = _run_pipeline(task, root, out)
+        mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
+        summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
+        summary.update({"isi": content, "tanda_stat": signature})
+        write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
     summary["dibangun_ulang"] = True
     return summary
 
