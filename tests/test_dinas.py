@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import subprocess
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -303,6 +304,50 @@ def test_one_school_failing_never_stops_the_others(
     listed = (tmp_path / "build" / "ekspor-bkn" / "belum-siap-2025.csv").read_text("utf-8-sig")
     assert "KIN952" in listed
     assert verify(tmp_path / "build" / "ekspor-bkn" / "kinerja-dinas-3201-2025.zip") == []
+
+
+def _stall_s2(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    real = task._run_pipeline
+
+    def slow_s2(school_task: task.SchoolTask, root: Path, out: Path) -> dict[str, Any]:
+        if school_task.id == "s2":
+            time.sleep(seconds)  # a school whose build hangs
+        return real(school_task, root, out)
+
+    monkeypatch.setattr(task, "_run_pipeline", slow_s2)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [EngineOptions(jobs=1, time_limit=0.5), EngineOptions(jobs=2, processes=False, time_limit=0.5)],
+    ids=["in-this-process", "on-the-cluster"],
+)
+def test_a_school_over_the_time_limit_is_stopped_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: EngineOptions
+) -> None:
+    _district(tmp_path, 3, 1, ("2025",))
+    _stall_s2(monkeypatch, 4.0)
+    started = time.monotonic()
+    result = build_district(tmp_path, None, options, tanpa_pdf=True)
+    schools = _by_id(result)
+    assert schools["s2"]["status"] == "gagal" and "batas waktu" in schools["s2"]["pesan"]
+    assert schools["s1"]["status"] == schools["s3"]["status"] == "ok"
+    assert any(d.code == "KIN952" and "s2" in d.message for d in result.diagnostics)
+    if options.jobs == 1:
+        assert time.monotonic() - started < 4.0, "the alarm stopped the school"
+
+
+@pytest.mark.slow
+def test_time_limit_restarts_the_worker_process_of_a_school_that_runs_too_long(
+    tmp_path: Path,
+) -> None:
+    _district(tmp_path, 2, 8, ("2025",))  # with PDFs, each school takes ~10 s to build
+    options = EngineOptions(jobs=2, time_limit=0.5)  # worker processes, each with a nanny
+    result = build_district(tmp_path, None, options, tanpa_pdf=False)
+    assert [s["status"] for s in result.summaries] == ["gagal", "gagal"]
+    assert all("batas waktu 0.5 detik" in s["pesan"] for s in result.summaries)
+    again = build_district(tmp_path, None, EngineOptions(jobs=2), tanpa_pdf=True)
+    assert [s["status"] for s in again.summaries] == ["ok", "ok"], "nothing left half-done"
 
 
 def test_git_source_on_a_branch(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -137,14 +139,42 @@ def _run_tasks(
         report(summary)
     if not options.scheduler and (len(pending) == 1 or options.jobs == 1):
         for task in pending:
-            summary = build_school(task)
+            summary = _build_here(task, options.time_limit)
             known[task.id] = summary
             report(summary)
     elif pending:
         with engine.client(options) as client:
-            for summary in engine.run(client, pending, lambda s, _d, _t: report(s)):
+            done_ = engine.run(client, pending, lambda s, _d, _t: report(s), options.time_limit)
+            for summary in done_:
                 known[summary["id"]] = summary
     return [known[task.id] for task in tasks]
+
+
+class _TimeLimit(BaseException):
+    """Raised by the alarm in a school built here; a BaseException so no `except Exception`
+    inside the pipeline swallows it (write_atomic still removes its temporary file)."""
+
+
+def _build_here(task: SchoolTask, limit: float | None) -> Summary:
+    """One school in this process, stopped by an alarm after `limit` seconds.
+
+    Signals reach only the main thread: elsewhere (an embedding program) there is no limit.
+    """
+    if limit is None or threading.current_thread() is not threading.main_thread():
+        return build_school(task)
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return build_school(task)
+    except _TimeLimit:
+        return engine.timed_out(task, limit)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def remove_dropped_schools(config: DistrictConfig, out_dir: Path) -> list[str]:
