@@ -410,13 +410,22 @@ def manifest(
 def zip_bytes(
     files: dict[str, bytes], date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH
 ) -> bytes:
-    """A reproducible zip: sorted entries, fixed timestamps, permissions and compression."""
+    """A reproducible zip: sorted entries, fixed timestamps, permissions and compression.
+
+    PDFs and workbooks are compressed already: stored as they are (deflating them again costs
+    time for a few percent). Text is deflated at zlib's default level: level 9 took 2.5× the
+    time for 4% less on a district's merged bundle.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            stored = name.endswith(PRECOMPRESSED)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3  # unix, whatever machine builds it
-            archive.writestr(info, files[name], compresslevel=9)
+            archive.writestr(info, files[name], compresslevel=None if stored else 6)
     return buffer.getvalue()
+
+
+PRECOMPRESSED = (".pdf", ".xlsx")
