@@ -38,9 +38,13 @@ RecordData = dict[str, Any]
 ViewT = TypeVar("ViewT")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RecordFile:
-    """One record file: where it is, what it is, and its data when it validated."""
+    """One record file: where it is, what it is, and its data when it validated.
+
+    Frozen: a record is made once, after its schema check (`data` is None when it failed), and
+    never changes — whether it is valid is part of what the school's views are built from.
+    """
 
     kind: RecordKind
     rel: str
@@ -365,8 +369,30 @@ class School:
     _views: dict[tuple[str, str, str], tuple[tuple[object, ...], object]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # The SchoolPeriode view by periode, with the (today, calendar) it was built on; see
+    # `school_periode` for why this key and `add` are all it needs.
+    _periodes: dict[str, tuple[tuple[dt.date, Calendar], SchoolPeriode]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     # -- records --
+
+    def add(self, record: RecordFile) -> None:
+        """Place a loaded record (the only way records enter a school; the validate stage's).
+
+        A record placed after a periode view was made may change any view (the roster, the
+        atasan, an earlier plan), so every cached periode view is dropped.
+        """
+        if record.kind is RecordKind.SEKOLAH:
+            self.sekolah = record
+        elif record.kind is RecordKind.PEGAWAI:
+            assert record.owner is not None
+            self.pegawai[record.owner] = record
+        else:
+            assert record.periode is not None and record.owner is not None
+            people = self.periods.setdefault(record.periode, {})
+            people.setdefault(record.owner, {})[record.kind] = record
+        self._periodes.clear()
 
     def person(self, pegawai_id: str) -> RecordData | None:
         record = self.pegawai.get(pegawai_id)
@@ -676,22 +702,30 @@ class SchoolPeriode:
             sorted(self.people, key=lambda p: (-p.days_late, not p.wajib, p.nama, p.pegawai_id))
         )
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, PersonPeriode]:
+        return {person.pegawai_id: person for person in self.people}
+
     def person(self, pegawai_id: str) -> PersonPeriode | None:
-        return next((p for p in self.people if p.pegawai_id == pegawai_id), None)
+        return self._by_id.get(pegawai_id)
 
 
-def person_periode(
+def person_periode(school: School, periode_id: str, pegawai_id: str) -> PersonPeriode:
+    """The view of one person in one periode: the one in the school's view when there is one."""
+    found = school_periode(school, periode_id).person(pegawai_id)
+    # Not in the school's view: neither on the roster nor with records in the periode.
+    return found if found is not None else _person_periode(school, periode_id, pegawai_id, {})
+
+
+def _person_periode(
     school: School,
     periode_id: str,
     pegawai_id: str,
-    roster: Mapping[str, RosterEntry] | None = None,
+    roster: Mapping[str, RosterEntry],
 ) -> PersonPeriode:
-    """The view of one person in one periode."""
-    if roster is None:
-        roster = {entry.pegawai_id: entry for entry in school.roster(periode_id)}
     entry = roster.get(pegawai_id)
     person = school.person(pegawai_id) or {}
-    files = school.records(periode_id, pegawai_id)
+    files = dict(school.records(periode_id, pegawai_id))  # the view's own: a snapshot
     plan = school.plan(periode_id, pegawai_id)
     cycle = school.cycle(periode_id, pegawai_id)
     assessment = school.assessment(periode_id, pegawai_id)
@@ -712,11 +746,33 @@ def person_periode(
 
 
 def school_periode(school: School, periode_id: str) -> SchoolPeriode:
-    """The view of the whole school in one periode, people sorted by id."""
+    """The view of the whole school in one periode, people sorted by id; made once, reused.
+
+    The deadline rules, the CLI summary, `tindakan`, the recap PDF, the site, the export and
+    the app each ask for it, several times per build. What the view is made from, and why the
+    cache cannot go stale:
+    - the records: they enter only through `School.add`, which drops every cached view, and a
+      `RecordFile` is frozen (whether it passed its schema is fixed when it is placed). Rule
+      diagnostics are not an input: `PersonPeriode.invalid` means "failed its schema"; errors
+      found by rules are read from the report by readiness and the build, never from the view;
+    - `today` (days late, the atasan of a running periode), which the app moves to the day of
+      each request on a school it keeps, and `calendar` (the deadlines): both are the key.
+    Record data is never changed in place (the model is read-only, decision 0013).
+    """
+    key = (school.today, school.calendar)
+    cached = school._periodes.get(periode_id)
+    if cached is not None and cached[0][0] == key[0] and cached[0][1] is key[1]:
+        return cached[1]
+    view = _school_periode(school, periode_id)
+    school._periodes[periode_id] = (key, view)
+    return view
+
+
+def _school_periode(school: School, periode_id: str) -> SchoolPeriode:
     roster = {entry.pegawai_id: entry for entry in school.roster(periode_id)}
     ids = sorted(set(roster) | set(school.periods.get(periode_id, {})))
     return SchoolPeriode(
-        periode_id, tuple(person_periode(school, periode_id, pid, roster) for pid in ids)
+        periode_id, tuple(_person_periode(school, periode_id, pid, roster) for pid in ids)
     )
 
 
