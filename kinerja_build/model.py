@@ -593,6 +593,7 @@ class NextStep:
     deadline: Deadline | None
     file: str  # the record to act on (repository-relative)
     perintah: str | None = None  # the kinerja command that does it, when there is one
+    otomatis: bool = False  # an approval under a Plt: recorded automatically, never returned
 
     @property
     def due(self) -> dt.date | None:
@@ -796,17 +797,67 @@ def next_step(
     A plan under (re)review comes first, even after an assessment: a plan changed after
     agreement goes back through review (decision 0017).
     """
-    deadlines = school.deadlines(periode_id)
-    plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)
-    owner = _Actor.owner(school, pegawai_id)
     broken = sorted(record.rel for record in files.values() if not record.valid)
     if broken:
         # No deadline: the schema error is the signal, and the stage reached is unknown.
         tahap = "perencanaan" if plan is None or not plan.agreed else "pelaksanaan"
-        return owner.step(
+        return _Actor.owner(school, pegawai_id).step(
             "perbaiki", "Perbaiki catatan yang tidak lolos skema", tahap, {}, broken[0],
             "kinerja validate",
         )  # fmt: skip
+    deadlines = school.deadlines(periode_id)
+    step = _plan_step(school, periode_id, pegawai_id, plan, deadlines)
+    if step is not None:
+        return step
+    if assessment is not None:
+        return None  # assessed on an agreed plan: nothing left in this periode
+    owner = _Actor.owner(school, pegawai_id)
+    atasan = _Actor.atasan(school, periode_id, pegawai_id)
+    cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
+    done = cycle.steps_done if cycle is not None else ()
+    for cycle_step in CYCLE_STEPS:
+        if cycle_step not in done:
+            actor = atasan if _CYCLE_ACTOR_IS_ATASAN.get(cycle_step.key) else owner
+            if actor.missing:
+                return actor.step("atasan", actor.missing, "pelaksanaan", deadlines, cycle_rel)
+            return actor.step(
+                f"siklus-{cycle_step.letter.lower()}", f"Catat siklus langkah {cycle_step.title}",
+                "pelaksanaan", deadlines, cycle_rel,
+            )  # fmt: skip
+    return _assessment_step(periode_id, pegawai_id, deadlines, atasan)
+
+
+def plan_step(school: School, periode_id: str, pegawai_id: str) -> NextStep | None:
+    """The step the person's plan still needs in the periode; None once agreed on its content.
+
+    The plan part of `next_step`, for an output that asks about the plan whatever else is
+    pending (the export's "plan not agreed", KIN802): who must act is the same fact as in
+    `kinerja tindakan`.
+    """
+    plan = school.plan(periode_id, pegawai_id)
+    return _plan_step(school, periode_id, pegawai_id, plan, school.deadlines(periode_id))
+
+
+def assessment_step(school: School, periode_id: str, pegawai_id: str) -> NextStep:
+    """Who records the person's penilaian (the last step of `next_step`), or who must first
+    make that possible (the operator, when the school has no atasan)."""
+    return _assessment_step(
+        periode_id,
+        pegawai_id,
+        school.deadlines(periode_id),
+        _Actor.atasan(school, periode_id, pegawai_id),
+    )
+
+
+def _plan_step(
+    school: School,
+    periode_id: str,
+    pegawai_id: str,
+    plan: Plan | None,
+    deadlines: Mapping[str, Deadline],
+) -> NextStep | None:
+    plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)
+    owner = _Actor.owner(school, pegawai_id)
     if plan is None:
         # `mulai` copies an earlier plan; without one, `isi` asks for the plan field by field.
         earlier = any(
@@ -836,8 +887,8 @@ def next_step(
             "ajukan-ulang", "Perbaiki rencana sesuai catatan atasan lalu ajukan ulang",
             "perencanaan", deadlines, plan_rel, ajukan,
         )  # fmt: skip
-    atasan = _Actor.atasan(school, periode_id, pegawai_id)
     if status is PlanStatus.DIAJUKAN:
+        atasan = _Actor.atasan(school, periode_id, pegawai_id)
         if atasan.missing:
             return atasan.step("atasan", atasan.missing, "perencanaan", deadlines, plan_rel)
         label = (
@@ -846,25 +897,20 @@ def next_step(
             else "Setujui atau kembalikan rencana"
         )
         command = f"kinerja setujui {plan_rel} --oleh {atasan.id or '<NIP>'}"
-        return atasan.step("setujui", label, "perencanaan", deadlines, plan_rel, command)
+        return atasan.step(
+            "setujui", label, "perencanaan", deadlines, plan_rel, command, otomatis=atasan.plt
+        )
     if status is PlanStatus.DISETUJUI:
         return owner.step(
             "sepakati", "Sepakati rencana yang sudah disetujui", "perencanaan", deadlines,
             plan_rel, f"kinerja sepakati {plan_rel} --oleh {pegawai_id}",
         )  # fmt: skip
-    if assessment is not None:
-        return None  # assessed on an agreed plan: nothing left in this periode
-    cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
-    done = cycle.steps_done if cycle is not None else ()
-    for step in CYCLE_STEPS:
-        if step not in done:
-            actor = atasan if _CYCLE_ACTOR_IS_ATASAN.get(step.key) else owner
-            if actor.missing:
-                return actor.step("atasan", actor.missing, "pelaksanaan", deadlines, cycle_rel)
-            return actor.step(
-                f"siklus-{step.letter.lower()}", f"Catat siklus langkah {step.title}",
-                "pelaksanaan", deadlines, cycle_rel,
-            )  # fmt: skip
+    return None  # agreed on its current content
+
+
+def _assessment_step(
+    periode_id: str, pegawai_id: str, deadlines: Mapping[str, Deadline], atasan: _Actor
+) -> NextStep:
     penilaian_rel = layout.record_path(RecordKind.PENILAIAN, periode_id, pegawai_id)
     if atasan.missing:
         return atasan.step("atasan", atasan.missing, "penilaian", deadlines, penilaian_rel)
@@ -914,7 +960,17 @@ class _Actor:
         deadlines: Mapping[str, Deadline],
         file: str,
         perintah: str | None = None,
+        otomatis: bool = False,
     ) -> NextStep:
         return NextStep(
-            key, label, tahap, self.peran, self.id, self.nama, deadlines.get(tahap), file, perintah
+            key,
+            label,
+            tahap,
+            self.peran,
+            self.id,
+            self.nama,
+            deadlines.get(tahap),
+            file,
+            perintah,
+            otomatis,
         )

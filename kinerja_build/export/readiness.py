@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import Diagnostic, Severity
-from kinerja_build.domain import PlanStatus
+from kinerja_build.domain import Peran
 from kinerja_build.layout import SCHOOL_RECORD, RecordKind
 from kinerja_build.load import locate
-from kinerja_build.model import Plan, RecordFile, School, school_periode
+from kinerja_build.model import (
+    PersonPeriode,
+    RecordFile,
+    School,
+    assessment_step,
+    plan_step,
+    school_periode,
+)
 from kinerja_build.severity import make
 
 GURU = "guru"
@@ -26,6 +33,14 @@ KEPALA_SEKOLAH = "kepala sekolah"
 OPERATOR = "operator sekolah"
 DINAS = "dinas"
 NONE = "tidak perlu"  # nothing to fix: e.g. non-ASN are simply not part of the ASN export
+
+# Who must act, as the model's next step names them (the same person `kinerja tindakan` shows).
+_PIHAK = {
+    Peran.GURU: GURU,
+    Peran.KEPALA_SEKOLAH: KEPALA_SEKOLAH,
+    Peran.OPERATOR: OPERATOR,
+    Peran.DINAS: DINAS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +82,7 @@ def assess(
     verdicts = []
     for person in school_periode(school, periode.id).people:
         pegawai_id = person.pegawai_id
-        verdict = _person(school, periode, pegawai_id, errors_by_file)
+        verdict = _person(school, periode, person, errors_by_file)
         verdict.reasons[:0] = school_reasons
         if ks_reason and school.role(pegawai_id) != "kepala_sekolah":
             verdict.reasons.append(ks_reason)
@@ -108,9 +123,10 @@ def _ks_plan_reason(school: School, periode: domain.Periode) -> Reason | None:
 def _person(
     school: School,
     periode: domain.Periode,
-    pegawai_id: str,
+    view: PersonPeriode,
     errors_by_file: dict[str, list[Diagnostic]],
 ) -> Readiness:
+    pegawai_id = view.pegawai_id
     record = school.pegawai.get(pegawai_id)
     person = record.data if record is not None and record.data else {}
     verdict = Readiness(pegawai_id, person.get("nama", pegawai_id), person.get("nip", ""))
@@ -139,10 +155,11 @@ def _person(
             Reason("KIN801", "Pegawai non-ASN tidak termasuk ekspor ASN ke BKN.", NONE, record.rel)
         )
         return verdict
-    verdict.reasons.extend(_plan_reasons(records.get("rencana"), school, pegawai_id))
+    verdict.reasons.extend(_plan_reasons(school, view))
     penilaian = records.get("penilaian")
     if penilaian is None:
-        pihak = DINAS if school.role(pegawai_id) == "kepala_sekolah" else KEPALA_SEKOLAH
+        # Who assesses: the model's atasan (the operator when the school has none).
+        pihak = _PIHAK[assessment_step(school, periode.id, pegawai_id).peran]
         verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", pihak))
     else:
         for reason in _assessor_reasons(school, periode, pegawai_id, penilaian):
@@ -169,26 +186,22 @@ def _owner_of(kind: str) -> str:
     return KEPALA_SEKOLAH if kind == "penilaian" else GURU
 
 
-def _plan_reasons(plan: RecordFile | None, school: School, pegawai_id: str) -> list[Reason]:
-    if plan is None or plan.data is None:
-        return [Reason("KIN802", "Belum ada rencana kinerja.", GURU)]
-    last = Plan(plan.data).status
-    if last is PlanStatus.DISEPAKATI:
+def _plan_reasons(school: School, view: PersonPeriode) -> list[Reason]:
+    """KIN802 while the plan is not agreed on its content; who acts is the model's plan step."""
+    step = plan_step(school, view.periode_id, view.pegawai_id)
+    if step is None:
         return []
-    is_ks = school.role(pegawai_id) == "kepala_sekolah"
-    pihak = {
-        "diajukan": DINAS if is_ks else KEPALA_SEKOLAH,
-        "disetujui": KEPALA_SEKOLAH if is_ks else GURU,
-    }.get(last, KEPALA_SEKOLAH if is_ks else GURU)
-    label = domain.STATUS_RENCANA_LABELS[last].lower()
+    pihak = _PIHAK[step.peran]
+    plan, record = view.plan, view.files.get("rencana")
+    if plan is None or record is None:
+        return [Reason("KIN802", "Belum ada rencana kinerja.", pihak)]
+    if plan.stale:
+        message = "Rencana kinerja diubah sesudah disetujui dan belum disepakati ulang."
+    else:
+        label = domain.STATUS_RENCANA_LABELS[plan.status].lower()
+        message = f"Rencana kinerja belum disepakati (status terakhir: {label})."
     return [
-        Reason(
-            "KIN802",
-            f"Rencana kinerja belum disepakati (status terakhir: {label}).",
-            pihak,
-            plan.rel,
-            ("status", len(plan.data["status"]) - 1, "status"),
-        )
+        Reason("KIN802", message, pihak, record.rel, ("status", len(plan.history) - 1, "status"))
     ]
 
 
