@@ -239,7 +239,7 @@ def _build_outputs(
         )
         for outcome in run_stages(context, only or STAGES):
             result.report.extend(outcome.diagnostics)
-            _echo_stage(outcome)
+            echo_stage(outcome)
     else:
         click.echo(
             "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
@@ -250,12 +250,14 @@ def _build_outputs(
     )
 
 
-def _echo_stage(outcome: StageOutcome) -> None:
+def echo_stage(outcome: StageOutcome) -> None:
+    """A stage's summary lines, then its warnings and errors (`kinerja build`, `ekspor bkn`)."""
     click.echo("")
     for line in outcome.lines:
         click.echo(report.safe_line(line))
-    # Infos of a stage (documents skipped, people not ready for export) are already in its
-    # summary lines; they stay in validasi.json and on the site.
+    # Infos of a stage (documents skipped, people not ready for export) are in its summary
+    # lines instead; they stay in validasi.json and on the site. A stage never lists a warning
+    # or an error in its summary lines too, so each finding is printed once.
     shown = [item for item in outcome.diagnostics if item.severity is not Severity.INFO]
     if shown:
         stage_report = Report(diagnostics=shown)

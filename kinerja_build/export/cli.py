@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kinerja_build import domain, report
-from kinerja_build.cli import CONTEXT, use_color
+from kinerja_build.cli import CONTEXT, echo_stage, use_color
 from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import DEFAULT_OUT_DIR
@@ -73,16 +73,8 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
         if not without_pdf:
             _render_evaluations(context, periode)
         outcome = judged(build_exports(context, only=periode), context)
-    for line in outcome.lines:
-        click.echo(report.safe_line(line))
-    findings = Report(diagnostics=outcome.diagnostics)
-    if findings.errors:
-        click.echo(
-            report.format_text(
-                Report(diagnostics=findings.errors), color=use_color(), summary=False
-            )
-        )
-    sys.exit(1 if findings.errors else 0)
+    echo_stage(outcome)
+    sys.exit(1 if Report(diagnostics=outcome.diagnostics).errors else 0)
 
 
 def _render_evaluations(context: BuildContext, periode: str | None) -> None:
