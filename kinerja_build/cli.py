@@ -750,6 +750,10 @@ def isi_command(
     from kinerja_build.schema import check, compiled_schema
 
     root = root.resolve()
+    if periode is not None and jenis != "pegawai":
+        from kinerja_build.periode_option import check_periode
+
+        check_periode(validate(root).school, periode)
     path = forms.target(root, jenis, pegawai, periode)
     if path.exists() and not timpa:
         raise UsageProblem(f"{path.relative_to(root)} sudah ada; pakai --timpa untuk menggantinya.")

@@ -494,10 +494,14 @@ def test_exporting_one_periode_keeps_the_others(school: Path) -> None:
     assert not _bundle(school, "2024-1").exists()
 
 
-def test_unknown_periode_is_a_usage_error(school: Path) -> None:
-    result = _export(school, "--periode", "2023")
-    assert result.exit_code == 2
+@pytest.mark.parametrize("periode", ["2023", "2099", "2024-2"])
+def test_unknown_periode_is_a_usage_error(school: Path, periode: str) -> None:
+    """Unparseable (2023), or a periode the school has no records for: exit 2, not an empty run."""
+    result = _export(school, "--periode", periode)
+    assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+    assert "Periode yang ada di sekolah ini: 2024-1, 2025" in result.output
+    assert not (school / "build" / "ekspor-bkn").exists()
 
 
 # -- verification ---------------------------------------------------------------------------------
