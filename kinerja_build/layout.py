@@ -224,6 +224,8 @@ PACK_CACHE = f"{PACK_DIR}/.cache.json"
 SCHOOL_PACK = "sekolah"  # cetak/<periode>/sekolah.pdf; a pegawai with this id gets no pack
 EXPORT_DIR = "ekspor-bkn"
 EXPORT_LEDGER = ".kinerja-ekspor.json"  # in ekspor-bkn/: the files earlier exports wrote
+# In a district's ekspor-bkn/: the input key of each merged bundle and not-ready list last made.
+DINAS_EXPORT_STATE = ".kinerja-dinas-ekspor.json"
 NOT_READY_FORMATS = (".csv", ".xlsx")
 # Every file a build wrote: a later build deletes stale files from this list only (output.py).
 OUTPUT_MANIFEST = ".kinerja-keluaran.json"

@@ -25,6 +25,7 @@ from kinerja_build.errors import UsageProblem
 
 MANIFEST = layout.OUTPUT_MANIFEST
 OWNED_PREFIXES = tuple(f"{name}/" for name in layout.OUTPUT_TOP_DIRS)
+OWNED_FILES = (layout.VALIDATION_REPORT, layout.SCHOOL_SUMMARY)  # top-level files it may remove
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
@@ -223,7 +224,8 @@ def active_tree(out_dir: Path) -> OutputTree:
 
 
 def _record(base: Path, target: Path) -> None:
-    for root, tree in _ACTIVE.items():
+    # A copy: district tasks on worker threads open and close their schools' trees meanwhile.
+    for root, tree in tuple(_ACTIVE.items()):
         if root == base or root in target.parents:
             tree.written.add(target.relative_to(root).as_posix())
 
@@ -249,7 +251,7 @@ def _owned_name(name: str) -> bool:
         return False
     if any(part in ("", ".", "..") for part in name.split("/")):
         return False
-    return name == layout.VALIDATION_REPORT or name.startswith(OWNED_PREFIXES)
+    return name in OWNED_FILES or name.startswith(OWNED_PREFIXES)
 
 
 def _remove_empty_parents(base: Path, folder: Path) -> None:

@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import subprocess
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from click.testing import CliRunner, Result
 
 from benchmarks.synth import generate
 from kinerja_build.cli import cli
-from kinerja_build.dinas import checks, task
+from kinerja_build.dinas import checks, engine, task
 from kinerja_build.dinas.build import DistrictResult, build_district
 from kinerja_build.dinas.config import load_district
 from kinerja_build.dinas.engine import EngineOptions
@@ -200,6 +201,89 @@ def test_unchanged_schools_are_not_rebuilt_and_stale_periodes_go(tmp_path: Path)
     assert [s["dibangun_ulang"] for s in fourth.summaries] == [False, True]
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def test_district_outputs_are_made_again_only_when_their_inputs_change(tmp_path: Path) -> None:
+    one, _two = _district(tmp_path, 2, 2, ("2025",))
+    next((one / "records" / "kinerja" / "2025").glob("*/penilaian.yaml")).unlink()  # not ready
+    folder = tmp_path / "build" / "ekspor-bkn"
+    bundle, workbook = folder / "kinerja-dinas-3201-2025.zip", folder / "belum-siap-2025.xlsx"
+    first = _build(tmp_path).handoffs[0]
+    assert not first.reused and first.exported > 0
+    stamps = _stamp(bundle), _stamp(workbook)
+
+    again = _build(tmp_path).handoffs[0]
+    assert again.reused and (again.exported, again.documents) == (first.exported, first.documents)
+    assert (_stamp(bundle), _stamp(workbook)) == stamps, "nothing changed: nothing rewritten"
+
+    # A record edit that changes no export (a comment in the duties): the school is rebuilt,
+    # its own bundle keeps its digest, so the merged hand-off is kept.
+    tugas = next((one / "records" / "kinerja" / "2025").glob("*/tugas.yaml"))
+    tugas.write_text(tugas.read_text(encoding="utf-8") + "# catatan\n", encoding="utf-8")
+    third = _build(tmp_path)
+    assert [s["dibangun_ulang"] for s in third.summaries] == [True, False]
+    assert third.handoffs[0].reused and _stamp(bundle) == stamps[0]
+
+    # The school's name is in the merged manifest: the hand-off is made again, and verifies.
+    sekolah = one / "records" / "sekolah.yaml"
+    text = sekolah.read_text(encoding="utf-8")
+    old_name = next(line for line in text.splitlines() if line.startswith("nama: "))
+    sekolah.write_text(text.replace(old_name, "nama: SD Negeri Ganti Nama", 1), encoding="utf-8")
+    fourth = _build(tmp_path).handoffs[0]
+    assert not fourth.reused and _stamp(bundle) != stamps[0]
+    with zipfile.ZipFile(bundle) as archive:
+        listed = json.loads(archive.read("manifest.json"))["sekolah"]
+    assert "SD Negeri Ganti Nama" in {school["nama"] for school in listed}
+    assert verify(bundle) == []
+    # The not-ready list names the school in its rows: made again too.
+    assert "SD Negeri Ganti Nama" in (folder / "belum-siap-2025.csv").read_text("utf-8-sig")
+    assert _stamp(workbook) != stamps[1]
+
+    # A hand-off deleted by hand, or a damaged record of keys, is made again.
+    bundle.unlink()
+    assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
+    (folder / ".kinerja-dinas-ekspor.json").write_text("{bukan json", encoding="utf-8")
+    assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
+
+
+def test_one_job_builds_in_this_process_without_dask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _district(tmp_path, 2, 1, ("2025",))
+
+    def no_engine(_options: EngineOptions) -> None:
+        raise AssertionError("--jobs 1 must not start a cluster")
+
+    monkeypatch.setattr(engine, "client", no_engine)
+    result = build_district(tmp_path, None, EngineOptions(jobs=1), tanpa_pdf=True)
+    assert [s["status"] for s in result.summaries] == ["ok", "ok"]
+    assert result.handoffs[0].exported > 0 and set(result.seconds) == {"sekolah", "keluaran"}
+
+
+def test_schools_dropped_from_dinas_yml_are_cleared_but_foreign_files_stay(
+    tmp_path: Path,
+) -> None:
+    _district(tmp_path, 3, 1, ("2025",))
+    _build(tmp_path)
+    schools = tmp_path / "build" / "sekolah"
+    assert (schools / "s2" / ".kinerja-keluaran.json").is_file()
+    (schools / "s3" / "catatan-operator.txt").write_text("jangan dihapus", encoding="utf-8")
+    text = (tmp_path / "dinas.yml").read_text(encoding="utf-8")
+    kept = text.split("  - id: s2")[0]
+    (tmp_path / "dinas.yml").write_text(kept, encoding="utf-8")
+
+    result = _build(tmp_path)
+    assert [s["id"] for s in result.summaries] == ["s1"]
+    assert {"sekolah/s2/", "sekolah/s3/"} <= set(result.removed)
+    assert not (schools / "s2").exists()
+    assert [p.name for p in (schools / "s3").iterdir()] == ["catatan-operator.txt"]
+    assert (schools / "s1" / "ringkasan.json").is_file()
+    assert _build(tmp_path).removed == [], "nothing left of kinerja's to remove"
+
+
 def test_one_school_failing_never_stops_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -220,6 +304,50 @@ def test_one_school_failing_never_stops_the_others(
     listed = (tmp_path / "build" / "ekspor-bkn" / "belum-siap-2025.csv").read_text("utf-8-sig")
     assert "KIN952" in listed
     assert verify(tmp_path / "build" / "ekspor-bkn" / "kinerja-dinas-3201-2025.zip") == []
+
+
+def _stall_s2(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    real = task._run_pipeline
+
+    def slow_s2(school_task: task.SchoolTask, root: Path, out: Path) -> dict[str, Any]:
+        if school_task.id == "s2":
+            time.sleep(seconds)  # a school whose build hangs
+        return real(school_task, root, out)
+
+    monkeypatch.setattr(task, "_run_pipeline", slow_s2)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [EngineOptions(jobs=1, time_limit=0.5), EngineOptions(jobs=2, processes=False, time_limit=0.5)],
+    ids=["in-this-process", "on-the-cluster"],
+)
+def test_a_school_over_the_time_limit_is_stopped_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: EngineOptions
+) -> None:
+    _district(tmp_path, 3, 1, ("2025",))
+    _stall_s2(monkeypatch, 4.0)
+    started = time.monotonic()
+    result = build_district(tmp_path, None, options, tanpa_pdf=True)
+    schools = _by_id(result)
+    assert schools["s2"]["status"] == "gagal" and "batas waktu" in schools["s2"]["pesan"]
+    assert schools["s1"]["status"] == schools["s3"]["status"] == "ok"
+    assert any(d.code == "KIN952" and "s2" in d.message for d in result.diagnostics)
+    if options.jobs == 1:
+        assert time.monotonic() - started < 4.0, "the alarm stopped the school"
+
+
+@pytest.mark.slow
+def test_time_limit_restarts_the_worker_process_of_a_school_that_runs_too_long(
+    tmp_path: Path,
+) -> None:
+    _district(tmp_path, 2, 8, ("2025",))  # with PDFs, each school takes ~10 s to build
+    options = EngineOptions(jobs=2, time_limit=0.5)  # worker processes, each with a nanny
+    result = build_district(tmp_path, None, options, tanpa_pdf=False)
+    assert [s["status"] for s in result.summaries] == ["gagal", "gagal"]
+    assert all("batas waktu 0.5 detik" in s["pesan"] for s in result.summaries)
+    again = build_district(tmp_path, None, EngineOptions(jobs=2), tanpa_pdf=True)
+    assert [s["status"] for s in again.summaries] == ["ok", "ok"], "nothing left half-done"
 
 
 def test_git_source_on_a_branch(tmp_path: Path) -> None:

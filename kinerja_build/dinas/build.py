@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,9 +19,9 @@ from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.dinas import checks, engine
 from kinerja_build.dinas.config import DistrictConfig, load_district
 from kinerja_build.dinas.handoff import Handoff, write_handoffs
-from kinerja_build.dinas.task import SchoolTask, build_school, unchanged
+from kinerja_build.dinas.task import SCHOOLS_DIR, SchoolTask, build_school, unchanged
 from kinerja_build.load import locate
-from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.output import OutputTree, check_output_dir, write_atomic
 from kinerja_build.severity import make
 
 Summary = dict[str, Any]
@@ -32,6 +37,8 @@ class DistrictResult:
     removed: list[str] = field(default_factory=list)
     out_dir: Path | None = None
     site: Path | None = None
+    # Wall seconds of each phase: "sekolah" (the schools' tasks), "keluaran" (district outputs).
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def usage_error(self) -> bool:
@@ -78,13 +85,17 @@ def build_district(
     )
     result = DistrictResult(config, list(problems), out_dir=out_dir)
     tasks = tasks_for(config, out_dir, tanpa_pdf, source_date_epoch)
+    started = time.perf_counter()
     result.summaries = _run_tasks(tasks, options, on_done)
+    result.seconds["sekolah"] = time.perf_counter() - started
+    started = time.perf_counter()
     result.diagnostics.extend(_school_findings(config, result.summaries))
     result.diagnostics.extend(checks.cross_school(config, result.summaries))
     result.diagnostics.extend(_distribution_findings(config, result.summaries))
     result.handoffs, result.removed = write_handoffs(
         config, out_dir, result.summaries, source_date_epoch
     )
+    result.removed.extend(remove_dropped_schools(config, out_dir))
     from kinerja_build.dinas.dashboard import write_site
 
     result.site = write_site(result)
@@ -94,6 +105,7 @@ def build_district(
         "temuan": [_as_json(d) for d in result.diagnostics],
     }
     write_atomic(out_dir, REPORT_FILE, (json.dumps(payload, ensure_ascii=False) + "\n").encode())
+    result.seconds["keluaran"] = time.perf_counter() - started
     return result
 
 
@@ -104,8 +116,10 @@ def _run_tasks(
 ) -> list[Summary]:
     """Unchanged local schools are reused here; the rest go to the engine.
 
-    Starting an embedded cluster costs seconds (worker processes, imports): not worth it for a
-    single school, which is then built in this process by the same task function.
+    Starting an embedded cluster costs worker processes and their imports: not worth it for a
+    single school, nor with one job (one worker builds one school at a time, as this process
+    does). Those are built here, one after the other, by the same task function — which also
+    lets a small Dinas use `--jobs 1` without Dask installed.
     """
     known: dict[str, Summary] = {}
     for task in tasks:
@@ -123,15 +137,72 @@ def _run_tasks(
 
     for summary in known.values():
         report(summary)
-    if len(pending) == 1 and not options.scheduler:
-        summary = build_school(pending[0])
-        known[pending[0].id] = summary
-        report(summary)
+    if not options.scheduler and (len(pending) == 1 or options.jobs == 1):
+        for task in pending:
+            summary = _build_here(task, options.time_limit)
+            known[task.id] = summary
+            report(summary)
     elif pending:
         with engine.client(options) as client:
-            for summary in engine.run(client, pending, lambda s, _d, _t: report(s)):
+            done_ = engine.run(client, pending, lambda s, _d, _t: report(s), options.time_limit)
+            for summary in done_:
                 known[summary["id"]] = summary
     return [known[task.id] for task in tasks]
+
+
+class _TimeLimit(BaseException):
+    """Raised by the alarm in a school built here; a BaseException so no `except Exception`
+    inside the pipeline swallows it (write_atomic still removes its temporary file)."""
+
+
+def _build_here(task: SchoolTask, limit: float | None) -> Summary:
+    """One school in this process, stopped by an alarm after `limit` seconds.
+
+    Signals reach only the main thread: elsewhere (an embedding program) there is no limit.
+    """
+    if limit is None or threading.current_thread() is not threading.main_thread():
+        return build_school(task)
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return build_school(task)
+    except _TimeLimit:
+        return engine.timed_out(task, limit)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def remove_dropped_schools(config: DistrictConfig, out_dir: Path) -> list[str]:
+    """Clear the output folders of schools no longer in dinas.yml; returns what went.
+
+    Only files listed in the folder's manifest of kinerja's writes (and the manifest itself)
+    are deleted; a folder still holding anything else stays, with that in it.
+    """
+    folder = out_dir / SCHOOLS_DIR
+    listed = {source.id for source in config.schools}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    removed = []
+    for entry in entries:
+        if entry.name in listed or not entry.is_dir(follow_symlinks=False):
+            continue
+        school_out = Path(entry.path)
+        tree = OutputTree(school_out)
+        gone = [rel for rel in sorted(tree.previous) if tree.remove(rel)]
+        if not gone:
+            continue  # not a folder kinerja filled (or already cleared): leave it alone
+        (school_out / layout.OUTPUT_MANIFEST).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            school_out.rmdir()  # only when nothing else is left
+        removed.append(f"{SCHOOLS_DIR}/{entry.name}/")
+    return removed
 
 
 def _as_json(diagnostic: Diagnostic) -> dict[str, Any]:

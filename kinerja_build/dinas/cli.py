@@ -19,6 +19,9 @@ from kinerja_build.diagnostics import Report
 from kinerja_build.errors import UsageProblem
 from kinerja_build.stage import source_date_epoch
 
+# A 60-teacher school with PDFs takes about a CPU-minute; 600 teachers about ten.
+DEFAULT_TIME_LIMIT_MINUTES = 30
+
 
 @click.group("dinas", context_settings=CONTEXT)
 def dinas() -> None:
@@ -80,11 +83,26 @@ def init_command(directory: Path, periode: str | None) -> None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Jumlah pekerja klaster lokal (satu sekolah per pekerja). Bawaan: jumlah inti prosesor.",
+    help="Jumlah pekerja klaster lokal (satu sekolah per pekerja); 1: semua sekolah dibangun "
+    "berurutan di proses ini, tanpa Dask. Bawaan: jumlah inti prosesor.",
+)
+@click.option(
+    "--batas-waktu",
+    "time_limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TIME_LIMIT_MINUTES,
+    show_default=True,
+    metavar="MENIT",
+    help="Batas waktu membangun satu sekolah; yang melewatinya dihentikan dan dilaporkan gagal.",
 )
 @click.option("--tanpa-pdf", "without_pdf", is_flag=True, help="Jangan membuat PDF sekolah.")
 def build_command(
-    root: Path, out: Path | None, scheduler: str | None, jobs: int | None, without_pdf: bool
+    root: Path,
+    out: Path | None,
+    scheduler: str | None,
+    jobs: int | None,
+    time_limit: int,
+    without_pdf: bool,
 ) -> None:
     """Bangun semua sekolah di dinas.yml (validasi, PDF, ekspor) lalu keluaran Dinas.
 
@@ -101,7 +119,9 @@ def build_command(
     from kinerja_build.dinas.build import build_district
     from kinerja_build.dinas.engine import EngineOptions
 
-    options = EngineOptions(scheduler=scheduler, jobs=jobs or os.cpu_count() or 1)
+    options = EngineOptions(
+        scheduler=scheduler, jobs=jobs or os.cpu_count() or 1, time_limit=time_limit * 60.0
+    )
     started = time.perf_counter()
     with _ProgressBar() as bar:
         result = build_district(
@@ -163,7 +183,10 @@ def _summary(result: Any, seconds: float) -> str:
             f"({target})."
         )
     if result.removed:
-        lines.append("Berkas periode yang tidak ada lagi dihapus: " + ", ".join(result.removed))
+        lines.append(
+            "Keluaran periode atau sekolah yang tidak ada lagi dihapus: "
+            + ", ".join(result.removed)
+        )
     if result.site is not None:
         lines.append(f"Dasbor: {result.site}")
     return "\n".join(lines)

@@ -4,11 +4,20 @@ The merged bundle has the layout of a school bundle (so `kinerja ekspor periksa`
 rows from every school's own bundle, each carrying its NPSN, with each exported person's
 Dokumen Evaluasi; the manifest lists the schools. NIPs found in two schools are left out and
 listed as not ready (KIN953) until the Dinas settles which school is theirs.
+
+Incremental: each output has an input key (what it is made of). A bundle's key covers kinerja's
+version, the Dinas code, the periode, the NIPs left out, and each contributing school's NPSN,
+name, commit and the SHA-256 of its own bundle (reproducible, so a school rebuilt without a
+change to its export keeps its digest); a not-ready list's key is its CSV content. When the key
+is the one recorded last time (ekspor-bkn/.kinerja-dinas-ekspor.json) and the file is still
+there, it is not made again: most daily edits (plans, observations, reflections) change no
+hand-off at all.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -17,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kinerja_build import domain, layout
+from kinerja_build import __version__, domain, layout
 from kinerja_build.dinas.checks import duplicate_nips
 from kinerja_build.dinas.config import DistrictConfig
 from kinerja_build.dinas.task import SCHOOLS_DIR
@@ -36,9 +45,12 @@ CSV_PARTS = ("pegawai", "penilaian")
 NOT_READY_DISTRICT_HEADER = ["NPSN", "Nama sekolah", *NOT_READY_HEADER]
 
 
+STATE_FORMAT = 1
+
+
 @dataclass(slots=True)
 class Handoff:
-    """What the district export wrote and counted, per periode."""
+    """What the district export wrote (or kept) and counted, per periode."""
 
     periode: str
     bundle: Path | None = None
@@ -46,6 +58,18 @@ class Handoff:
     exported: int = 0
     not_ready_rows: int = 0
     documents: int = 0
+    bundle_key: str = ""
+    not_ready_key: str = ""
+    reused: bool = False  # the bundle was not made again: its inputs did not change
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "kunci": self.bundle_key,
+            "diekspor": self.exported,
+            "dokumen": self.documents,
+            "kunci_belum_siap": self.not_ready_key,
+            "baris_belum_siap": self.not_ready_rows,
+        }
 
 
 def owner(config: DistrictConfig) -> str:
@@ -62,6 +86,7 @@ def write_handoffs(
     """Merged bundle and not-ready list of every periode; returns them and the stale files removed."""
     periodes = sorted({p for s in summaries for p in s.get("periode", {})})
     duplicates = set(duplicate_nips(summaries))
+    previous = _read_state(out_dir)
     written: list[Path] = []
     expected: set[str] = set()
     results = []
@@ -71,33 +96,103 @@ def write_handoffs(
         except domain.PeriodeError:
             continue
         expected |= output_names(owner(config), periode.id)
-        handoff = _periode(config, out_dir, summaries, periode, duplicates, source_date_epoch)
+        last = previous.get(periode.id, {})
+        handoff = _bundle(config, out_dir, summaries, periode, duplicates, source_date_epoch, last)
+        _not_ready(out_dir, summaries, handoff, duplicates, last)
         written.extend([*([handoff.bundle] if handoff.bundle else []), *handoff.not_ready])
         results.append(handoff)
     removed = prune_stale(out_dir, expected, written)
+    _write_state(out_dir, results)
     return results, removed
 
 
-def _periode(
+def _read_state(out_dir: Path) -> dict[str, dict[str, Any]]:
+    path = layout.output(out_dir, layout.export_file(layout.DINAS_EXPORT_STATE))
+    try:
+        if path.is_symlink() or path.stat().st_size > 1024 * 1024:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        return {}
+    periodes = data.get("periode")
+    if not isinstance(periodes, dict):
+        return {}
+    return {key: value for key, value in periodes.items() if isinstance(value, dict)}
+
+
+def _write_state(out_dir: Path, handoffs: list[Handoff]) -> None:
+    state = {"format": STATE_FORMAT, "periode": {h.periode: h.state() for h in handoffs}}
+    content = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_atomic(out_dir, layout.export_file(layout.DINAS_EXPORT_STATE), content.encode())
+
+
+def _contributors(
+    out_dir: Path, summaries: Sequence[Summary], periode_id: str
+) -> list[tuple[Summary, Path]]:
+    """The schools whose own bundle of this periode goes into the merged one, in order."""
+    found = []
+    for summary in summaries:
+        info = summary.get("periode", {}).get(periode_id)
+        if summary["status"] != "ok" or not info or not info.get("bundel"):
+            continue
+        path = out_dir / SCHOOLS_DIR / summary["id"] / info["bundel"]
+        if path.is_file():
+            found.append((summary, path))
+    return found
+
+
+def _bundle_key(
+    config: DistrictConfig,
+    periode_id: str,
+    contributors: list[tuple[Summary, Path]],
+    duplicates: set[str],
+    source_date_epoch: int | None,
+) -> str:
+    schools = [
+        [
+            summary["id"],
+            summary.get("npsn"),
+            summary.get("nama"),
+            summary.get("commit"),
+            summary["periode"][periode_id].get("bundel_sha256"),
+        ]
+        for summary, _path in contributors
+    ]
+    if any(school[-1] is None for school in schools):
+        return ""  # a summary from before digests were recorded: always rebuild
+    parts = [__version__, owner(config), periode_id, sorted(duplicates), source_date_epoch, schools]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def _bundle(
     config: DistrictConfig,
     out_dir: Path,
     summaries: Sequence[Summary],
     periode: domain.Periode,
     duplicates: set[str],
     source_date_epoch: int | None,
+    last: dict[str, Any],
 ) -> Handoff:
     handoff = Handoff(periode.id)
+    contributors = _contributors(out_dir, summaries, periode.id)
+    handoff.bundle_key = _bundle_key(
+        config, periode.id, contributors, duplicates, source_date_epoch
+    )
+    name = layout.export_bundle_name(owner(config), periode.id)
+    target = layout.output(out_dir, layout.export_file(name))
+    if handoff.bundle_key and last.get("kunci") == handoff.bundle_key and target.is_file():
+        handoff.bundle = target
+        handoff.exported = int(last.get("diekspor", 0))
+        handoff.documents = int(last.get("dokumen", 0))
+        handoff.reused = True
+        return handoff
     bundle = bundles.Bundle(periode, owner(config))
     merged: dict[str, list[Any]] = {name: [] for name in JSON_PARTS}
     tables: dict[str, tuple[list[str], list[list[str]]]] = {}
     schools = []
-    for summary in summaries:
-        info = summary.get("periode", {}).get(periode.id)
-        if summary["status"] != "ok" or not info or not info.get("bundel"):
-            continue
-        path = out_dir / SCHOOLS_DIR / summary["id"] / info["bundel"]
-        if not path.is_file():
-            continue
+    for summary, path in contributors:
         with zipfile.ZipFile(path) as archive:
             _merge_school(archive, duplicates, merged, tables, bundle)
         schools.append(
@@ -129,13 +224,33 @@ def _periode(
     handoff.bundle = write_atomic(
         out_dir, layout.export_file(bundle.name), bundles.zip_bytes(bundle.files, stamp)
     )
-    rows = _not_ready_rows(summaries, periode.id, duplicates)
-    handoff.not_ready_rows = len(rows)
-    for name, content in bundles.tables_files(
-        layout.not_ready_stem(periode.id), (NOT_READY_DISTRICT_HEADER, rows)
-    ).items():
-        handoff.not_ready.append(write_atomic(out_dir, layout.export_file(name), content))
     return handoff
+
+
+def _not_ready(
+    out_dir: Path,
+    summaries: Sequence[Summary],
+    handoff: Handoff,
+    duplicates: set[str],
+    last: dict[str, Any],
+) -> None:
+    """The not-ready list; its workbook is made only when the rows changed (the CSV's digest)."""
+    rows = _not_ready_rows(summaries, handoff.periode, duplicates)
+    handoff.not_ready_rows = len(rows)
+    stem = layout.not_ready_stem(handoff.periode)
+    csv_bytes = bundles.to_csv(NOT_READY_DISTRICT_HEADER, rows)
+    handoff.not_ready_key = hashlib.sha256(csv_bytes).hexdigest()
+    targets = [
+        layout.output(out_dir, layout.export_file(stem + suffix))
+        for suffix in layout.NOT_READY_FORMATS
+    ]
+    if last.get("kunci_belum_siap") == handoff.not_ready_key and all(
+        target.is_file() for target in targets
+    ):
+        handoff.not_ready = targets
+        return
+    for name, content in bundles.tables_files(stem, (NOT_READY_DISTRICT_HEADER, rows)).items():
+        handoff.not_ready.append(write_atomic(out_dir, layout.export_file(name), content))
 
 
 def _merge_school(

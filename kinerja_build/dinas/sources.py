@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from kinerja_build import layout
@@ -76,65 +78,94 @@ def checkout(url: str, ref: str | None, target: Path) -> str:
     return _git("rev-parse", "HEAD", cwd=target)
 
 
-def _inputs(root: Path) -> list[tuple[str, Path]]:
-    """(rel, path) of every file a school build reads, sorted; links are listed, not followed."""
-    found: list[tuple[str, Path]] = []
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One file (or link) a school build reads: its name in the repository and its lstat."""
+
+    rel: str
+    path: str
+    kind: str  # "F" regular file, "L" symlink (never followed), "O" anything else (not read)
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def inputs(root: Path) -> list[Input]:
+    """Every file a school build reads, sorted by name; one directory scan, nothing followed."""
+    found: list[Input] = []
+    base = os.fspath(root)
     for name in FINGERPRINTED:
-        top = root / name
-        if top.is_symlink() or top.is_file():
-            found.append((name, top))
+        top = os.path.join(base, name)
+        try:
+            info = os.lstat(top)
+        except OSError:
             continue
-        for directory, folders, files in os.walk(top, followlinks=False):
-            folders.sort()
-            for file_name in sorted(files):
-                path = Path(directory, file_name)
-                found.append((path.relative_to(root).as_posix(), path))
-                if len(found) > MAX_FILES:
-                    raise SourceError(f"Lebih dari {MAX_FILES} berkas di repositori sekolah.")
+        if stat.S_ISDIR(info.st_mode):
+            _scan(top, name, found)
+        else:
+            found.append(_input(name, top, info))
+        if len(found) > MAX_FILES:
+            raise SourceError(f"Lebih dari {MAX_FILES} berkas di repositori sekolah.")
     return found
 
 
-def stat_signature(root: Path) -> str:
+def _scan(directory: str, rel: str, found: list[Input]) -> None:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        child = f"{rel}/{entry.name}"
+        info = entry.stat(follow_symlinks=False)
+        if stat.S_ISDIR(info.st_mode):
+            _scan(entry.path, child, found)
+        else:
+            found.append(_input(child, entry.path, info))
+        if len(found) > MAX_FILES:
+            raise SourceError(f"Lebih dari {MAX_FILES} berkas di repositori sekolah.")
+
+
+def _input(rel: str, path: str, info: os.stat_result) -> Input:
+    kind = "L" if stat.S_ISLNK(info.st_mode) else "F" if stat.S_ISREG(info.st_mode) else "O"
+    return Input(rel, path, kind, info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def stat_signature(found: list[Input]) -> str:
     """SHA-256 over name, size, mtime and inode of every input, as git's index does.
 
     Cheap (no file is read): when it equals the signature stored with the last summary, the
     content hash stored there still holds and no file needs reading.
     """
     digest = hashlib.sha256()
-    for rel, path in _inputs(root):
-        info = path.lstat()
-        digest.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode())
+    for item in found:
+        digest.update(f"{item.rel}\0{item.size}\0{item.mtime_ns}\0{item.inode}\n".encode())
     return digest.hexdigest()
 
 
-def tree_hash(root: Path) -> str:
+def tree_hash(found: list[Input]) -> str:
     """SHA-256 over what a school build reads: records/, templates/ and the configuration.
 
     Symlinks are hashed by their target text and never followed, so a link out of the
-    repository cannot make the district read outside it.
+    repository cannot make the district read outside it; files are read in chunks (a huge
+    file costs time, not memory) and anything that is not a regular file is never opened
+    (a FIFO would block the reader).
     """
     digest = hashlib.sha256()
-    count = 0
-    for name in FINGERPRINTED:
-        top = root / name
-        if top.is_symlink():
-            digest.update(f"L {name} {os.readlink(top)}\n".encode())
-            continue
-        if top.is_file():
-            digest.update(f"F {name}\n".encode())
-            digest.update(hashlib.sha256(top.read_bytes()).digest())
-            continue
-        for directory, folders, files in os.walk(top, followlinks=False):
-            folders.sort()
-            for file_name in sorted(files):
-                path = Path(directory, file_name)
-                rel = path.relative_to(root).as_posix()
-                count += 1
-                if count > MAX_FILES:
-                    raise SourceError(f"Lebih dari {MAX_FILES} berkas di repositori sekolah.")
-                if path.is_symlink():
-                    digest.update(f"L {rel} {os.readlink(path)}\n".encode())
-                else:
-                    digest.update(f"F {rel}\n".encode())
-                    digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for item in found:
+        if item.kind == "L":
+            digest.update(f"L {item.rel} {os.readlink(item.path)}\n".encode())
+        elif item.kind == "F" and (content := _file_digest(item.path)) is not None:
+            digest.update(f"F {item.rel}\n".encode())
+            digest.update(content)
+        else:
+            digest.update(f"O {item.rel}\n".encode())
     return digest.hexdigest()
+
+
+def _file_digest(path: str) -> bytes | None:
+    """SHA-256 of a regular file; None when it was swapped for a link or a FIFO since the scan."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return hashlib.file_digest(stream, "sha256").digest()

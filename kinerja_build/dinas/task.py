@@ -28,11 +28,11 @@ from kinerja_build.export import not_ready_table
 from kinerja_build.export.bundle import git_commit
 from kinerja_build.export.readiness import assess
 from kinerja_build.model import PersonPeriode, School, SchoolPeriode, school_periode
-from kinerja_build.output import check_output_dir, write_atomic
+from kinerja_build.output import check_output_dir, output_tree, write_atomic
 from kinerja_build.stage import BuildContext
 from kinerja_build.validate import validate
 
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: each periode's bundle digest (bundel_sha256)
 SUMMARY_FILE = layout.SCHOOL_SUMMARY
 SCHOOLS_DIR = layout.DINAS_SCHOOLS_DIR
 MAX_DIAGNOSTICS = 50  # per school in the summary; the full list is in its validasi.json
@@ -99,10 +99,11 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         assert task.folder is not None
         root = Path(task.folder)
         commit = git_commit(root)
-        signature = sources.stat_signature(root)
-        content = f"isi:{sources.tree_hash(root)}"
+        found = sources.inputs(root)
+        signature = sources.stat_signature(found)
+        content = f"isi:{sources.tree_hash(found)}"
     key = _key(task, content)
-    previous = _previous(task, key)
+    previous = _previous(task, key, _stored(task))
     if previous is not None:
         previous["dibangun_ulang"] = False
         return previous
@@ -110,11 +111,15 @@ def _build(task: SchoolTask) -> dict[str, Any]:
         out = check_output_dir(root, task.school_out)
     except KinerjaError as error:
         return failed(task, error.message)
-    summary = _run_pipeline(task, root, out)
-    mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
-    summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
-    summary.update({"isi": content, "tanda_stat": signature})
-    write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
+    # The school's folder keeps a manifest of what kinerja wrote, as `kinerja build` does: a
+    # later build removes its stale PDFs, and a school dropped from dinas.yml can be cleared
+    # without touching anything else.
+    with output_tree(out):
+        summary = _run_pipeline(task, root, out)
+        mode = "tanpa-pdf" if task.tanpa_pdf else "lengkap"
+        summary.update({"kunci": key, "commit": commit, "versi": __version__, "mode": mode})
+        summary.update({"isi": content, "tanda_stat": signature})
+        write_atomic(out, SUMMARY_FILE, (json.dumps(summary, ensure_ascii=False) + "\n").encode())
     summary["dibangun_ulang"] = True
     return summary
 
@@ -135,17 +140,19 @@ def unchanged(task: SchoolTask) -> dict[str, Any] | None:
 
     if task.folder is None:
         return None
-    root = Path(task.folder)
+    last = _stored(task)
+    if last is None:
+        return None  # never built (or its summary is gone): nothing to compare with
     try:
-        signature = sources.stat_signature(root)
-        last = _stored(task)
-        if last and last.get("tanda_stat") == signature and isinstance(last.get("isi"), str):
+        found = sources.inputs(Path(task.folder))
+        signature = sources.stat_signature(found)
+        if last.get("tanda_stat") == signature and isinstance(last.get("isi"), str):
             content = last["isi"]  # no file changed since the content was hashed
         else:
-            content = f"isi:{sources.tree_hash(root)}"
+            content = f"isi:{sources.tree_hash(found)}"
     except (OSError, sources.SourceError):
         return None  # the task will report it
-    previous = _previous(task, _key(task, content))
+    previous = _previous(task, _key(task, content), last)
     if previous is not None:
         previous["dibangun_ulang"] = False
         previous["detik"] = 0.0
@@ -160,9 +167,8 @@ def _stored(task: SchoolTask) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _previous(task: SchoolTask, key: str) -> dict[str, Any] | None:
+def _previous(task: SchoolTask, key: str, data: dict[str, Any] | None) -> dict[str, Any] | None:
     """The last summary when it was made from the same input and its outputs are still there."""
-    data = _stored(task)
     if data is None or data.get("kunci") != key or data.get("status") != "ok":
         return None
     for periode in data.get("periode", {}).values():
@@ -204,7 +210,7 @@ def _summary(
         periode = school.periode(periode_id)
         assert periode is not None
         view = school_periode(school, periode_id)
-        periodes[periode_id] = _periode(school, periode, view, validation, npsn)
+        periodes[periode_id] = _periode(school, periode, view, validation, npsn, task.school_out)
     errors = [d for d in everything if d.severity is Severity.ERROR]
     return {
         "format": SUMMARY_FORMAT,
@@ -232,10 +238,12 @@ def _periode(
     view: SchoolPeriode,
     validation: list[Diagnostic],
     npsn: str | None,
+    out: Path,
 ) -> dict[str, Any]:
     verdicts = assess(school, periode, validation) if npsn else []
     ready = sum(1 for verdict in verdicts if verdict.ready)
     bundle = layout.export_file(layout.export_bundle_name(npsn, periode.id)) if npsn else None
+    digest = _digest(out / bundle) if bundle else None
     people = [person for person in view.people if person.on_roster or person.has_records]
     return {
         "jumlah": len(people),
@@ -248,6 +256,8 @@ def _periode(
         "belum_siap": len(verdicts) - ready,
         "belum_siap_baris": not_ready_table(verdicts)[1],
         "bundel": bundle,
+        # The bundle is reproducible: same digest, same content; the district's merge keys on it.
+        "bundel_sha256": digest,
         # Each person's next step with its deadline (the model's fact). Days late are counted
         # by the district on the day it renders, so a reused summary never shows stale counts.
         "langkah": [_step(person) for person in people if person.next_step is not None],
@@ -281,6 +291,14 @@ def _step(person: PersonPeriode) -> dict[str, Any]:
         "pelaku": step.pelaku_nama or step.pelaku_id or "",
         "tenggat": step.due.isoformat() if step.due else None,
     }
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _diagnostics(items: list[Diagnostic]) -> list[dict[str, Any]]:
