@@ -144,8 +144,11 @@ def _run_tasks(
             report(summary)
     elif pending:
         with engine.client(options) as client:
-            done_ = engine.run(client, pending, lambda s, _d, _t: report(s), options.time_limit)
-            for summary in done_:
+            restart = options.processes or bool(options.scheduler)
+            built = engine.run(
+                client, pending, lambda s, _d, _t: report(s), options.time_limit, restart
+            )
+            for summary in built:
                 known[summary["id"]] = summary
     return [known[task.id] for task in tasks]
 

@@ -114,8 +114,8 @@ def build_school_on_worker(task: SchoolTask) -> Summary:
 class _Watchdog:
     """Cancels schools running longer than the limit and restarts their workers."""
 
-    def __init__(self, client_: Any, futures: dict[str, Any], limit: float) -> None:
-        self.client, self.futures, self.limit = client_, futures, limit
+    def __init__(self, client_: Any, futures: dict[str, Any], limit: float, restart: bool) -> None:
+        self.client, self.futures, self.limit, self.restart = client_, futures, limit, restart
         self.started: dict[str, tuple[str, float]] = {}  # school id -> worker, start (monotonic)
         self.expired: set[str] = set()
         self.lock = threading.Lock()
@@ -142,8 +142,8 @@ class _Watchdog:
                 self.expired.update(school for school, _worker in overdue)
             for school, worker in overdue:
                 self.futures[school].cancel()
-                # Only a nanny's worker can be restarted; without one the stuck thread runs
-                # on while the other workers take the remaining schools.
+                if not self.restart:
+                    continue  # threads in this process (tests): the stuck one runs on
                 with contextlib.suppress(Exception):
                     self.client.restart_workers([worker], raise_for_error=False)
 
@@ -164,15 +164,19 @@ def run(
     tasks: Sequence[SchoolTask],
     on_done: Callable[[Summary, int, int], None] | None = None,
     time_limit: float | None = None,
+    restart: bool = True,
 ) -> list[Summary]:
-    """Build every school; summaries in task order. `on_done(summary, done, total)` as each ends."""
+    """Build every school; summaries in task order. `on_done(summary, done, total)` as each ends.
+
+    `restart`: whether a worker running an overdue school can be restarted (it has a nanny).
+    """
     from distributed import as_completed
 
     run_id = uuid.uuid4().hex[:8]
     futures: dict[str, Any] = {}
     results: list[Summary | None] = [None] * len(tasks)
     # Listening before submitting: a task may start (and announce it) at once.
-    watchdog = _Watchdog(client_, futures, time_limit) if time_limit else None
+    watchdog = _Watchdog(client_, futures, time_limit, restart) if time_limit else None
     with watchdog or contextlib.nullcontext():
         for task in tasks:
             key = f"sekolah-{task.id}-{run_id}"
