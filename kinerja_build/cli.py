@@ -24,12 +24,18 @@ import click
 from kinerja_build import __version__, cli_id, report
 from kinerja_build.diagnostics import Diagnostic, Report, Severity
 from kinerja_build.errors import KinerjaError, UsageProblem
-from kinerja_build.layout import CODEOWNERS_FILE, DEFAULT_OUT_DIR, FORM_KINDS, VALIDATION_REPORT
+from kinerja_build.layout import (
+    CODEOWNERS_FILE,
+    DEFAULT_OUT_DIR,
+    FORM_KINDS,
+    SCHOOL_RECORD,
+    VALIDATION_REPORT,
+)
 from kinerja_build.stage import STAGES
 
 if TYPE_CHECKING:
     from kinerja_build.model import PersonPeriode
-    from kinerja_build.stage import StageOutcome
+    from kinerja_build.stage import BuildContext, StageOutcome
     from kinerja_build.validate import Result
 
 cli_id.install()  # click's help and usage errors in Indonesian
@@ -203,11 +209,8 @@ def build_command(
     else:
         click.echo(report.summary_line(result.report))
     click.echo(progress_summary(result))
-    from kinerja_build import kalender
-
     with output_tree(out_dir):
-        written = _build_outputs(root, out_dir, result, jobs, only, publik, allow_errors)
-        calendars = kalender.write_calendars(out_dir, result.school, result.school.today)
+        written, calendars = _build_outputs(root, out_dir, result, jobs, only, publik, allow_errors)
     click.echo(f"Laporan validasi: {_display(written)}")
     if calendars:
         click.echo(f"Kalender tenggat: {', '.join(_display(path) for path in calendars)}")
@@ -222,9 +225,14 @@ def _build_outputs(
     only: tuple[str, ...],
     publik: bool,
     allow_errors: bool,
-) -> Path:
+) -> tuple[Path, list[Path]]:
+    """Run the stages and write the calendars (only when allowed), then validasi.json.
+
+    Returns the report's path and the calendars written.
+    """
     from kinerja_build.output import write_atomic
 
+    calendars: list[Path] = []
     if result.report.ok or allow_errors:
         from kinerja_build.build import run_stages
         from kinerja_build.stage import BuildContext, source_date_epoch
@@ -239,23 +247,47 @@ def _build_outputs(
         )
         for outcome in run_stages(context, only or STAGES):
             result.report.extend(outcome.diagnostics)
-            _echo_stage(outcome)
+            echo_stage(outcome)
+        calendars = _write_calendars(context)
     else:
         click.echo(
-            "\nKeluaran (PDF, ekspor, situs) tidak dibangun karena ada galat. Perbaiki galat di "
-            "atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan yang valid."
+            "\nKeluaran (PDF, ekspor, situs, kalender) tidak dibangun karena ada galat. Perbaiki "
+            "galat di atas, atau jalankan dengan --allow-errors untuk membangun keluaran catatan "
+            "yang valid."
         )
-    return write_atomic(
+    written = write_atomic(
         out_dir, VALIDATION_REPORT, (report.format_json(result.report) + "\n").encode("utf-8")
     )
+    return written, calendars
 
 
-def _echo_stage(outcome: StageOutcome) -> None:
+def _write_calendars(context: BuildContext) -> list[Path]:
+    """The deadline calendars, under the stages' policy: built only from valid records.
+
+    A calendar reads one record, sekolah.yaml (the NPSN in every event UID, the school name);
+    with errors there it is skipped, as the export is, instead of written with made-up UIDs
+    that a calendar app would import as new events.
+    """
+    from kinerja_build import kalender
+
+    school = context.result.school
+    blocked = context.blocked_by([school.sekolah.rel if school.sekolah else SCHOOL_RECORD])
+    if blocked or school.sekolah_data is None:
+        why = f"galat di {', '.join(blocked)}" if blocked else f"{SCHOOL_RECORD} tidak ada"
+        click.echo("")
+        click.echo(report.safe_line(f"Kalender tenggat: dilewati, {why}."))
+        return []
+    return kalender.write_calendars(context.out_dir, school, school.today)
+
+
+def echo_stage(outcome: StageOutcome) -> None:
+    """A stage's summary lines, then its warnings and errors (`kinerja build`, `ekspor bkn`)."""
     click.echo("")
     for line in outcome.lines:
         click.echo(report.safe_line(line))
-    # Infos of a stage (documents skipped, people not ready for export) are already in its
-    # summary lines; they stay in validasi.json and on the site.
+    # Infos of a stage (documents skipped, people not ready for export) are in its summary
+    # lines instead; they stay in validasi.json and on the site. A stage never lists a warning
+    # or an error in its summary lines too, so each finding is printed once.
     shown = [item for item in outcome.diagnostics if item.severity is not Severity.INFO]
     if shown:
         stage_report = Report(diagnostics=shown)
@@ -718,6 +750,10 @@ def isi_command(
     from kinerja_build.schema import check, compiled_schema
 
     root = root.resolve()
+    if periode is not None and jenis != "pegawai":
+        from kinerja_build.periode_option import check_periode
+
+        check_periode(validate(root).school, periode)
     path = forms.target(root, jenis, pegawai, periode)
     if path.exists() and not timpa:
         raise UsageProblem(f"{path.relative_to(root)} sudah ada; pakai --timpa untuk menggantinya.")

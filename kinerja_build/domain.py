@@ -275,6 +275,13 @@ class PeriodeError(ValueError):
     """The text does not name a period any known regime governs."""
 
 
+def current_periode(today: dt.date) -> str:
+    """The periode running on `today` ("2024-1"/"2024-2" in 2024, the year afterwards)."""
+    if today.year <= 2024:
+        return f"2024-{1 if today.month <= 6 else 2}"
+    return str(today.year)
+
+
 @functools.lru_cache(maxsize=256)  # rules ask for every person's periode: thousands of calls
 def parse_periode(text: str) -> Periode:
     """Parse "2024-1", "2024-2", "2025", … into a Periode, or raise PeriodeError (Indonesian)."""

@@ -179,7 +179,7 @@ def _load_text(text: str, rel: str) -> Loaded:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        return Loaded(rel, None, [_syntax_diagnostic(error, rel)])
+        return Loaded(rel, None, [_syntax_diagnostic(error, rel, text)])
     except yaml.YAMLError as error:  # reader errors on characters YAML forbids
         return Loaded(rel, None, [_reader_diagnostic(error, rel, text)])
     if root is None:
@@ -262,7 +262,7 @@ def _nesting_problem(text: str, rel: str) -> Diagnostic | None:
                 line,
                 column,
             )
-        return _syntax_diagnostic(error, rel)
+        return _syntax_diagnostic(error, rel, text)
     except yaml.YAMLError as error:
         return _reader_diagnostic(error, rel, text)
     return None
@@ -278,30 +278,146 @@ def _mark(item: Node | yaml.Event) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
 
-_SYNTAX_HINTS = {
-    "mapping values are not allowed": (
-        "Ada titik dua di tempat yang tidak semestinya. Jika nilai teks mengandung `: `, "
-        "apit nilai itu dengan tanda kutip."
-    ),
-    "could not find expected ':'": (
-        "Setiap baris di dalam pemetaan harus berbentuk `kunci: nilai`. Periksa baris ini dan "
-        "indentasinya."
-    ),
-    "found character '\\t'": "YAML tidak boleh memakai tab untuk indentasi; ganti dengan spasi.",
-    "expected <block end>": (
-        "Indentasi tidak konsisten. Pastikan kunci yang setingkat berada di kolom yang sama."
-    ),
-    "found undefined tag handle": "Tag YAML khusus tidak didukung; hapus tanda `!` di depan nilai.",
-    "while scanning a quoted scalar": "Ada tanda kutip yang tidak ditutup.",
-    "found unexpected end of stream": "Ada tanda kutip atau kurung yang tidak ditutup.",
-}
+@dataclass(frozen=True, slots=True)
+class _Syntax:
+    """One known PyYAML/libyaml problem: what it means in Indonesian and how to fix it.
+
+    `problems` are fragments of the parser's problem (or context) text: libyaml's wording
+    first, then pure PyYAML's (the fallback loader) where it differs. `at_start`: the mistake
+    is where the construct began (the context mark: the opening quote or bracket, the line
+    without its colon), not where the parser gave up (often the next line, or the end of the
+    file).
+    """
+
+    problems: tuple[str, ...]
+    message: str
+    hint: str
+    at_start: bool = False
+    context: str = ""  # a fragment the context must contain too ("" = any)
 
 
-def _syntax_diagnostic(error: yaml.MarkedYAMLError, rel: str) -> Diagnostic:
-    line, column = _mark_of(error)
+_TAB = _Syntax(
+    ("found a tab character", "'\\t'"),
+    "tab dipakai sebagai indentasi; YAML hanya menerima spasi.",
+    "Ganti tab di awal baris ini dengan spasi (dua spasi per tingkat). Di editor: aktifkan "
+    "indentasi dengan spasi.",
+)
+_UNCLOSED_QUOTE = _Syntax(
+    ("found unexpected end of stream",),
+    "tanda kutip yang dibuka di sini tidak ditutup.",
+    "Tutup nilai dengan tanda kutip yang sama (`\"` atau `'`) di baris yang sama.",
+    at_start=True,
+    context="quoted scalar",
+)
+_MISSING_COLON = _Syntax(
+    ("could not find expected ':'",),
+    "baris ini bukan pasangan `kunci: nilai`: titik dua tidak ditemukan.",
+    "Tulis `kunci: nilai` (titik dua lalu spasi). Bila baris ini lanjutan nilai di atasnya, "
+    "apit nilai itu dengan tanda kutip atau pakai `>-`.",
+    at_start=True,
+)
+# In the order they are tried: the first whose fragments match explains the error.
+_SYNTAX = (
+    _TAB,
+    _UNCLOSED_QUOTE,
+    _MISSING_COLON,
+    _Syntax(
+        ("mapping values are not allowed",),
+        "titik dua (`:`) di tempat yang tidak semestinya.",
+        "Bila nilai teks mengandung `: `, apit seluruh nilai dengan tanda kutip. Bila ini kunci "
+        "baru, samakan indentasinya dengan kunci setingkat di atasnya.",
+    ),
+    _Syntax(
+        ("did not find expected key", "expected <block end>"),
+        "indentasi tidak cocok: baris ini tidak sejajar dengan kunci di atasnya.",
+        "Kunci yang setingkat dimulai di kolom yang sama (hanya spasi). Periksa juga teks yang "
+        "tersisa setelah tanda kutip penutup.",
+        context="block mapping",
+    ),
+    _Syntax(
+        ("did not find expected '-' indicator", "expected <block end>"),
+        "daftar terputus: butir daftar harus dimulai dengan `- ` di kolom yang sama.",
+        "Samakan indentasi semua butir `- `. Kunci sesudah daftar kembali ke kolom kunci induknya.",
+        context="block collection",
+    ),
+    _Syntax(
+        ("expected ',' or ']'",),
+        "kurung siku `[` yang dibuka di sini tidak ditutup.",
+        "Tutup daftar dengan `]` di baris yang sama dan pisahkan butirnya dengan koma, atau tulis "
+        "setiap butir di barisnya sendiri dengan `- `.",
+        at_start=True,
+    ),
+    _Syntax(
+        ("expected ',' or '}'",),
+        "kurung kurawal `{` yang dibuka di sini tidak ditutup.",
+        "Tutup pemetaan dengan `}` di baris yang sama, atau tulis setiap `kunci: nilai` di "
+        "barisnya sendiri.",
+        at_start=True,
+    ),
+    _Syntax(
+        ("found unknown escape character",),
+        "garis miring terbalik (`\\`) di dalam tanda kutip ganda diikuti huruf yang tidak dikenal.",
+        "Pakai tanda kutip tunggal (`'…'`) untuk teks yang mengandung `\\`, atau tulis `\\\\`.",
+    ),
+    _Syntax(
+        ("block sequence entries are not allowed", "sequence entries are not allowed"),
+        "butir daftar (`- `) tidak boleh berada di baris yang sama dengan kuncinya.",
+        "Tulis `kunci:` lalu setiap butir di baris baru yang lebih menjorok: `  - butir`.",
+    ),
+    _Syntax(
+        ("expected node content", "expected the node content"),
+        "nilai tidak ditemukan di sini.",
+        "Tanda `]`, `}` atau `,` muncul di tempat nilai; apit nilai yang memuat tanda itu dengan "
+        "tanda kutip.",
+    ),
+    _Syntax(
+        ("found undefined alias",),
+        "nilai yang diawali `*` dibaca sebagai alias YAML.",
+        'Apit nilai yang diawali `*` dengan tanda kutip, mis. `"*catatan"`.',
+    ),
+    _Syntax(
+        ("expected alphabetic or numeric character",),
+        "nilai yang diawali `&`, `*` atau `!` dibaca sebagai penanda YAML.",
+        "Apit nilai itu dengan tanda kutip.",
+    ),
+    _Syntax(
+        ("found undefined tag handle",),
+        "tag YAML khusus (`!…`) tidak didukung.",
+        "Hapus tanda `!` di depan nilai, atau apit nilai dengan tanda kutip.",
+    ),
+    _Syntax(
+        ("cannot start any token",),
+        "karakter `{char}` tidak boleh mengawali nilai.",
+        'Nilai yang diawali `@`, `` ` `` atau `%` harus diapit tanda kutip, mis. `"@nama"`.',
+    ),
+    _Syntax(
+        ("chomping or indentation indicator", "expected comment or line break"),
+        "teks blok (`|` atau `>`) tidak sah.",
+        "Setelah `|` atau `>` hanya boleh `-`, `+` atau angka; teksnya dimulai di baris "
+        "berikutnya, lebih menjorok dari kuncinya.",
+    ),
+)
+_UNKNOWN = _Syntax(
+    (),
+    "susunannya tidak sah di sini.",
+    "Periksa tanda baca (titik dua, tanda kutip, kurung) dan indentasi di sekitar posisi ini.",
+)
+_AFTER_QUOTE = _Syntax(
+    (),
+    "ada teks setelah tanda kutip penutup.",
+    "Seluruh nilai harus berada di dalam tanda kutip: pindahkan teks ini ke dalamnya, atau hapus "
+    "tanda kutipnya.",
+)
+# Problems where the parser stops at a token that is fine in itself: the mistake is often in the
+# value just before it (a quote never closed, text after a closing quote, a key without colon).
+_STRUCTURE_PROBLEMS = ("did not find expected", "expected <block end>", "mapping values are not")
+
+
+def _syntax_diagnostic(error: yaml.MarkedYAMLError, rel: str, text: str) -> Diagnostic:
     problem = error.problem or ""
     context = error.context or ""
     if "expected a single document" in context or "expected a single document" in problem:
+        line, column = _mark_of(error)
         return _diag(
             "KIN011",
             rel,
@@ -310,12 +426,71 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, rel: str) -> Diagnostic:
             line,
             column,
         )
-    hint = next(
-        (text for key, text in _SYNTAX_HINTS.items() if key in problem or key in context),
-        "Periksa tanda baca dan indentasi di sekitar posisi ini.",
+    known = _known_syntax(problem, context)
+    first, second = error.problem_mark, error.context_mark
+    mark = (second or first) if known.at_start else (first or second)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    if known is not _TAB and _character_at(text, line, column) == "\t":
+        known = _TAB  # libyaml: "found character that cannot start any token", at a tab
+    if problem.startswith(_STRUCTURE_PROBLEMS):
+        known, (line, column) = _value_before(text, line, column) or (known, (line, column))
+    message = "YAML tidak dapat dibaca: " + known.message.replace(
+        "{char}", _character_at(text, line, column) or "?"
     )
-    detail = f"{context}: {problem}" if context else problem
-    return _diag("KIN001", rel, f"YAML tidak dapat dibaca ({detail}).", hint, line, column)
+    if known is _UNKNOWN:  # the parser's own words, short, for what the table does not know
+        message += f" (PyYAML: {_short(problem or context)})"
+    return _diag("KIN001", rel, message, known.hint, line, column)
+
+
+def _known_syntax(problem: str, context: str) -> _Syntax:
+    for known in _SYNTAX:
+        if known.context and known.context not in context:
+            continue
+        if any(fragment in problem for fragment in known.problems):
+            return known
+    return _UNKNOWN
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines) or not 1 <= column <= len(lines[line - 1]):
+        return ""
+    return lines[line - 1][column - 1]
+
+
+def _value_before(text: str, line: int, column: int) -> tuple[_Syntax, tuple[int, int]] | None:
+    """The likelier mistake in the value before (line, column), where the parser stopped.
+
+    A quoted value running over several lines is a quote never closed (it swallowed the lines
+    up to the next quote); a quoted value ending on this line has text after its closing quote;
+    a plain value running over several lines from the start of a line is a key without colon.
+    Only asked after a parse error, so re-scanning the tokens costs nothing in a clean build.
+    """
+    previous: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if (token.start_mark.line + 1, token.start_mark.column + 1) >= (line, column):
+                break
+            previous = token
+    except yaml.YAMLError:
+        pass
+    if not isinstance(previous, yaml.ScalarToken):
+        return None
+    start, end = previous.start_mark, previous.end_mark
+    at_start = (start.line + 1, start.column + 1)
+    if previous.style in ("'", '"'):
+        if end.line > start.line:
+            return _UNCLOSED_QUOTE, at_start
+        if end.line + 1 == line:
+            return _AFTER_QUOTE, (line, column)
+    elif end.line > start.line and not text.split("\n")[start.line][: start.column].strip():
+        return _MISSING_COLON, at_start
+    return None
 
 
 def _reader_diagnostic(error: yaml.YAMLError, rel: str, text: str) -> Diagnostic:

@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from kinerja_build import layout, safefs
 from kinerja_build.errors import UsageProblem
@@ -128,6 +129,18 @@ def _no_symlink_between(base: Path, target: Path) -> None:
 
 def write_atomic(out_dir: Path, relative: str, content: bytes) -> Path:
     """Write `content` to out_dir/relative via a temporary file and a rename."""
+    with atomic_stream(out_dir, relative) as (stream, target):
+        stream.write(content)
+    return target
+
+
+@contextlib.contextmanager
+def atomic_stream(out_dir: Path, relative: str) -> Iterator[tuple[BinaryIO, Path]]:
+    """A file to write out_dir/relative into piece by piece; it appears whole or not at all.
+
+    For outputs too large to hold in memory (a district's merged bundle with every Dokumen
+    Evaluasi). On any error the temporary file is removed and the old output stays.
+    """
     base = Path(os.path.abspath(out_dir))
     target = Path(os.path.normpath(base / relative))
     if base not in target.parents:
@@ -140,14 +153,13 @@ def write_atomic(out_dir: Path, relative: str, content: bytes) -> Path:
     )
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
+            yield stream, target
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are shared files
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     _record(base, target)
-    return target
 
 
 def move_into(out_dir: Path, relative: str, source: Path) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from kinerja_build import __version__, domain, layout, resources
+from kinerja_build.domain import current_periode as current_periode  # re-exported (init)
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import RecordKind
 
@@ -18,13 +19,6 @@ _TEMPLATES = resources.PACKAGE_DIR / layout.TEMPLATES_DIR / "init"
 SOURCE_REPOSITORY = "https://github.com/kinerja/kinerja"
 KS_ID = "197508172000121002"
 GURU_ID = "199204102019032011"
-
-
-def current_periode(today: dt.date) -> str:
-    """The periode running on `today` ("2024-1"/"2024-2" in 2024, the year afterwards)."""
-    if today.year <= 2024:
-        return f"2024-{1 if today.month <= 6 else 2}"
-    return str(today.year)
 
 
 def default_install() -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kinerja_build import domain
 from kinerja_build.errors import UsageProblem
 from kinerja_build.model import NextStep, PersonPeriode, School, school_periode
+from kinerja_build.periode_option import check_periode
 from kinerja_build.report import markdown_text, safe_text
 
 
@@ -54,11 +55,7 @@ def collect(school: School, oleh: str | None = None, periode: str | None = None)
     """
     periode_ids = school.periode_ids()
     if periode is not None:
-        try:
-            domain.parse_periode(periode)
-        except domain.PeriodeError as error:
-            raise UsageProblem(f"--periode: {error}.") from error
-        periode_ids = [periode] if periode in periode_ids else []
+        periode_ids = [check_periode(school, periode)]
     nama = None
     if oleh is not None:
         identity = school.identify(oleh)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from click.testing import Result
 from kinerja_build import __version__, domain, rules
 
 Run = Callable[..., Result]
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _break(school: Path) -> Path:
@@ -299,3 +302,67 @@ def test_help_is_indonesian(run_cli: Run) -> None:
     assert "Penggunaan:" in result.output and "Pilihan:" in result.output
     assert "Tampilkan bantuan ini lalu keluar." in result.output
     assert "Show this message" not in result.output and "Options:" not in result.output
+
+
+# How `kinerja build` shows a finding: as a diagnostic line of the report (file, severity, code)
+# or, for a stage that lists its findings, as a bullet of the stage's summary (`[KIN…; pihak]`).
+_DIAGNOSTIC_LINE = re.compile(
+    r"^(?P<where>.+?): (?:galat|peringatan|info) (?P<code>KIN\d{3}) (?P<message>.*)$"
+)
+_BULLET = re.compile(r"^  - (?P<text>.*) \[(?P<code>KIN\d{3}); [^\]]*\]$")
+_EXPORT_HEADER = re.compile(r"^Ekspor BKN (?P<periode>\S+) \(")
+_EXPORT_MESSAGE = re.compile(r"^Ekspor BKN (?P<periode>\S+), (?P<text>.*)$")
+
+
+def _shown_findings(output: str) -> list[tuple[str, ...]]:
+    """Every finding the output shows, once per time it is shown, in a comparable form."""
+    shown: list[tuple[str, ...]] = []
+    periode = ""
+    for line in output.splitlines():
+        if header := _EXPORT_HEADER.match(line):
+            periode = header["periode"]
+        elif bullet := _BULLET.match(line):
+            shown.append((bullet["code"], periode, bullet["text"]))
+        elif diagnostic := _DIAGNOSTIC_LINE.match(line):
+            export = _EXPORT_MESSAGE.match(diagnostic["message"])
+            if export:
+                shown.append((diagnostic["code"], export["periode"], export["text"]))
+            else:
+                shown.append((diagnostic["code"], diagnostic["where"], diagnostic["message"]))
+    return shown
+
+
+def _assert_each_finding_shown_once(output: str) -> None:
+    shown = _shown_findings(output)
+    assert shown, output
+    repeated = [item for item, count in Counter(shown).items() if count > 1]
+    assert not repeated, f"shown more than once: {repeated}\n{output}"
+
+
+@pytest.mark.slow
+def test_build_shows_each_finding_of_the_demo_once(run_cli: Run, tmp_path: Path) -> None:
+    """The demo's export readiness (KIN806: no agreed KS plan in 2026) is listed, not repeated."""
+    root = tmp_path / "demo"
+    for name in ("records", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "kinerja.yml", root / "kinerja.yml")
+    result = run_cli("build", "--root", str(root), "--hanya", "ekspor")
+    assert result.exit_code == 0, result.output
+    assert "KIN806" in result.output
+    _assert_each_finding_shown_once(result.output)
+
+
+@pytest.mark.slow
+def test_build_with_errors_shows_each_finding_once(run_cli: Run, school: Path) -> None:
+    """A school with errors everywhere: validation, readiness (KIN807, KIN809), every stage."""
+    _break(school)
+    sekolah = school / "records" / "sekolah.yaml"
+    lines = sekolah.read_text(encoding="utf-8").splitlines(keepends=True)
+    sekolah.write_text("".join(x for x in lines if not x.startswith("unor:")), encoding="utf-8")
+    ks_plan = school / "records" / "kinerja" / "2025" / "197404122000031003" / "rencana.yaml"
+    ks_plan.write_text(ks_plan.read_text(encoding="utf-8") + "  rusak: [\n", encoding="utf-8")
+    result = run_cli("build", "--root", str(school), "--allow-errors", "-j", "1")
+    assert result.exit_code == 1, result.output
+    for code in ("KIN001", "KIN102", "KIN806", "KIN807", "KIN809"):
+        assert code in result.output, code
+    _assert_each_finding_shown_once(result.output)

@@ -24,10 +24,11 @@ from click.testing import CliRunner, Result
 
 from benchmarks.synth import generate
 from kinerja_build.cli import cli
-from kinerja_build.dinas import checks, engine, task
+from kinerja_build.dinas import checks, engine, handoff, task
 from kinerja_build.dinas.build import DistrictResult, build_district
 from kinerja_build.dinas.config import load_district
 from kinerja_build.dinas.engine import EngineOptions
+from kinerja_build.export import bundle as bundles
 from kinerja_build.export.verify import verify
 
 IN_PROCESS = EngineOptions(jobs=2, processes=False)
@@ -504,7 +505,11 @@ def test_every_district_code_is_exercised() -> None:
 
 
 @pytest.mark.slow
-def test_init_then_build_with_pdfs_on_worker_processes(tmp_path: Path) -> None:
+def test_init_then_build_with_pdfs_on_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One school bundle open at a time: the documents are copied across two of them.
+    monkeypatch.setattr(handoff._Documents, "OPEN_AT_ONCE", 1)
     target = tmp_path / "dinas"
     assert _run("dinas", "init", str(target), "--periode", "2025").exit_code == 0
     assert _run("dinas", "init", str(target)).exit_code == 2, "refuses a non-empty folder"
@@ -523,7 +528,10 @@ def test_init_then_build_with_pdfs_on_worker_processes(tmp_path: Path) -> None:
         rows = json.loads(archive.read("kinerja-periodik.json"))
         assert len({row["npsn"] for row in rows}) == 2
         assert all(archive.read(row["path"][0]["dok_uri"]).startswith(b"%PDF-") for row in rows)
+        entries = {name: archive.read(name) for name in archive.namelist()}
     assert verify(bundle) == []
+    # Streamed document by document, laid out exactly as the in-memory writer lays out a zip.
+    assert bundle.read_bytes() == bundles.zip_bytes(entries)
     for school in schools:
         assert list((target / "build" / "sekolah" / school.name / "pdf").rglob("*.pdf"))
 

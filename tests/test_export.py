@@ -494,10 +494,14 @@ def test_exporting_one_periode_keeps_the_others(school: Path) -> None:
     assert not _bundle(school, "2024-1").exists()
 
 
-def test_unknown_periode_is_a_usage_error(school: Path) -> None:
-    result = _export(school, "--periode", "2023")
-    assert result.exit_code == 2
+@pytest.mark.parametrize("periode", ["2023", "2099", "2024-2"])
+def test_unknown_periode_is_a_usage_error(school: Path, periode: str) -> None:
+    """Unparseable (2023), or a periode the school has no records for: exit 2, not an empty run."""
+    result = _export(school, "--periode", periode)
+    assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+    assert "Periode yang ada di sekolah ini: 2024-1, 2025" in result.output
+    assert not (school / "build" / "ekspor-bkn").exists()
 
 
 # -- verification ---------------------------------------------------------------------------------
@@ -796,6 +800,10 @@ def test_school_config_sets_the_severity_of_export_checks(
     assert reported == ({severity} if severity else set())
     result = _export(school, "--periode", "2025")
     assert result.exit_code == exit_code, result.output
-    assert "[KIN807; operator sekolah]" in result.output, "the not-ready list is always shown"
+    # The reason is always shown, once: as a diagnostic line while it is a warning or an error,
+    # else (switched off: the person still stays out) in the not-ready list of the summary.
+    listed = result.output.count("[KIN807; operator sekolah]")
+    printed = result.output.count(f"{severity} KIN807 ") if severity else 0
+    assert (listed, printed) == ((0, 4) if severity else (4, 0)), result.output
     assert json.loads(_read(_bundle(school, "2025"))["kinerja-periodik.json"]) == []
     assert "KIN807" in {row["Kode"] for row in _not_ready(school, "2025")}

@@ -149,9 +149,9 @@ def test_interactive_through_a_pseudo_terminal(school: Path) -> None:
         "--periode",
         "2026",
     ]
-    process = subprocess.Popen(
-        command, stdin=slave, stdout=slave, stderr=slave, env={**os.environ, "NO_COLOR": "1"}
-    )
+    # In December 2026: 2026 is the running periode (no folder in the base school yet).
+    env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": "1797292800"}
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env)
     os.close(slave)
     answers = iter(["y", "y", "   ", "Modul ajar disusun bersama MGMP."])
     transcript = b""
@@ -175,3 +175,17 @@ def test_interactive_through_a_pseudo_terminal(school: Path) -> None:
     assert "tidak boleh kosong" in text  # the blank answer was refused and asked again
     written = school / "records" / "kinerja" / "2026" / GURU / "tugas.yaml"
     assert "Modul ajar disusun bersama MGMP." in written.read_text(encoding="utf-8")
+
+
+def test_a_periode_the_school_does_not_have_is_refused_before_asking(
+    run_cli: Callable[..., Result], school: Path, tmp_path: Path
+) -> None:
+    """`--periode 2099` is a typo, not a new periode (that is `kinerja mulai`): exit 2."""
+    answers = _answers(tmp_path, {"tugas_pokok": {"merencanakan_pembelajaran": "Modul ajar."}})
+    args = ["isi", "tugas", "--root", str(school), "--nip", GURU, "--jawaban", str(answers)]
+    result = run_cli(*args, "--periode", "2099")
+    assert result.exit_code == 2, result.output
+    assert "--periode 2099: sekolah ini tidak punya catatan maupun pegawai" in result.output
+    assert "Periode yang ada di sekolah ini: 2024-1, 2025" in result.output
+    assert "kinerja mulai PERIODE" in result.output
+    assert not (school / "records" / "kinerja" / "2099").exists()

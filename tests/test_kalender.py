@@ -73,3 +73,43 @@ def test_build_writes_a_reproducible_calendar_per_periode(
         "[Guru] Tenggat pelaksanaan Tahun 2025",
     }
     assert all(e.decoded("dtstamp") == dt.datetime(2026, 1, 1, tzinfo=dt.UTC) for e in events)
+
+
+def _add_error(path: Path) -> None:
+    """An unknown field: a schema error (KIN102) in one record."""
+    path.write_text(path.read_text(encoding="utf-8") + "catatn: salah ketik\n", encoding="utf-8")
+
+
+def _calendars(school: Path) -> list[str]:
+    return sorted(p.name for p in (school / "build").glob("kalender-*.ics"))
+
+
+def test_a_build_with_errors_writes_no_calendar(
+    run_cli: Callable[..., Result], school: Path
+) -> None:
+    """Like the PDFs, the export and the site: nothing but validasi.json without --allow-errors."""
+    _add_error(next((school / "records" / "kinerja" / "2025").glob("*/rencana.yaml")))
+    result = run_cli("build", "--root", str(school), "--hanya", "ekspor")
+    assert result.exit_code == 1, result.output
+    assert _calendars(school) == []
+    assert "Kalender tenggat" not in result.output
+    assert "kalender" in result.output.split("tidak dibangun")[0], result.output
+    assert (school / "build" / "validasi.json").is_file()
+
+
+def test_allow_errors_writes_the_calendars_of_a_valid_sekolah_yaml(
+    run_cli: Callable[..., Result], school: Path
+) -> None:
+    """--allow-errors: built from what is valid; the calendar reads only sekolah.yaml (NPSN)."""
+    _add_error(next((school / "records" / "kinerja" / "2025").glob("*/rencana.yaml")))
+    args = ("build", "--root", str(school), "--hanya", "ekspor", "--allow-errors")
+    result = run_cli(*args)
+    assert result.exit_code == 1, result.output
+    assert _calendars(school) == ["kalender-2024-1.ics", "kalender-2025.ics"]
+    for path in (school / "build").glob("kalender-*.ics"):
+        path.unlink()
+    _add_error(school / "records" / "sekolah.yaml")  # the NPSN in every UID is not trustworthy
+    result = run_cli(*args)
+    assert result.exit_code == 1, result.output
+    assert _calendars(school) == []
+    assert "Kalender tenggat: dilewati, galat di records/sekolah.yaml" in result.output

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
-from kinerja_build.load import MAX_DEPTH, load_file, load_text, locate
+from kinerja_build.load import MAX_DEPTH, _syntax_diagnostic, load_file, load_text, locate
 from kinerja_build.validate import validate
 
 
@@ -49,12 +50,71 @@ def test_plain_mapping_loads_with_typed_scalars() -> None:
         ("- 1\n- 2\n", [("KIN008", 1, 1)]),
         ("? [1, 2]\n: x\n", [("KIN008", 1, 3)]),
         ("1: x\n", [("KIN008", 1, 1)]),
-        ("a: 'tidak ditutup\n", [("KIN001", 2, 1)]),
+        ("a: 'tidak ditutup\n", [("KIN001", 1, 4)]),  # the opening quote, not the end
         ("a: x\x07y\n", [("KIN006", 1, 5)]),
     ],
 )
 def test_bad_yaml_becomes_a_diagnostic(text: str, expected: list[tuple[str, int, int]]) -> None:
     assert codes(text) == expected
+
+
+# Broken YAML a person writes, the place of the mistake, and the Indonesian explanation. Both
+# parsers are asked: libyaml (the loader) and pure PyYAML (its fallback), whose problem texts
+# differ ("did not find expected key" / "expected <block end>, but found '<scalar>'").
+SYNTAX_ERRORS = [
+    ("nama: A\nmapel:\n\t- Seni\n", 3, 1, "tab dipakai sebagai indentasi"),
+    ("nama: A\nalamat:\n  jalan: x\n\tdesa: y\n", 4, 1, "tab dipakai sebagai indentasi"),
+    ("nama: A\nnip: '123\n", 2, 6, "tanda kutip yang dibuka di sini tidak ditutup"),
+    ('nama: "Budi\nnip: "123"\n', 1, 7, "tanda kutip yang dibuka di sini tidak ditutup"),
+    ("nama: A\nnip 123\nx: 1\n", 2, 1, "titik dua tidak ditemukan"),
+    ("nama: A\nalamat:\n  jalan x\n  desa: y\n", 3, 3, "titik dua tidak ditemukan"),
+    ("nama: Budi: guru\n", 1, 11, "titik dua (`:`) di tempat yang tidak semestinya"),
+    ("nama: A\nalamat:\n  jalan: x\n   desa: y\n", 4, 8, "titik dua (`:`) di tempat"),
+    ("nama: A\nalamat:\n    jalan: x\n  desa: y\n", 4, 3, "indentasi tidak cocok"),
+    ("mapel:\n  - a\n  b: 1\n", 3, 3, "daftar terputus"),
+    ("mapel: [a, b\nnama: x\n", 1, 8, "kurung siku `[` yang dibuka di sini tidak ditutup"),
+    ("a: {x: 1\nb: 2\n", 1, 4, "kurung kurawal `{` yang dibuka di sini tidak ditutup"),
+    ("nama: 'a' b\n", 1, 11, "ada teks setelah tanda kutip penutup"),
+    ("nama: @budi\n", 1, 7, "karakter `@` tidak boleh mengawali nilai"),
+    ("a: - b\n", 1, 4, "butir daftar (`- `) tidak boleh"),
+    ("a: ]\n", 1, 4, "nilai tidak ditemukan di sini"),
+    ("a: |x\n  y\n", 1, 5, "teks blok"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), SYNTAX_ERRORS)
+def test_syntax_errors_are_explained_in_indonesian_where_the_mistake_is(
+    text: str, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(yaml.MarkedYAMLError) as pure:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    for diagnostic in (
+        load_text(text, "x.yaml").diagnostics[0],
+        _syntax_diagnostic(pure.value, "x.yaml", text),
+    ):
+        assert (diagnostic.code, diagnostic.line) == ("KIN001", line), diagnostic
+        assert message in diagnostic.message, diagnostic.message
+        assert diagnostic.message.startswith("YAML tidak dapat dibaca: ")
+        assert "PyYAML" not in diagnostic.message  # a known problem: no English at all
+        assert diagnostic.hint
+    assert load_text(text, "x.yaml").diagnostics[0].column == column
+
+
+def test_an_unknown_parser_problem_keeps_its_words_as_a_short_suffix() -> None:
+    error = yaml.MarkedYAMLError(
+        "while parsing something new",
+        None,
+        "found a problem no table knows about, described at great length by the parser",
+        yaml.Mark("x.yaml", 0, 1, 2, None, None),
+    )
+    diagnostic = _syntax_diagnostic(error, "x.yaml", "a: b\nc: d\n")
+    assert (diagnostic.line, diagnostic.column) == (2, 3)
+    assert diagnostic.message.startswith("YAML tidak dapat dibaca: susunannya tidak sah di sini.")
+    suffix = diagnostic.message.removeprefix(
+        "YAML tidak dapat dibaca: susunannya tidak sah di sini."
+    )
+    assert suffix.startswith(" (PyYAML: found a problem no table knows about")
+    assert suffix.endswith("…)") and len(suffix) < 75
 
 
 def test_billion_laughs_is_refused_without_expanding() -> None:

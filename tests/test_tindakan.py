@@ -91,3 +91,39 @@ def test_fail_if_late_is_for_ci(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -
 def test_usage_errors(run_cli: Run, args: tuple[str, ...], message: str) -> None:
     result = run_cli("tindakan", "--root", str(REPO), *args)
     assert result.exit_code == 2 and message in result.output
+
+
+DEMO_PERIODES = "Periode yang ada di sekolah ini: 2024-1, 2024-2, 2025, 2026."
+
+
+@pytest.mark.parametrize(
+    ("periode", "why"),
+    [
+        ("2099", "tidak punya catatan maupun pegawai untuk periode itu"),  # parses; no records
+        ("2027", "tidak punya catatan maupun pegawai untuk periode itu"),  # next year: not yet
+        ("2024", "memakai dua semester"),
+        ("2025-1", "bersifat tahunan"),
+        ("semester-1", "bukan periode yang sah"),
+    ],
+)
+def test_a_periode_the_school_does_not_have_is_a_usage_error(
+    run_cli: Run, periode: str, why: str
+) -> None:
+    result = run_cli("tindakan", "--root", str(REPO), "--periode", periode)
+    assert result.exit_code == 2, result.output
+    assert f"--periode {periode}: " in result.output and why in result.output, result.output
+    assert DEMO_PERIODES in result.output
+
+
+def test_the_running_periode_counts_before_its_first_record(
+    run_cli: Run, school: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In February 2026 a school without 2026 folders still has 2026: its roster is late."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1771113600")  # 2026-02-15
+    result = run_cli("tindakan", "--root", str(school), "--periode", "2026", "--format", "json")
+    assert result.exit_code == 0, result.output
+    actions = json.loads(result.output)["tindakan"]
+    assert actions and {action["periode"] for action in actions} == {"2026"}
+    refused = run_cli("tindakan", "--root", str(school), "--periode", "2027")
+    assert refused.exit_code == 2
+    assert "Periode yang ada di sekolah ini: 2024-1, 2025, 2026." in refused.output

@@ -21,7 +21,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from kinerja_build import __version__, domain, layout
 from kinerja_build.dinas.checks import duplicate_nips
 from kinerja_build.dinas.config import DistrictConfig
 from kinerja_build.dinas.task import SCHOOLS_DIR
+from kinerja_build.errors import UsageProblem
 from kinerja_build.export import (
     NOT_READY_HEADER,
     output_names,
@@ -37,7 +38,7 @@ from kinerja_build.export import (
     zip_time,
 )
 from kinerja_build.export import bundle as bundles
-from kinerja_build.output import write_atomic
+from kinerja_build.output import atomic_stream, write_atomic
 
 Summary = dict[str, Any]
 JSON_PARTS = ("kinerja-periodik.json", "skp-tahunan.json", "angka-kredit.json")
@@ -191,10 +192,11 @@ def _bundle(
     bundle = bundles.Bundle(periode, owner(config))
     merged: dict[str, list[Any]] = {name: [] for name in JSON_PARTS}
     tables: dict[str, tuple[list[str], list[list[str]]]] = {}
+    documents = _Documents()
     schools = []
     for summary, path in contributors:
         with zipfile.ZipFile(path) as archive:
-            _merge_school(archive, duplicates, merged, tables, bundle)
+            _merge_school(archive, path, duplicates, merged, tables, documents)
         schools.append(
             {"npsn": summary["npsn"], "nama": summary["nama"], "git_commit": summary.get("commit")}
         )
@@ -205,7 +207,7 @@ def _bundle(
         bundle.files.update(bundles.tables_files(name, (header, records)))
     bundle.files.update(bundles.schema_files())
     handoff.exported = len(merged["kinerja-periodik.json"])
-    handoff.documents = sum(1 for name in bundle.files if name.startswith("dokumen/"))
+    handoff.documents = len(documents.sources)
     if duplicates:
         bundle.notes.append(
             f"{len(duplicates)} NIP tercatat di lebih dari satu sekolah dan tidak dimuat; "
@@ -219,12 +221,78 @@ def _bundle(
         "angka_kredit": len(merged["angka-kredit.json"]),
         "sekolah": len(schools),
     }
-    bundle.files["manifest.json"] = bundles.manifest(bundle, counts, None, sekolah=schools)
-    stamp = zip_time(source_date_epoch)
-    handoff.bundle = write_atomic(
-        out_dir, layout.export_file(bundle.name), bundles.zip_bytes(bundle.files, stamp)
+    digests = documents.digests()
+    bundle.files["manifest.json"] = bundles.manifest(
+        bundle, counts, None, sekolah=schools, elsewhere=digests
     )
+    stamp = zip_time(source_date_epoch)
+    with documents, atomic_stream(out_dir, layout.export_file(bundle.name)) as (stream, target):
+        bundles.write_zip(stream, _entries(bundle, documents, digests), stamp)
+    handoff.bundle = target
     return handoff
+
+
+class _Documents:
+    """The Dokumen Evaluasi of the merged bundle, read from the schools' bundles when written.
+
+    With PDFs a district's hand-off carries one document per exported person (about 21 KB
+    each, 1 GB for 1,000 schools): they are copied one at a time, never all held in memory.
+    """
+
+    OPEN_AT_ONCE = 32
+
+    def __init__(self) -> None:
+        self.sources: dict[str, Path] = {}  # entry name -> the school bundle holding it
+        self.open: dict[Path, zipfile.ZipFile] = {}
+
+    def read(self, name: str) -> bytes:
+        path = self.sources[name]
+        archive = self.open.pop(path, None)
+        if archive is None:
+            if len(self.open) >= self.OPEN_AT_ONCE:
+                oldest = next(iter(self.open))
+                self.open.pop(oldest).close()
+            archive = zipfile.ZipFile(path)
+        self.open[path] = archive  # most recently used last
+        return archive.read(name)
+
+    def digests(self) -> dict[str, tuple[str, int]]:
+        """SHA-256 and size of every document, for the manifest (read once, not kept)."""
+        found = {}
+        for name in sorted(self.sources):
+            content = self.read(name)
+            found[name] = (hashlib.sha256(content).hexdigest(), len(content))
+        self.close()
+        return found
+
+    def close(self) -> None:
+        for archive in self.open.values():
+            archive.close()
+        self.open.clear()
+
+    def __enter__(self) -> _Documents:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _entries(
+    bundle: bundles.Bundle, documents: _Documents, digests: dict[str, tuple[str, int]]
+) -> Iterator[tuple[str, bytes]]:
+    """Every entry in name order, documents read as their turn comes (and checked)."""
+    for name in sorted([*bundle.files, *documents.sources]):
+        if name in bundle.files:
+            yield name, bundle.files[name]
+            continue
+        content = documents.read(name)
+        if (hashlib.sha256(content).hexdigest(), len(content)) != digests[name]:
+            raise UsageProblem(
+                f"{name} di {documents.sources[name]} berubah selama berkas gabungan ditulis. "
+                "Jangan jalankan dua `kinerja dinas build` sekaligus pada folder yang sama; "
+                "jalankan ulang."
+            )
+        yield name, content
 
 
 def _not_ready(
@@ -255,10 +323,11 @@ def _not_ready(
 
 def _merge_school(
     archive: zipfile.ZipFile,
+    path: Path,
     duplicates: set[str],
     merged: dict[str, list[Any]],
     tables: dict[str, tuple[list[str], list[list[str]]]],
-    bundle: bundles.Bundle,
+    documents: _Documents,
 ) -> None:
     names = set(archive.namelist())
     for name in JSON_PARTS:
@@ -269,7 +338,7 @@ def _merge_school(
             continue
         for document in row.get("path", []):
             if document["dok_uri"] in names:
-                bundle.files[document["dok_uri"]] = archive.read(document["dok_uri"])
+                documents.sources[document["dok_uri"]] = path
     for name in CSV_PARTS:
         if f"{name}.csv" not in names:
             continue

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from kinerja_build import domain, layout
+from kinerja_build.diagnostics import Severity
 from kinerja_build.export import bundle as bundles
-from kinerja_build.export.readiness import Readiness, assess, to_diagnostic
+from kinerja_build.export.readiness import Readiness, Reason, assess, to_diagnostic
 from kinerja_build.layout import EXPORT_DIR, EXPORT_LEDGER, RecordKind, pdf_path
 from kinerja_build.output import write_atomic
 from kinerja_build.stage import BuildContext, StageOutcome
@@ -137,10 +138,20 @@ def export_periode(
         layout.not_ready_stem(periode.id), not_ready_table(verdicts)
     ).items():
         outcome.written.append(write_atomic(context.out_dir, layout.export_file(name), content))
+    # Each reason reaches the terminal once: a warning or error as its own diagnostic line
+    # (with file and severity), anything else (info, or a check switched off in kinerja.yml,
+    # which still keeps the person out) as a line of the not-ready list in the summary.
+    policy = result.config.policy
+    listed: set[tuple[str, Reason]] = set()
     for verdict in verdicts:
         for reason in [*verdict.reasons, *verdict.warnings]:
-            outcome.diagnostics.append(to_diagnostic(result.school, periode.id, verdict, reason))
-    outcome.lines.extend(_summary(periode, verdicts, len(periodik), attached, written, bundle))
+            diagnostic = to_diagnostic(result.school, periode.id, verdict, reason)
+            outcome.diagnostics.append(diagnostic)
+            if not any(item.severity is not Severity.INFO for item in policy.judge([diagnostic])):
+                listed.add((verdict.pegawai, reason))
+    outcome.lines.extend(
+        _summary(periode, verdicts, len(periodik), attached, written, bundle, listed)
+    )
 
 
 def _attach_documents(
@@ -228,14 +239,19 @@ def _summary(
     attached: int,
     written: Path,
     bundle: bundles.Bundle,
+    listed: set[tuple[str, Reason]],
 ) -> list[str]:
+    """The stage's terminal summary; `listed`: the (pegawai, reason) shown as a line of it."""
     lines = [
         f"Ekspor BKN {periode.id} ({written.name}): {exported} pegawai diekspor, "
         f"{len(verdicts) - exported} belum siap, {attached} dokumen evaluasi dilampirkan."
     ]
     for verdict in verdicts:
         for reason in verdict.reasons:
-            lines.append(f"  - {verdict.nama}: {reason.message} [{reason.code}; {reason.pihak}]")
+            if (verdict.pegawai, reason) in listed:
+                lines.append(
+                    f"  - {verdict.nama}: {reason.message} [{reason.code}; {reason.pihak}]"
+                )
     lines.extend(f"  catatan: {note}" for note in bundle.notes)
     return lines
 

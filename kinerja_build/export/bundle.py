@@ -16,11 +16,11 @@ import io
 import json
 import subprocess
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kinerja_build import __version__, domain, layout, resources
 from kinerja_build.model import Atasan, AtasanKind, IdentityKind, School
@@ -384,11 +384,20 @@ def manifest(
     counts: dict[str, int],
     commit: str | None,
     sekolah: list[dict[str, Any]] | None = None,
+    elsewhere: Mapping[str, tuple[str, int]] | None = None,
 ) -> bytes:
-    """manifest.json; `sekolah` lists the schools of a district's merged bundle."""
+    """manifest.json; `sekolah` lists the schools of a district's merged bundle.
+
+    `elsewhere`: (SHA-256, size) of entries not held in `bundle.files` (streamed into the zip).
+    """
+    digests = {
+        name: (hashlib.sha256(content).hexdigest(), len(content))
+        for name, content in bundle.files.items()
+    }
+    digests.update(elsewhere or {})
     files = [
-        {"nama": name, "sha256": hashlib.sha256(content).hexdigest(), "ukuran": len(content)}
-        for name, content in sorted(bundle.files.items())
+        {"nama": name, "sha256": digest, "ukuran": size}
+        for name, (digest, size) in sorted(digests.items())
     ]
     return to_json(
         {
@@ -417,15 +426,27 @@ def zip_bytes(
     time for 4% less on a district's merged bundle.
     """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
+    write_zip(buffer, ((name, files[name]) for name in sorted(files)), date_time)
+    return buffer.getvalue()
+
+
+def write_zip(
+    stream: BinaryIO,
+    entries: Iterable[tuple[str, bytes]],
+    date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH,
+) -> None:
+    """Write `entries` (name, content), in the order given, as zip_bytes lays them out.
+
+    One entry is in memory at a time: the caller may produce them lazily.
+    """
+    with zipfile.ZipFile(stream, "w") as archive:
+        for name, content in entries:
             info = zipfile.ZipInfo(name, date_time=date_time)
             stored = name.endswith(PRECOMPRESSED)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3  # unix, whatever machine builds it
-            archive.writestr(info, files[name], compresslevel=None if stored else 6)
-    return buffer.getvalue()
+            archive.writestr(info, content, compresslevel=None if stored else 6)
 
 
 PRECOMPRESSED = (".pdf", ".xlsx")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from kinerja_build import domain, report
-from kinerja_build.cli import CONTEXT, use_color
+from kinerja_build import report
+from kinerja_build.cli import CONTEXT, echo_stage, use_color
 from kinerja_build.diagnostics import Report
-from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import DEFAULT_OUT_DIR
 from kinerja_build.output import check_output_dir, output_tree
+from kinerja_build.periode_option import check_periode
 from kinerja_build.stage import BuildContext, judged, source_date_epoch
 from kinerja_build.validate import validate
 
@@ -52,16 +52,13 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
     """
     from kinerja_build.export import build_exports
 
-    if periode is not None:
-        try:
-            domain.parse_periode(periode)
-        except domain.PeriodeError as error:
-            raise UsageProblem(f"--periode: {error}.") from error
     out_dir = check_output_dir(root, out if out is not None else root / DEFAULT_OUT_DIR)
     result = validate(root)
     if result.usage_error:
         click.echo(report.format_text(result.report, color=use_color()), color=use_color())
         sys.exit(2)
+    if periode is not None:
+        check_periode(result.school, periode)
     context = BuildContext(
         root.resolve(),
         out_dir,
@@ -73,16 +70,8 @@ def bkn_command(root: Path, out: Path | None, periode: str | None, without_pdf: 
         if not without_pdf:
             _render_evaluations(context, periode)
         outcome = judged(build_exports(context, only=periode), context)
-    for line in outcome.lines:
-        click.echo(report.safe_line(line))
-    findings = Report(diagnostics=outcome.diagnostics)
-    if findings.errors:
-        click.echo(
-            report.format_text(
-                Report(diagnostics=findings.errors), color=use_color(), summary=False
-            )
-        )
-    sys.exit(1 if findings.errors else 0)
+    echo_stage(outcome)
+    sys.exit(1 if Report(diagnostics=outcome.diagnostics).errors else 0)
 
 
 def _render_evaluations(context: BuildContext, periode: str | None) -> None:
