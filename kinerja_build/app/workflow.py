@@ -15,7 +15,7 @@ from pathlib import Path
 from kinerja_build import domain, layout, review
 from kinerja_build.domain import PlanStatus
 from kinerja_build.layout import RecordKind
-from kinerja_build.model import AtasanKind, School
+from kinerja_build.model import AtasanKind, School, acting_atasan
 from kinerja_build.validate import Result
 
 ACTION_LABELS = {
@@ -139,7 +139,7 @@ def act(
         from kinerja_build.validate import validate
 
         school = validate(root).school
-        atasan = school.atasan(owner, day)
+        atasan = acting_atasan(school, owner, day)
         if atasan is not None and atasan.status is AtasanKind.PLT:
             automatic = review.apply(root, path, "setujui", actor, None, day)
             return review.Outcome(
@@ -157,7 +157,7 @@ def may_edit(school: School, actor: str, kind: str, owner: str | None, day: dt.d
     if not RecordKind(kind).per_periode:
         return is_head or (kind == "pegawai" and owner == actor)
     if kind in ("siklus", "penilaian"):
-        atasan = school.atasan(owner or "", day)
+        atasan = acting_atasan(school, owner or "", day)
         by_atasan = atasan is not None and atasan.id == actor
         return by_atasan or (kind == "siklus" and owner == actor)
     return owner == actor
