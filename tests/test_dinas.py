@@ -246,7 +246,12 @@ def test_district_outputs_are_made_again_only_when_their_inputs_change(tmp_path:
     # A hand-off deleted by hand, or a damaged record of keys, is made again.
     bundle.unlink()
     assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
-    (folder / ".kinerja-dinas-ekspor.json").write_text("{bukan json", encoding="utf-8")
+    state = folder / ".kinerja-dinas-ekspor.json"
+    kept = json.loads(state.read_text(encoding="utf-8"))
+    state.write_text("{bukan json", encoding="utf-8")
+    assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
+    kept["periode"]["2025"]["diekspor"] = "banyak"  # the right key beside a damaged count
+    state.write_text(json.dumps(kept), encoding="utf-8")
     assert not _build(tmp_path).handoffs[0].reused and verify(bundle) == []
 
 
