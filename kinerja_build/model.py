@@ -601,7 +601,7 @@ class NextStep:
 
     def days_late(self, today: dt.date) -> int:
         """Days past the deadline on `today` (0 when not late or without a deadline)."""
-        return max(0, (today - self.due).days) if self.due is not None else 0
+        return domain.days_past(self.due, today)
 
 
 @dataclass(frozen=True)
