@@ -809,7 +809,7 @@ def serve_command(root: Path, host: str, port: int, use_git: bool) -> None:
     try:
         import uvicorn
 
-        from kinerja_build.app.server import LOOPBACK, Settings, create_app
+        from kinerja_build.app.server import LOOPBACK, Settings, create_app, unusable
     except ImportError as error:
         raise UsageProblem(
             f'`kinerja serve` memerlukan paket tambahan ({error.name}): pip install "kinerja[app]"'
@@ -824,8 +824,22 @@ def serve_command(root: Path, host: str, port: int, use_git: bool) -> None:
             "`kinerja token NIP`."
         )
     settings = Settings(root, login=login, git=use_git, allowed_hosts=["*"] if login else LOOPBACK)
+    app = create_app(settings)
+    # A broken kinerja.yml or sekolah.yaml does not stop the app (unlike `kinerja build`, exit 2):
+    # the operator fixes the file while it runs and the pages recover on the next request, so
+    # refusing would only add a restart. The problem is said here and on every page meanwhile.
+    broken = unusable(app.state.kinerja.result())  # also reads the school for the first page
+    if broken is not None:
+        click.echo(
+            f"Peringatan: {broken.file} rusak; setiap halaman menampilkan galat ini sampai "
+            "berkasnya diperbaiki (tidak perlu menjalankan ulang):",
+            err=True,
+        )
+        for line in broken.lines():
+            click.echo(f"  {line}", err=True)
+        click.echo("Periksa dengan `kinerja validate` setelah memperbaiki berkasnya.", err=True)
     click.echo(f"kinerja serve: http://{host}:{port}/  (Ctrl+C untuk berhenti)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command("token", context_settings=CONTEXT)

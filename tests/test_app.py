@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -401,3 +402,135 @@ def test_an_action_on_a_missing_record_is_answered_not_crashed(school: Path) -> 
         )
         assert response.status_code == 200, response.text
         assert message in response.text and str(school) not in response.text
+
+
+# -- a broken kinerja.yml or sekolah.yaml: every page says what is wrong, then recovers ---------
+
+SEKOLAH = "records/sekolah.yaml"
+
+
+def _pages(client: TestClient) -> list[str]:
+    return [
+        "/",
+        f"/pegawai/{KS}",
+        f"/pegawai/{GURU}",
+        RENCANA,
+        f"/formulir/siklus?pegawai={GURU}",  # the periode chooser
+        "/formulir/sekolah",
+        f"/formulir/pegawai?pegawai={GURU}",
+    ]
+
+
+def _contents(client: TestClient) -> dict[Path, bytes]:
+    root: Path = client.app.state.kinerja.root  # type: ignore[attr-defined]
+    return {path: path.read_bytes() for path in (root / "records").rglob("*") if path.is_file()}
+
+
+def _assert_notice(client: TestClient, file: str, where: str, code: str, token: str) -> None:
+    """Every page is a 503 naming file, line/column and code; no write gets through."""
+    for url in _pages(client):
+        response = client.get(url)
+        assert response.status_code == 503, (url, response.text)
+        page = response.text
+        assert "Pegawai tidak ditemukan" not in page
+        assert f"{file} {where}: [{code}]" in page, (url, page)
+        assert "kinerja validate" in page and "tanpa perlu dijalankan ulang" in page
+    before = _contents(client)
+    posts: dict[str, dict[str, Any]] = {
+        "/aksi": {"_csrf": token, "perintah": "setujui", "pegawai": UJANG, "periode": "2025"},
+        "/saya": {"_csrf": token, "pegawai": GURU},
+        RENCANA: _plan(token),
+    }
+    for url, data in posts.items():
+        response = client.post(url, data=data)
+        assert response.status_code == 503 and f"[{code}]" in response.text, url
+    assert _contents(client) == before
+    signing_in = client.get("/masuk")  # still served, with the notice on top
+    assert signing_in.status_code == 200 and f"[{code}]" in signing_in.text
+
+
+def _assert_recovered(client: TestClient) -> None:
+    for url in _pages(client):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.text)
+        assert 'class="pesan pesan-galat rusak"' not in response.text, url
+    assert "Agus Setiadi" in client.get(f"/pegawai/{GURU}").text
+
+
+@pytest.mark.parametrize(
+    ("broken", "where", "code"),
+    [
+        ("aturan:\n  KIN101: [galat\n", "baris 2, kolom 11", "KIN001"),  # YAML syntax
+        ("tenggat: []\nnyasar: 1\n", "baris 2, kolom 1", "KIN102"),  # unknown key
+        ("aturan:\n  KIN101: sangat\n", "baris 2, kolom 11", "KIN104"),  # schema: bad value
+        ("a: " + "x" * (2 * 1024 * 1024) + "\n", "(seluruh berkas)", "KIN005"),  # huge
+    ],
+    ids=["sintaks", "kolom-asing", "skema", "raksasa"],
+)
+def test_a_broken_kinerja_yml_is_named_on_every_page_until_it_is_fixed(
+    school: Path, broken: str, where: str, code: str
+) -> None:
+    client = _client(school)
+    token = _as(client, KS)
+    good = (school / "kinerja.yml").read_text(encoding="utf-8")
+    (school / "kinerja.yml").write_text(broken, encoding="utf-8")
+    _assert_notice(client, "kinerja.yml", where, code, token)
+    (school / "kinerja.yml").write_text(good, encoding="utf-8")  # fixed: no restart needed
+    _assert_recovered(client)
+
+
+@pytest.mark.parametrize(
+    ("edit", "where", "code"),
+    [
+        (lambda text: text.replace("nama:", "nama: [SMP", 1), "baris 4, kolom 7", "KIN001"),
+        (lambda text: text.replace("nama:", "namaa:", 1), "baris 4, kolom 1", "KIN102"),
+        (lambda text: "a: " + "x" * (2 * 1024 * 1024) + "\n", "(seluruh berkas)", "KIN005"),
+    ],
+    ids=["sintaks", "kolom-asing", "raksasa"],
+)
+def test_a_broken_sekolah_yaml_is_named_on_every_page_until_it_is_fixed(
+    school: Path, edit: Any, where: str, code: str
+) -> None:
+    client = _client(school)
+    token = _as(client, KS)
+    good = (school / SEKOLAH).read_text(encoding="utf-8")
+    (school / SEKOLAH).write_text(edit(good), encoding="utf-8")
+    _assert_notice(client, SEKOLAH, where, code, token)
+    page = client.get("/").text
+    assert "Formulir data sekolah di aplikasi ini tidak dapat dipakai" in page
+    (school / SEKOLAH).write_text(good, encoding="utf-8")
+    _assert_recovered(client)
+
+
+def test_the_notice_escapes_the_file_and_hides_details_before_sign_in(school: Path) -> None:
+    token = access.new_token(school, GURU)
+    (school / "kinerja.yml").write_text("<script>alert(1)</script>: 1\n", encoding="utf-8")
+    page = _client(school).get("/").text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    shared = _client(school, login=True, allowed_hosts=["*"])
+    assert shared.get("/", follow_redirects=False).headers["location"] == "/masuk"
+    signing_in = shared.get("/masuk")
+    assert signing_in.status_code == 200
+    assert "kinerja.yml" in signing_in.text and "KIN102" not in signing_in.text
+    assert "script" not in signing_in.text.split("</head>")[1]
+    signed_in = shared.post("/masuk", data={"_csrf": _csrf(signing_in.text), "token": token})
+    assert signed_in.status_code == 503 and "[KIN102]" in signed_in.text
+
+
+def test_serve_starts_with_a_broken_kinerja_yml_and_says_so(
+    school: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unlike `kinerja build` (exit 2) the app starts: the file is fixed while it runs."""
+    import uvicorn
+
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append(app))
+    (school / "kinerja.yml").write_text("tenggat: []\nnyasar: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--root", str(school)], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert len(started) == 1
+    assert "Peringatan: kinerja.yml rusak" in result.stderr
+    assert "kinerja.yml baris 2, kolom 1: [KIN102]" in result.stderr
+    assert "kinerja validate" in result.stderr
+    build = CliRunner().invoke(cli, ["build", "--root", str(school)], env={"NO_COLOR": "1"})
+    assert build.exit_code == 2

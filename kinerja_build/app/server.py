@@ -3,7 +3,10 @@
 Starlette routes, Jinja templates with autoescape (record text is hostile until proven
 otherwise), sessions held in memory. Every POST carries the session's CSRF token. On 127.0.0.1
 a person says who they are; bound elsewhere, everyone signs in with a token (`access.py`).
-Reading the school is `validate(root)`, cached until a file under records/ changes.
+Reading the school is `validate(root)`, cached until kinerja.yml or a file under records/
+changes. While kinerja.yml or records/sekolah.yaml cannot be used (`Unusable`), every page but
+signing in and out is a 503 notice naming the file, line, column and rule code; the next request
+after the file is fixed reads the school again, so the app recovers without a restart.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ COOKIE = "kinerja_sesi"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_FIELDS = 4000
 MAX_SESSIONS = 10_000
+MAX_NOTICE_LINES = 20  # problems listed on the notice page; `kinerja validate` lists them all
 
 
 @dataclass
@@ -68,6 +72,49 @@ class Refused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Unusable:
+    """Why the school cannot be shown: kinerja.yml or records/sekolah.yaml is broken."""
+
+    file: str
+    diagnostics: tuple[Diagnostic, ...]
+    config: bool  # kinerja.yml: nothing was read; otherwise sekolah.yaml failed its load/schema
+
+    def lines(self, limit: int = MAX_NOTICE_LINES) -> list[str]:
+        """One line per problem: file, line and column, code, message and hint (Indonesian)."""
+        shown = [_where_and_what(d) for d in self.diagnostics[:limit]]
+        if len(self.diagnostics) > limit:
+            shown.append(f"… dan {len(self.diagnostics) - limit} masalah lain (kinerja validate).")
+        return shown
+
+
+def unusable(result: Result) -> Unusable | None:
+    """What keeps the app from showing the school, if anything.
+
+    A broken kinerja.yml means no record was read at all (the run is a usage error, exit 2 for
+    `kinerja validate`/`build`); a sekolah.yaml that exists but failed its load or schema check
+    leaves nobody known as kepala sekolah, atasan or Dinas, so no page could say who acts.
+    """
+    if result.usage_error:
+        problems = tuple(result.config_problems)
+        name = problems[0].file if problems and problems[0].file else layout.CONFIG_FILES[0]
+        return Unusable(name, problems, config=True)
+    sekolah = result.school.sekolah
+    if sekolah is not None and result.school.sekolah_data is None:
+        problems = tuple(
+            sorted(
+                (
+                    d
+                    for d in result.report.diagnostics
+                    if d.file == sekolah.rel and d.severity is Severity.ERROR
+                ),
+                key=Diagnostic.sort_key,
+            )
+        )
+        return Unusable(sekolah.rel, problems, config=False)
+    return None
 
 
 class KinerjaApp:
@@ -127,7 +174,8 @@ class KinerjaApp:
         self, request: Request, template: str, status: int = 200, **context: Any
     ) -> HTMLResponse:
         sid, session = self.session(request)
-        school = self.result().school
+        result = self.result()
+        school = result.school
         flash, session.flash = session.flash, []
         body = self.templates.get_template(template).render(
             csrf=session.csrf,
@@ -137,6 +185,7 @@ class KinerjaApp:
             sekolah=(school.sekolah_data or {}).get("nama", "Sekolah"),
             situs=self.site,
             flash=flash,
+            rusak=unusable(result),
             **context,
         )
         response = HTMLResponse(body, status_code=status)
@@ -530,6 +579,16 @@ def _message(diagnostic: Diagnostic) -> str:
     return f"{prefix[diagnostic.severity]}{diagnostic.message}{hint} [{diagnostic.code}]"
 
 
+def _where_and_what(diagnostic: Diagnostic) -> str:
+    """One problem for the notice page: `kinerja.yml baris 3, kolom 5: [KIN102] message hint`."""
+    if diagnostic.line:
+        where = f"{diagnostic.file} baris {diagnostic.line}, kolom {diagnostic.column}"
+    else:
+        where = f"{diagnostic.file} (seluruh berkas)"
+    hint = f" {diagnostic.hint}" if diagnostic.hint else ""
+    return f"{where}: [{diagnostic.code}] {diagnostic.message}{hint}"
+
+
 def _query(target: store.Place) -> str:
     parts = []
     if target.pegawai:
@@ -600,7 +659,9 @@ def create_app(settings: Settings) -> Starlette:
     app = KinerjaApp(settings)
 
     def guarded(
-        handler: Callable[[Request], Awaitable[Response]], public: bool = False
+        handler: Callable[[Request], Awaitable[Response]],
+        public: bool = False,
+        needs_school: bool = True,
     ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
@@ -608,6 +669,10 @@ def create_app(settings: Settings) -> Starlette:
                     _, session = app.session(request)
                     if session.person is None:
                         return RedirectResponse("/masuk", status_code=303)
+                # 503, not 422: the request is fine, the server's own files are not; the
+                # same request succeeds once they are fixed (no restart: result() re-reads).
+                if needs_school and unusable(await run_in_threadpool(app.result)) is not None:
+                    return app.render(request, "rusak.html", 503)
                 return await handler(request)
             except Refused as refused:
                 return app.render(request, "tolak.html", refused.status, message=refused.message)
@@ -626,8 +691,10 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", guarded(app.home)),
         Route("/saya", guarded(app.choose), methods=["POST"]),
-        Route("/masuk", guarded(app.sign_in, public=True), methods=["GET", "POST"]),
-        Route("/keluar", guarded(app.sign_out), methods=["POST"]),
+        Route(
+            "/masuk", guarded(app.sign_in, public=True, needs_school=False), methods=["GET", "POST"]
+        ),
+        Route("/keluar", guarded(app.sign_out, needs_school=False), methods=["POST"]),
         Route("/pegawai/{pegawai}", guarded(app.person)),
         Route("/formulir/{kind}", guarded(app.form), methods=["GET", "POST"]),
         Route("/aksi", guarded(app.action), methods=["POST"]),
