@@ -276,6 +276,48 @@ def test_person_not_ready_is_listed_with_reason_and_who_acts(
     assert code in result.output
 
 
+# Who must act on the KS's own plan comes from the model's next step: the KS makes, submits and
+# agrees to it, the Dinas approves it (keep: status entries kept, None: no plan at all).
+KS_PLAN = [
+    (None, "Belum ada rencana kinerja.", "kepala sekolah"),
+    (1, "Rencana kinerja belum disepakati (status terakhir: diajukan).", "dinas"),
+    (2, "Rencana kinerja belum disepakati (status terakhir: disetujui).", "kepala sekolah"),
+]
+
+
+@pytest.mark.parametrize(("keep", "message", "pihak"), KS_PLAN)
+def test_ks_plan_names_the_ks_and_the_dinas_never_a_guru(
+    school: Path, keep: int | None, message: str, pihak: str
+) -> None:
+    if keep is None:
+        shutil.rmtree(school / "records" / "kinerja" / "2025" / KS)
+    else:
+        _set_plan_status(school, "2025", KS, keep=keep)
+    result = _export(school, "--periode", "2025")
+    assert "Traceback" not in result.output
+    rows = [
+        (row["Alasan"], row["Pihak yang perlu bertindak"])
+        for row in _not_ready(school, "2025")
+        if row["ID pegawai"] == KS and row["Kode"] == "KIN802"
+    ]
+    assert rows == [(message, pihak)], (_not_ready(school, "2025"), result.output)
+
+
+def test_ks_broken_records_name_the_ks_and_the_dinas(school: Path) -> None:
+    """KIN809 on a KS's own plan is the KS's to fix; on the KS's assessment, the Dinas's."""
+    folder = school / "records" / "kinerja" / "2025" / KS
+    for name in ("rencana.yaml", "penilaian.yaml"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8") + "tak_dikenal: 1\n", encoding="utf-8")
+    _export(school, "--periode", "2025")
+    rows = {
+        (Path(row["Berkas"]).name, row["Pihak yang perlu bertindak"])
+        for row in _not_ready(school, "2025")
+        if row["ID pegawai"] == KS and row["Kode"] == "KIN809"
+    }
+    assert rows == {("rencana.yaml", "kepala sekolah"), ("penilaian.yaml", "dinas")}
+
+
 # The KS status at the assessment date. Records with a Plt or no KS at all no longer validate
 # (approval rules KIN310/KIN311 fire first and block through KIN809), so the readiness check
 # itself is exercised on the validated model: (status, code, blocks the export, who acts).

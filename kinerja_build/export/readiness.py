@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from kinerja_build import domain
 from kinerja_build.diagnostics import Diagnostic, Severity
-from kinerja_build.domain import PlanStatus
+from kinerja_build.domain import Peran
 from kinerja_build.layout import SCHOOL_RECORD, RecordKind
 from kinerja_build.load import locate
-from kinerja_build.model import Plan, RecordFile, School, school_periode
+from kinerja_build.model import PersonPeriode, RecordFile, School, school_periode
 from kinerja_build.severity import make
 
 GURU = "guru"
@@ -26,6 +26,14 @@ KEPALA_SEKOLAH = "kepala sekolah"
 OPERATOR = "operator sekolah"
 DINAS = "dinas"
 NONE = "tidak perlu"  # nothing to fix: e.g. non-ASN are simply not part of the ASN export
+
+# The party of the model's next step (model.NextStep.peran), as the not-ready lists name it.
+PIHAK = {
+    Peran.GURU: GURU,
+    Peran.KEPALA_SEKOLAH: KEPALA_SEKOLAH,
+    Peran.OPERATOR: OPERATOR,
+    Peran.DINAS: DINAS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +75,7 @@ def assess(
     verdicts = []
     for person in school_periode(school, periode.id).people:
         pegawai_id = person.pegawai_id
-        verdict = _person(school, periode, pegawai_id, errors_by_file)
+        verdict = _person(school, periode, person, errors_by_file)
         verdict.reasons[:0] = school_reasons
         if ks_reason and school.role(pegawai_id) != "kepala_sekolah":
             verdict.reasons.append(ks_reason)
@@ -108,9 +116,10 @@ def _ks_plan_reason(school: School, periode: domain.Periode) -> Reason | None:
 def _person(
     school: School,
     periode: domain.Periode,
-    pegawai_id: str,
+    view: PersonPeriode,
     errors_by_file: dict[str, list[Diagnostic]],
 ) -> Readiness:
+    pegawai_id = view.pegawai_id
     record = school.pegawai.get(pegawai_id)
     person = record.data if record is not None and record.data else {}
     verdict = Readiness(pegawai_id, person.get("nama", pegawai_id), person.get("nip", ""))
@@ -120,9 +129,14 @@ def _person(
         )
         return verdict
     records = school.records(periode.id, pegawai_id)
+    is_ks = school.role(pegawai_id) == "kepala_sekolah"
+    owner = KEPALA_SEKOLAH if is_ks else GURU
+    assessor = DINAS if is_ks else KEPALA_SEKOLAH
     for item in [record, *sorted(records.values(), key=lambda entry: entry.rel)]:
         for diagnostic in errors_by_file.get(item.rel, [])[:1]:
-            pihak = OPERATOR if item.kind is RecordKind.PEGAWAI else _owner_of(item.kind)
+            pihak = {RecordKind.PEGAWAI: OPERATOR, RecordKind.PENILAIAN: assessor}.get(
+                item.kind, owner
+            )
             verdict.reasons.append(
                 Reason(
                     "KIN809",
@@ -139,11 +153,10 @@ def _person(
             Reason("KIN801", "Pegawai non-ASN tidak termasuk ekspor ASN ke BKN.", NONE, record.rel)
         )
         return verdict
-    verdict.reasons.extend(_plan_reasons(records.get("rencana"), school, pegawai_id))
+    verdict.reasons.extend(_plan_reasons(records.get("rencana"), view, owner))
     penilaian = records.get("penilaian")
     if penilaian is None:
-        pihak = DINAS if school.role(pegawai_id) == "kepala_sekolah" else KEPALA_SEKOLAH
-        verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", pihak))
+        verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", assessor))
     else:
         for reason in _assessor_reasons(school, periode, pegawai_id, penilaian):
             # A Plt assessor is only a warning: the person is still exported.
@@ -165,21 +178,17 @@ def _person(
     return verdict
 
 
-def _owner_of(kind: str) -> str:
-    return KEPALA_SEKOLAH if kind == "penilaian" else GURU
-
-
-def _plan_reasons(plan: RecordFile | None, school: School, pegawai_id: str) -> list[Reason]:
-    if plan is None or plan.data is None:
-        return [Reason("KIN802", "Belum ada rencana kinerja.", GURU)]
-    last = Plan(plan.data).status
-    if last is PlanStatus.DISEPAKATI:
+def _plan_reasons(plan: RecordFile | None, view: PersonPeriode, owner: str) -> list[Reason]:
+    """KIN802 while the plan is not agreed; who acts is the model's next step (the owner makes,
+    submits and agrees to it, the atasan approves: the KS for a guru, the Dinas for a KS)."""
+    if view.plan is not None and view.plan.agreed:
         return []
-    is_ks = school.role(pegawai_id) == "kepala_sekolah"
-    pihak = {
-        "diajukan": DINAS if is_ks else KEPALA_SEKOLAH,
-        "disetujui": KEPALA_SEKOLAH if is_ks else GURU,
-    }.get(last, KEPALA_SEKOLAH if is_ks else GURU)
+    # A plan that is not agreed always has a next step; the owner is only a fallback.
+    step = view.next_step
+    pihak = PIHAK[step.peran] if step is not None else owner
+    if plan is None or plan.data is None or view.plan is None:
+        return [Reason("KIN802", "Belum ada rencana kinerja.", pihak)]
+    last = view.plan.status
     label = domain.STATUS_RENCANA_LABELS[last].lower()
     return [
         Reason(
