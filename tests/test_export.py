@@ -276,6 +276,23 @@ def test_person_not_ready_is_listed_with_reason_and_who_acts(
     assert code in result.output
 
 
+def test_non_asn_get_only_the_reason_that_applies(school: Path) -> None:
+    """Non-ASN are never exported (KIN801): school-wide reasons and their own record errors
+    are not what keeps them out, so their row says KIN801 and nothing else."""
+    records = school / "records"
+    shutil.rmtree(records / "kinerja" / "2025" / KS)  # KIN806 for everybody else
+    sekolah = records / "sekolah.yaml"
+    lines = sekolah.read_text(encoding="utf-8").splitlines()
+    sekolah.write_text("\n".join(x for x in lines if not x.startswith("unor:")) + "\n")  # KIN807
+    plan = records / "kinerja" / "2025" / NON_ASN / "rencana.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "tak_dikenal: 1\n", encoding="utf-8")
+    result = _export(school, "--periode", "2025")
+    assert "Traceback" not in result.output
+    rows = _not_ready(school, "2025")
+    assert [row["Kode"] for row in rows if row["ID pegawai"] == NON_ASN] == ["KIN801"], rows
+    assert {"KIN806", "KIN807"} <= {row["Kode"] for row in rows if row["ID pegawai"] == GURU}
+
+
 # Who must act on the KS's own plan comes from the model's next step: the KS makes, submits and
 # agrees to it, the Dinas approves it (keep: status entries kept, None: no plan at all).
 KS_PLAN = [
@@ -391,6 +408,12 @@ def test_records_with_validator_errors_are_not_exported(school: Path, case: str)
         parts = Path(expected["file"]).parts
         person = Path(parts[-1]).stem if parts[1] == "pegawai" else parts[3]
         if (parts[1] == "kinerja" and parts[2] != "2025") or person not in in_2025:
+            continue
+        pegawai = _load(school / "records" / "pegawai" / f"{person}.yaml")
+        if pegawai["status_kepegawaian"] == "non_asn":  # never exported: KIN801 says it all
+            assert [row["Kode"] for row in rows if row["ID pegawai"] == person] == ["KIN801"]
+            assert person not in exported
+            checked += 1
             continue
         codes = {item["code"] for item in spec["harapan"] if item["file"] == expected["file"]}
         listed = [
@@ -846,6 +869,7 @@ def test_school_config_sets_the_severity_of_export_checks(
     # else (switched off: the person still stays out) in the not-ready list of the summary.
     listed = result.output.count("[KIN807; operator sekolah]")
     printed = result.output.count(f"{severity} KIN807 ") if severity else 0
-    assert (listed, printed) == ((0, 4) if severity else (4, 0)), result.output
+    # Everyone but the non-ASN (KIN801 only).
+    assert (listed, printed) == ((0, 3) if severity else (3, 0)), result.output
     assert json.loads(_read(_bundle(school, "2025"))["kinerja-periodik.json"]) == []
     assert "KIN807" in {row["Kode"] for row in _not_ready(school, "2025")}

@@ -61,6 +61,11 @@ class Readiness:
     def ready(self) -> bool:
         return not self.reasons
 
+    @property
+    def never_exported(self) -> bool:
+        """Non-ASN (KIN801): not part of the ASN export, whatever else is missing."""
+        return any(reason.code == "KIN801" for reason in self.reasons)
+
 
 def assess(
     school: School, periode: domain.Periode, diagnostics: Iterable[Diagnostic]
@@ -76,6 +81,9 @@ def assess(
     for person in school_periode(school, periode.id).people:
         pegawai_id = person.pegawai_id
         verdict = _person(school, periode, person, errors_by_file)
+        if verdict.never_exported:  # school-wide reasons do not keep a non-ASN out
+            verdicts.append(verdict)
+            continue
         verdict.reasons[:0] = school_reasons
         if ks_reason and school.role(pegawai_id) != "kepala_sekolah":
             verdict.reasons.append(ks_reason)
@@ -128,6 +136,13 @@ def _person(
             Reason("KIN809", "Data pegawai tidak ada di records/pegawai/.", OPERATOR)
         )
         return verdict
+    if not errors_by_file.get(record.rel) and person.get("status_kepegawaian") == "non_asn":
+        # Their own record errors are the validator's to report: they do not keep a non-ASN
+        # out of an export that never includes them.
+        verdict.reasons.append(
+            Reason("KIN801", "Pegawai non-ASN tidak termasuk ekspor ASN ke BKN.", NONE, record.rel)
+        )
+        return verdict
     records = school.records(periode.id, pegawai_id)
     is_ks = school.role(pegawai_id) == "kepala_sekolah"
     owner = KEPALA_SEKOLAH if is_ks else GURU
@@ -147,11 +162,6 @@ def _person(
                 )
             )
     if verdict.reasons or not person:
-        return verdict
-    if person["status_kepegawaian"] == "non_asn":
-        verdict.reasons.append(
-            Reason("KIN801", "Pegawai non-ASN tidak termasuk ekspor ASN ke BKN.", NONE, record.rel)
-        )
         return verdict
     verdict.reasons.extend(_plan_reasons(records.get("rencana"), view, owner))
     penilaian = records.get("penilaian")
