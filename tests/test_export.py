@@ -293,6 +293,32 @@ def test_non_asn_get_only_the_reason_that_applies(school: Path) -> None:
     assert {"KIN806", "KIN807"} <= {row["Kode"] for row in rows if row["ID pegawai"] == GURU}
 
 
+def test_school_wide_reasons_are_reported_once_and_listed_per_person(school: Path) -> None:
+    """KIN806 (no agreed KS plan) and KIN807 (no UNOR) are facts about the school: one
+    diagnostic each per periode, naming how many people they hold back, while each of those
+    people's not-ready rows still carries the reason."""
+    records = school / "records"
+    shutil.rmtree(records / "kinerja" / "2025" / KS)
+    sekolah = records / "sekolah.yaml"
+    lines = sekolah.read_text(encoding="utf-8").splitlines()
+    sekolah.write_text("\n".join(x for x in lines if not x.startswith("unor:")) + "\n")
+    result = _export(school, "--periode", "2025")
+    assert "Traceback" not in result.output
+    rows = _not_ready(school, "2025")
+    held = {
+        code: sorted(row["ID pegawai"] for row in rows if row["Kode"] == code)
+        for code in ("KIN806", "KIN807")
+    }
+    # Everyone ASN; the KS's own plan is KIN802, not KIN806; the non-ASN has KIN801 only.
+    assert held["KIN807"] == sorted([KS, GURU, "199301202022212007"]), rows
+    assert held["KIN806"] == sorted([GURU, "199301202022212007"]), rows
+    for code, people in held.items():
+        shown = [line for line in result.output.splitlines() if f" {code} " in line]
+        assert len(shown) == 1, result.output
+        assert "Ekspor BKN 2025, seluruh sekolah: " in shown[0], shown
+        assert shown[0].endswith(f"Menahan ekspor {len(people)} pegawai."), shown
+
+
 # Who must act on the KS's own plan comes from the model's next step: the KS makes, submits and
 # agrees to it, the Dinas approves it (keep: status entries kept, None: no plan at all).
 KS_PLAN = [
@@ -869,7 +895,8 @@ def test_school_config_sets_the_severity_of_export_checks(
     # else (switched off: the person still stays out) in the not-ready list of the summary.
     listed = result.output.count("[KIN807; operator sekolah]")
     printed = result.output.count(f"{severity} KIN807 ") if severity else 0
-    # Everyone but the non-ASN (KIN801 only).
-    assert (listed, printed) == ((0, 3) if severity else (3, 0)), result.output
+    # A fact about the school: shown once for the periode, holding back everyone but the non-ASN.
+    assert (listed, printed) == ((0, 1) if severity else (1, 0)), result.output
+    assert "Menahan ekspor 3 pegawai." in result.output or "(3 pegawai tertahan)" in result.output
     assert json.loads(_read(_bundle(school, "2025"))["kinerja-periodik.json"]) == []
     assert "KIN807" in {row["Kode"] for row in _not_ready(school, "2025")}

@@ -45,6 +45,9 @@ class Reason:
     pihak: str  # guru, kepala sekolah, operator sekolah, dinas, or "-" (nothing to do)
     file: str = ""
     json_path: tuple[str | int, ...] = ()
+    # A fact about the whole school in the periode (KIN806, KIN807): every person it holds back
+    # carries the same reason, and the build reports it once (school_findings).
+    school_wide: bool = False
 
 
 @dataclass(slots=True)
@@ -95,7 +98,9 @@ def _school_reasons(school: School) -> Iterable[Reason]:
     sekolah = school.sekolah
     if sekolah is None or sekolah.data is None:
         rel = sekolah.rel if sekolah else SCHOOL_RECORD
-        yield Reason("KIN809", "Data sekolah (sekolah.yaml) bergalat.", OPERATOR, rel)
+        yield Reason(
+            "KIN809", "Data sekolah (sekolah.yaml) bergalat.", OPERATOR, rel, school_wide=True
+        )
         return
     if not sekolah.data.get("unor"):
         yield Reason(
@@ -103,6 +108,7 @@ def _school_reasons(school: School) -> Iterable[Reason]:
             "Unit kerja (UNOR SIASN) sekolah belum diisi; e-Kinerja tidak dapat memadankan NPSN.",
             OPERATOR,
             sekolah.rel,
+            school_wide=True,
         )
 
 
@@ -118,7 +124,28 @@ def _ks_plan_reason(school: School, periode: domain.Periode) -> Reason | None:
         f"Rencana kinerja kepala sekolah periode {periode.id} belum ada atau belum disepakati "
         '(e-Kinerja: "Data SKP Organisasi belum dibuat oleh atasan").',
         KEPALA_SEKOLAH,
+        school_wide=True,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolFinding:
+    """A school-wide reason in one periode and everyone it holds back (ids, by name)."""
+
+    reason: Reason
+    pegawai: tuple[str, ...]
+
+
+def school_findings(verdicts: Iterable[Readiness]) -> list[SchoolFinding]:
+    """The school-wide reasons of the verdicts, once each, gathered from the people's own rows
+    (one computation: a reason nobody carries, say for a school of non-ASN only, is no finding).
+    """
+    held: dict[Reason, list[str]] = {}
+    for verdict in verdicts:
+        for reason in verdict.reasons:
+            if reason.school_wide:
+                held.setdefault(reason, []).append(verdict.pegawai)
+    return [SchoolFinding(reason, tuple(ids)) for reason, ids in held.items()]
 
 
 def _person(
@@ -252,11 +279,26 @@ def to_diagnostic(
     verdict: Readiness,
     reason: Reason,
 ) -> Diagnostic:
-    """A readiness finding as a diagnostic of the build (file, line, column when known).
+    """A person's readiness finding as a diagnostic of the build (file, line, column when known).
 
     The severity is the registry's (`kinerja rules`); the build applies the school's `aturan:`
     (severity.py), where `mati` silences the message but never exports the person anyway.
     """
+    return _diagnostic(school, reason, f"Ekspor BKN {periode}, {verdict.nama}: {reason.message}")
+
+
+def school_diagnostic(school: School, periode: str, finding: SchoolFinding) -> Diagnostic:
+    """A school-wide finding as one diagnostic of the periode, naming how many it holds back."""
+    reason = finding.reason
+    return _diagnostic(
+        school,
+        reason,
+        f"Ekspor BKN {periode}, seluruh sekolah: {reason.message} "
+        f"Menahan ekspor {len(finding.pegawai)} pegawai.",
+    )
+
+
+def _diagnostic(school: School, reason: Reason, message: str) -> Diagnostic:
     line = column = 0
     if reason.file:
         absolute = school.root / reason.file
@@ -265,7 +307,7 @@ def to_diagnostic(
     return make(
         reason.code,
         reason.file,
-        f"Ekspor BKN {periode}, {verdict.nama}: {reason.message}",
+        message,
         who or "Tidak perlu tindakan.",
         reason.json_path,
         line,
