@@ -449,4 +449,4 @@ def write_zip(
             archive.writestr(info, content, compresslevel=None if stored else 6)
 
 
-PRECOMPRESSED = (".pdf", ".xlsx")
+PRECOMPRESSED = (layout.PDF_SUFFIX, ".xlsx")  # stored as they are: already compressed
