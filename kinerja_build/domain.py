@@ -391,6 +391,12 @@ def format_decimal(value: Decimal | float | int, places: int = 2) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def days_past(due: dt.date | None, today: dt.date) -> int:
+    """Days past `due` on `today`; 0 when not past or without a date. The one count of lateness:
+    the school's views and the district dashboard (on its own render day) both use it."""
+    return max(0, (today - due).days) if due is not None else 0
+
+
 def parse_date(text: Any) -> dt.date | None:
     """A date from a schema-valid "YYYY-MM-DD" string, None for anything else."""
     if not isinstance(text, str):

@@ -38,9 +38,13 @@ RecordData = dict[str, Any]
 ViewT = TypeVar("ViewT")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RecordFile:
-    """One record file: where it is, what it is, and its data when it validated."""
+    """One record file: where it is, what it is, and its data when it validated.
+
+    Frozen: a record is made once, after its schema check (`data` is None when it failed), and
+    never changes — whether it is valid is part of what the school's views are built from.
+    """
 
     kind: RecordKind
     rel: str
@@ -365,8 +369,30 @@ class School:
     _views: dict[tuple[str, str, str], tuple[tuple[object, ...], object]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # The SchoolPeriode view by periode, with the (today, calendar) it was built on; see
+    # `school_periode` for why this key and `add` are all it needs.
+    _periodes: dict[str, tuple[tuple[dt.date, Calendar], SchoolPeriode]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     # -- records --
+
+    def add(self, record: RecordFile) -> None:
+        """Place a loaded record (the only way records enter a school; the validate stage's).
+
+        A record placed after a periode view was made may change any view (the roster, the
+        atasan, an earlier plan), so every cached periode view is dropped.
+        """
+        if record.kind is RecordKind.SEKOLAH:
+            self.sekolah = record
+        elif record.kind is RecordKind.PEGAWAI:
+            assert record.owner is not None
+            self.pegawai[record.owner] = record
+        else:
+            assert record.periode is not None and record.owner is not None
+            people = self.periods.setdefault(record.periode, {})
+            people.setdefault(record.owner, {})[record.kind] = record
+        self._periodes.clear()
 
     def person(self, pegawai_id: str) -> RecordData | None:
         record = self.pegawai.get(pegawai_id)
@@ -567,6 +593,7 @@ class NextStep:
     deadline: Deadline | None
     file: str  # the record to act on (repository-relative)
     perintah: str | None = None  # the kinerja command that does it, when there is one
+    otomatis: bool = False  # an approval under a Plt: recorded automatically, never returned
 
     @property
     def due(self) -> dt.date | None:
@@ -574,7 +601,7 @@ class NextStep:
 
     def days_late(self, today: dt.date) -> int:
         """Days past the deadline on `today` (0 when not late or without a deadline)."""
-        return max(0, (today - self.due).days) if self.due is not None else 0
+        return domain.days_past(self.due, today)
 
 
 @dataclass(frozen=True)
@@ -676,22 +703,30 @@ class SchoolPeriode:
             sorted(self.people, key=lambda p: (-p.days_late, not p.wajib, p.nama, p.pegawai_id))
         )
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, PersonPeriode]:
+        return {person.pegawai_id: person for person in self.people}
+
     def person(self, pegawai_id: str) -> PersonPeriode | None:
-        return next((p for p in self.people if p.pegawai_id == pegawai_id), None)
+        return self._by_id.get(pegawai_id)
 
 
-def person_periode(
+def person_periode(school: School, periode_id: str, pegawai_id: str) -> PersonPeriode:
+    """The view of one person in one periode: the one in the school's view when there is one."""
+    found = school_periode(school, periode_id).person(pegawai_id)
+    # Not in the school's view: neither on the roster nor with records in the periode.
+    return found if found is not None else _person_periode(school, periode_id, pegawai_id, {})
+
+
+def _person_periode(
     school: School,
     periode_id: str,
     pegawai_id: str,
-    roster: Mapping[str, RosterEntry] | None = None,
+    roster: Mapping[str, RosterEntry],
 ) -> PersonPeriode:
-    """The view of one person in one periode."""
-    if roster is None:
-        roster = {entry.pegawai_id: entry for entry in school.roster(periode_id)}
     entry = roster.get(pegawai_id)
     person = school.person(pegawai_id) or {}
-    files = school.records(periode_id, pegawai_id)
+    files = dict(school.records(periode_id, pegawai_id))  # the view's own: a snapshot
     plan = school.plan(periode_id, pegawai_id)
     cycle = school.cycle(periode_id, pegawai_id)
     assessment = school.assessment(periode_id, pegawai_id)
@@ -712,11 +747,33 @@ def person_periode(
 
 
 def school_periode(school: School, periode_id: str) -> SchoolPeriode:
-    """The view of the whole school in one periode, people sorted by id."""
+    """The view of the whole school in one periode, people sorted by id; made once, reused.
+
+    The deadline rules, the CLI summary, `tindakan`, the recap PDF, the site, the export and
+    the app each ask for it, several times per build. What the view is made from, and why the
+    cache cannot go stale:
+    - the records: they enter only through `School.add`, which drops every cached view, and a
+      `RecordFile` is frozen (whether it passed its schema is fixed when it is placed). Rule
+      diagnostics are not an input: `PersonPeriode.invalid` means "failed its schema"; errors
+      found by rules are read from the report by readiness and the build, never from the view;
+    - `today` (days late, the atasan of a running periode), which the app moves to the day of
+      each request on a school it keeps, and `calendar` (the deadlines): both are the key.
+    Record data is never changed in place (the model is read-only, decision 0013).
+    """
+    key = (school.today, school.calendar)
+    cached = school._periodes.get(periode_id)
+    if cached is not None and cached[0][0] == key[0] and cached[0][1] is key[1]:
+        return cached[1]
+    view = _school_periode(school, periode_id)
+    school._periodes[periode_id] = (key, view)
+    return view
+
+
+def _school_periode(school: School, periode_id: str) -> SchoolPeriode:
     roster = {entry.pegawai_id: entry for entry in school.roster(periode_id)}
     ids = sorted(set(roster) | set(school.periods.get(periode_id, {})))
     return SchoolPeriode(
-        periode_id, tuple(person_periode(school, periode_id, pid, roster) for pid in ids)
+        periode_id, tuple(_person_periode(school, periode_id, pid, roster) for pid in ids)
     )
 
 
@@ -740,17 +797,67 @@ def next_step(
     A plan under (re)review comes first, even after an assessment: a plan changed after
     agreement goes back through review (decision 0017).
     """
-    deadlines = school.deadlines(periode_id)
-    plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)
-    owner = _Actor.owner(school, pegawai_id)
     broken = sorted(record.rel for record in files.values() if not record.valid)
     if broken:
         # No deadline: the schema error is the signal, and the stage reached is unknown.
         tahap = "perencanaan" if plan is None or not plan.agreed else "pelaksanaan"
-        return owner.step(
+        return _Actor.owner(school, pegawai_id).step(
             "perbaiki", "Perbaiki catatan yang tidak lolos skema", tahap, {}, broken[0],
             "kinerja validate",
         )  # fmt: skip
+    deadlines = school.deadlines(periode_id)
+    step = _plan_step(school, periode_id, pegawai_id, plan, deadlines)
+    if step is not None:
+        return step
+    if assessment is not None:
+        return None  # assessed on an agreed plan: nothing left in this periode
+    owner = _Actor.owner(school, pegawai_id)
+    atasan = _Actor.atasan(school, periode_id, pegawai_id)
+    cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
+    done = cycle.steps_done if cycle is not None else ()
+    for cycle_step in CYCLE_STEPS:
+        if cycle_step not in done:
+            actor = atasan if _CYCLE_ACTOR_IS_ATASAN.get(cycle_step.key) else owner
+            if actor.missing:
+                return actor.step("atasan", actor.missing, "pelaksanaan", deadlines, cycle_rel)
+            return actor.step(
+                f"siklus-{cycle_step.letter.lower()}", f"Catat siklus langkah {cycle_step.title}",
+                "pelaksanaan", deadlines, cycle_rel,
+            )  # fmt: skip
+    return _assessment_step(periode_id, pegawai_id, deadlines, atasan)
+
+
+def plan_step(school: School, periode_id: str, pegawai_id: str) -> NextStep | None:
+    """The step the person's plan still needs in the periode; None once agreed on its content.
+
+    The plan part of `next_step`, for an output that asks about the plan whatever else is
+    pending (the export's "plan not agreed", KIN802): who must act is the same fact as in
+    `kinerja tindakan`.
+    """
+    plan = school.plan(periode_id, pegawai_id)
+    return _plan_step(school, periode_id, pegawai_id, plan, school.deadlines(periode_id))
+
+
+def assessment_step(school: School, periode_id: str, pegawai_id: str) -> NextStep:
+    """Who records the person's penilaian (the last step of `next_step`), or who must first
+    make that possible (the operator, when the school has no atasan)."""
+    return _assessment_step(
+        periode_id,
+        pegawai_id,
+        school.deadlines(periode_id),
+        _Actor.atasan(school, periode_id, pegawai_id),
+    )
+
+
+def _plan_step(
+    school: School,
+    periode_id: str,
+    pegawai_id: str,
+    plan: Plan | None,
+    deadlines: Mapping[str, Deadline],
+) -> NextStep | None:
+    plan_rel = layout.record_path(RecordKind.RENCANA, periode_id, pegawai_id)
+    owner = _Actor.owner(school, pegawai_id)
     if plan is None:
         # `mulai` copies an earlier plan; without one, `isi` asks for the plan field by field.
         earlier = any(
@@ -780,8 +887,8 @@ def next_step(
             "ajukan-ulang", "Perbaiki rencana sesuai catatan atasan lalu ajukan ulang",
             "perencanaan", deadlines, plan_rel, ajukan,
         )  # fmt: skip
-    atasan = _Actor.atasan(school, periode_id, pegawai_id)
     if status is PlanStatus.DIAJUKAN:
+        atasan = _Actor.atasan(school, periode_id, pegawai_id)
         if atasan.missing:
             return atasan.step("atasan", atasan.missing, "perencanaan", deadlines, plan_rel)
         label = (
@@ -790,25 +897,20 @@ def next_step(
             else "Setujui atau kembalikan rencana"
         )
         command = f"kinerja setujui {plan_rel} --oleh {atasan.id or '<NIP>'}"
-        return atasan.step("setujui", label, "perencanaan", deadlines, plan_rel, command)
+        return atasan.step(
+            "setujui", label, "perencanaan", deadlines, plan_rel, command, otomatis=atasan.plt
+        )
     if status is PlanStatus.DISETUJUI:
         return owner.step(
             "sepakati", "Sepakati rencana yang sudah disetujui", "perencanaan", deadlines,
             plan_rel, f"kinerja sepakati {plan_rel} --oleh {pegawai_id}",
         )  # fmt: skip
-    if assessment is not None:
-        return None  # assessed on an agreed plan: nothing left in this periode
-    cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
-    done = cycle.steps_done if cycle is not None else ()
-    for step in CYCLE_STEPS:
-        if step not in done:
-            actor = atasan if _CYCLE_ACTOR_IS_ATASAN.get(step.key) else owner
-            if actor.missing:
-                return actor.step("atasan", actor.missing, "pelaksanaan", deadlines, cycle_rel)
-            return actor.step(
-                f"siklus-{step.letter.lower()}", f"Catat siklus langkah {step.title}",
-                "pelaksanaan", deadlines, cycle_rel,
-            )  # fmt: skip
+    return None  # agreed on its current content
+
+
+def _assessment_step(
+    periode_id: str, pegawai_id: str, deadlines: Mapping[str, Deadline], atasan: _Actor
+) -> NextStep:
     penilaian_rel = layout.record_path(RecordKind.PENILAIAN, periode_id, pegawai_id)
     if atasan.missing:
         return atasan.step("atasan", atasan.missing, "penilaian", deadlines, penilaian_rel)
@@ -858,7 +960,17 @@ class _Actor:
         deadlines: Mapping[str, Deadline],
         file: str,
         perintah: str | None = None,
+        otomatis: bool = False,
     ) -> NextStep:
         return NextStep(
-            key, label, tahap, self.peran, self.id, self.nama, deadlines.get(tahap), file, perintah
+            key,
+            label,
+            tahap,
+            self.peran,
+            self.id,
+            self.nama,
+            deadlines.get(tahap),
+            file,
+            perintah,
+            otomatis,
         )

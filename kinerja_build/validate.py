@@ -19,7 +19,6 @@ from pathlib import Path
 from kinerja_build import clock, layout, rules, schema
 from kinerja_build.config import Config, load_config
 from kinerja_build.diagnostics import Diagnostic, Report
-from kinerja_build.layout import RecordKind
 from kinerja_build.load import load_file, locate
 from kinerja_build.model import Calendar, Record, RecordFile, School
 from kinerja_build.project import Found, discover
@@ -89,10 +88,10 @@ def _records_out_of_cycle_collection() -> Iterator[None]:
 
 
 def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic]:
-    record = RecordFile(item.kind, item.rel, item.absolute, None, item.periode, item.owner)
-    _place(school, record)
+    """Load and schema-check one file, then place it in the school (valid or not)."""
     loaded = load_file(item.absolute, item.rel, config.max_bytes)
     if not loaded.ok:
+        school.add(RecordFile(item.kind, item.rel, item.absolute, None, item.periode, item.owner))
         return loaded.diagnostics
     diagnostics = list(_modeline(item, loaded.first_line))
     problems = schema.check(item.kind, loaded.data)
@@ -109,21 +108,9 @@ def _load_record(item: Found, school: School, config: Config) -> list[Diagnostic
                 column,
             )
         )
-    if not problems:
-        record.data = loaded.data
+    data = None if problems else loaded.data
+    school.add(RecordFile(item.kind, item.rel, item.absolute, data, item.periode, item.owner))
     return diagnostics
-
-
-def _place(school: School, record: RecordFile) -> None:
-    if record.kind is RecordKind.SEKOLAH:
-        school.sekolah = record
-    elif record.kind is RecordKind.PEGAWAI:
-        assert record.owner is not None
-        school.pegawai[record.owner] = record
-    else:
-        assert record.periode is not None and record.owner is not None
-        people = school.periods.setdefault(record.periode, {})
-        people.setdefault(record.owner, {})[record.kind] = record
 
 
 def _inside_repository(item: Found, target: str) -> bool:

@@ -5,10 +5,15 @@ The model computes these facts once (kinerja_build/model.py); the CLI summary, t
 what the model says, for the demo school and for every case in tests/cases/. A second place
 that recomputes a fact from raw records shows up here as a disagreement (the KIN601 case: a
 stated predikat that differs from the ratings).
+
+What is next, and who must do it, is the model's `next_step`: `kinerja tindakan`, the app's
+inbox and the export's not-ready reasons (plan not agreed KIN802, not assessed KIN803) must
+name the same step and the same party.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from dataclasses import dataclass
@@ -17,10 +22,11 @@ from pathlib import Path
 import pytest
 from test_cases import _cases, materialise
 
-from kinerja_build import cli, diff, domain
+from kinerja_build import cli, diff, domain, model, tindakan
+from kinerja_build.app import workflow
 from kinerja_build.build import BuildContext
 from kinerja_build.export import bundle, readiness
-from kinerja_build.model import PersonPeriode, school_periode
+from kinerja_build.model import IdentityKind, NextStep, PersonPeriode, school_periode
 from kinerja_build.site import pages
 from kinerja_build.validate import Result, validate
 
@@ -155,6 +161,69 @@ def _check_diff(root: Path, truth: dict[tuple[str, str], Facts]) -> None:
             assert f"AK {facts.angka_kredit}" in state, (key, state)
 
 
+# Who must act, as the export names them, for the model's Peran (written out independently).
+PIHAK = {"guru": "guru", "kepala_sekolah": "kepala sekolah", "operator": "operator sekolah"}
+PIHAK["dinas"] = "dinas"
+PLAN_STEPS = {"susun", "ajukan", "ajukan-ulang", "setujui", "sepakati"}
+
+
+def _is_plan_step(step: NextStep) -> bool:
+    return step.key in PLAN_STEPS or (step.key == "atasan" and step.tahap == "perencanaan")
+
+
+def _is_assessment_step(step: NextStep) -> bool:
+    return step.key == "nilai" or (step.key == "atasan" and step.tahap == "penilaian")
+
+
+def _check_next_steps(result: Result) -> None:
+    """tindakan, the export's not-ready reasons and the app's inbox: one next step each."""
+    school = result.school
+    steps = {
+        (action.person.periode_id, action.person.pegawai_id): action.step
+        for action in tindakan.collect(school).actions
+    }
+    for periode_id in school.periode_ids():
+        periode = domain.parse_periode(periode_id)
+        for verdict in readiness.assess(school, periode, result.report.diagnostics):
+            key = (periode_id, verdict.pegawai)
+            step = steps.get(key)
+            reasons = {reason.code: reason for reason in verdict.reasons}
+            plan_step = model.plan_step(school, periode_id, verdict.pegawai)
+            if "KIN802" in reasons:  # the plan is not agreed: the model's plan step says who acts
+                assert plan_step is not None, key
+                assert reasons["KIN802"].pihak == PIHAK[plan_step.peran], key
+            if step is not None and _is_plan_step(step):
+                assert step == plan_step, key
+                if "KIN802" in reasons:
+                    assert reasons["KIN802"].pihak == PIHAK[step.peran], key
+            if "KIN803" in reasons:
+                assessor = model.assessment_step(school, periode_id, verdict.pegawai)
+                assert reasons["KIN803"].pihak == PIHAK[assessor.peran], key
+                if step is not None and _is_assessment_step(step):
+                    assert reasons["KIN803"].pihak == PIHAK[step.peran], key
+            if verdict.ready:  # exported: nothing left on the plan
+                assert plan_step is None and (step is None or not _is_plan_step(step)), key
+    people = [*school.pegawai, *{step.pelaku_id for step in steps.values() if step.pelaku_id}]
+    for person in people:
+        if school.identify(person).kind is IdentityKind.TIDAK_DIKENAL:
+            continue  # a pegawai record that failed its schema: `tindakan --oleh` refuses too
+        for task in workflow.inbox(school, person):
+            step = steps[(task.periode, task.owner)]
+            assert task.what == step.label and task.due == step.due, (person, task)
+            assert task.mine == (step.pelaku_id == person), (person, task)
+            if step.otomatis:  # an approval under a Plt: no return offered
+                assert "tinjau-ulang" not in task.commands and "Plt" in step.label
+            elif task.mine and step.key == "setujui":
+                assert "tinjau-ulang" in task.commands, (person, task)
+
+
+def _check_views_fresh(result: Result) -> None:
+    """The cached views every output read are the ones the records make now."""
+    for periode_id in result.school.periode_ids():
+        cached = school_periode(result.school, periode_id)
+        assert cached == model._school_periode(result.school, periode_id), periode_id
+
+
 def _check_all(root: Path) -> None:
     result = validate(root)
     if result.usage_error:  # a broken kinerja.yml: no output is made, nothing to compare
@@ -164,6 +233,8 @@ def _check_all(root: Path) -> None:
     _check_cli(result, truth)
     _check_site(result, truth)
     _check_bundle(result, truth)
+    _check_next_steps(result)
+    _check_views_fresh(result)
     # A symlink that leaves the repository is refused by `kinerja diff` itself (the security
     # tests cover that); the other outputs have just been checked for such a case.
     if not any(path.is_symlink() for path in root.rglob("*")):
@@ -239,3 +310,101 @@ def test_pdf_text_agrees_with_the_model(case: str, tmp_path: Path) -> None:
             konversi = out / "pdf" / periode / pid / "konversi-angka-kredit.pdf"
             text = " ".join("".join(p.extract_text() for p in PdfReader(konversi).pages).split())
             assert facts.angka_kredit in text, (periode, pid)
+
+
+# -- the disagreements the model's next step settled ------------------------------------------
+
+KS = "197404122000031003"
+FITRI = "199301202022212007"
+ANDI = "198305172009011004"  # a guru; the Plt of the school in the plt-guru case
+KEPALA_DINAS = "196905121994031007"
+
+
+def _case(name: str, root: Path) -> Path:
+    materialise(next(path for path in CASES if path.name == name), root)
+    return root
+
+
+def _only_submitted(plan: Path, day: str) -> None:
+    """Cut a plan's status history back to its submission."""
+    text = plan.read_text(encoding="utf-8")
+    head = text[: text.index("\nstatus:\n")]
+    plan.write_text(
+        f'{head}\nstatus:\n  - status: diajukan\n    tanggal: {day}\n    oleh: "{ANDI}"\n',
+        encoding="utf-8",
+    )
+
+
+def _verdict(result: Result, periode_id: str, pegawai: str) -> readiness.Readiness:
+    verdicts = readiness.assess(
+        result.school, domain.parse_periode(periode_id), result.report.diagnostics
+    )
+    return next(verdict for verdict in verdicts if verdict.pegawai == pegawai)
+
+
+def _step(result: Result, periode_id: str, pegawai: str) -> NextStep:
+    view = school_periode(result.school, periode_id).person(pegawai)
+    assert view is not None and view.next_step is not None
+    return view.next_step
+
+
+def test_no_atasan_the_operator_acts_for_tindakan_and_the_export(tmp_path: Path) -> None:
+    """A plan submitted to the KS waits while the post is vacant: the operator must record a
+    KS or Plt (tindakan); the export used to send the guru to the kepala sekolah."""
+    root = _case("KIN251-rencana-menunggu-persetujuan", tmp_path / "repo")
+    with (root / "records" / "sekolah.yaml").open("a", encoding="utf-8") as sekolah:
+        sekolah.write("    selesai: 2025-01-31\n  - status: kosong\n    mulai: 2025-02-01\n")
+    result = validate(root, dt.date(2025, 2, 15))
+    assert not any(FITRI in d.file for d in result.report.errors)
+    step = _step(result, "2025", FITRI)
+    assert (step.key, step.peran) == ("atasan", "operator")
+    reasons = {reason.code: reason.pihak for reason in _verdict(result, "2025", FITRI).reasons}
+    assert reasons["KIN802"] == reasons["KIN803"] == "operator sekolah"
+    _check_next_steps(result)
+
+
+def test_a_plt_guru_s_own_plan_waits_for_the_kepala_dinas(tmp_path: Path) -> None:
+    """A guru who leads the school as Plt answers to the Kepala Dinas for his own plan; the
+    export used to name the kepala sekolah (himself)."""
+    root = _case("plt-guru-dinilai-kepala-dinas", tmp_path / "repo")
+    mine = root / "records" / "kinerja" / "2025" / ANDI
+    _only_submitted(mine / "rencana.yaml", "2025-01-08")
+    for record in mine.glob("*.yaml"):
+        if record.name != "rencana.yaml":
+            record.unlink()
+    result = validate(root, dt.date(2025, 2, 15))
+    assert not any(ANDI in d.file for d in result.report.errors)
+    step = _step(result, "2025", ANDI)
+    assert (step.key, step.peran, step.pelaku_id) == ("setujui", "dinas", KEPALA_DINAS)
+    reasons = {reason.code: reason.pihak for reason in _verdict(result, "2025", ANDI).reasons}
+    assert reasons["KIN802"] == reasons["KIN803"] == "dinas"
+    [task] = [task for task in workflow.inbox(result.school, KEPALA_DINAS) if task.owner == ANDI]
+    assert task.mine and task.commands == ("setujui", "tinjau-ulang")
+    _check_next_steps(result)
+
+
+def test_a_plan_changed_after_agreement_is_not_exported(tmp_path: Path) -> None:
+    """With KIN412 made a warning (`aturan:`), a plan changed after it was agreed used to be
+    exported as agreed while tindakan asked for a new submission."""
+    root = _case("KIN412-persetujuan-kedaluwarsa", tmp_path / "repo")
+    (root / "kinerja.yml").write_text("aturan:\n  KIN412: peringatan\n", encoding="utf-8")
+    result = validate(root, dt.date(2025, 2, 15))
+    assert result.report.ok
+    assert _step(result, "2025", ANDI).key == "ajukan-ulang"
+    verdict = _verdict(result, "2025", ANDI)
+    assert not verdict.ready
+    [reason] = verdict.reasons
+    assert (reason.code, reason.pihak) == ("KIN802", "guru")
+    assert "diubah sesudah disetujui" in reason.message
+    _check_next_steps(result)
+
+
+def test_a_kepala_sekolah_writes_his_own_plan(school: Path) -> None:
+    """No plan yet: the KS is told to write his own (tindakan); the export used to say guru."""
+    result = validate(school, dt.date(2026, 2, 15))
+    step = _step(result, "2026", KS)
+    assert (step.key, step.peran) == ("susun", "kepala_sekolah")
+    reasons = {reason.code: reason.pihak for reason in _verdict(result, "2026", KS).reasons}
+    assert reasons["KIN802"] == "kepala sekolah"
+    assert reasons["KIN803"] == "dinas"
+    _check_next_steps(result)

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +170,8 @@ def _reroot(result: Result, root: Path) -> Result:
         f for people in school.periods.values() for kinds in people.values() for f in kinds.values()
     ]
     for record in files:
-        if record is not None:
-            record.absolute = root / record.rel
+        if record is not None:  # records are frozen: placed again, which drops cached views
+            school.add(replace(record, absolute=root / record.rel))
     return result
 
 

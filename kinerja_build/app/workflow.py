@@ -67,8 +67,8 @@ def inbox(school: School, person: str) -> list[Task]:
         place = layout.parse_record_path(step.file)
         kind = place.kind.value if isinstance(place, layout.RecordPlace) else "rencana"
         commands = tuple(c for c in _COMMANDS.get(step.key, ()) if c in offered) if mine else ()
-        if "tinjau-ulang" in commands and _under_plt(school, view.pegawai_id):
-            commands = ("setujui",)  # no returns under a Plt: approval is automatic
+        if step.otomatis:  # no returns under a Plt: approval is automatic
+            commands = tuple(c for c in commands if c != "tinjau-ulang")
         tasks.append(
             Task(
                 periode=view.periode_id,
@@ -84,11 +84,6 @@ def inbox(school: School, person: str) -> list[Task]:
             )
         )
     return tasks
-
-
-def _under_plt(school: School, owner: str) -> bool:
-    atasan = school.atasan(owner, school.today)
-    return atasan is not None and atasan.status is AtasanKind.PLT
 
 
 def act(

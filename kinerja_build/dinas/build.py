@@ -99,13 +99,14 @@ def build_district(
     from kinerja_build.dinas.dashboard import write_site
 
     result.site = write_site(result)
+    result.seconds["keluaran"] = time.perf_counter() - started
     payload = {
         "dinas": {"nama": config.nama, "kode": config.kode},
         "sekolah": result.summaries,
         "temuan": [_as_json(d) for d in result.diagnostics],
+        "durasi_detik": {phase: round(value, 3) for phase, value in result.seconds.items()},
     }
     write_atomic(out_dir, REPORT_FILE, (json.dumps(payload, ensure_ascii=False) + "\n").encode())
-    result.seconds["keluaran"] = time.perf_counter() - started
     return result
 
 

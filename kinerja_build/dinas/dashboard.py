@@ -146,8 +146,9 @@ def _downloads(handoff: Any) -> list[dict[str, str]]:
 
 def _late(step: dict[str, Any], today: dt.date) -> int:
     """Days past the step's deadline on `today` (the model's deadline, counted here)."""
-    due = domain.parse_date(step.get("tenggat"))
-    return max(0, (today - due).days) if due is not None and step.get("wajib") else 0
+    if not step.get("wajib"):
+        return 0  # as PersonPeriode.days_late: counted only for people PKG is required of
+    return domain.days_past(domain.parse_date(step.get("tenggat")), today)
 
 
 def _todo(summaries: list[dict[str, Any]], periode: str, today: dt.date) -> list[dict[str, Any]]:

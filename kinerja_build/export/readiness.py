@@ -18,7 +18,14 @@ from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.domain import Peran
 from kinerja_build.layout import SCHOOL_RECORD, RecordKind
 from kinerja_build.load import locate
-from kinerja_build.model import PersonPeriode, RecordFile, School, school_periode
+from kinerja_build.model import (
+    PersonPeriode,
+    RecordFile,
+    School,
+    assessment_step,
+    plan_step,
+    school_periode,
+)
 from kinerja_build.severity import make
 
 GURU = "guru"
@@ -27,8 +34,8 @@ OPERATOR = "operator sekolah"
 DINAS = "dinas"
 NONE = "tidak perlu"  # nothing to fix: e.g. non-ASN are simply not part of the ASN export
 
-# The party of the model's next step (model.NextStep.peran), as the not-ready lists name it.
-PIHAK = {
+# Who must act, as the model's next step names them (the same person `kinerja tindakan` shows).
+_PIHAK = {
     Peran.GURU: GURU,
     Peran.KEPALA_SEKOLAH: KEPALA_SEKOLAH,
     Peran.OPERATOR: OPERATOR,
@@ -171,9 +178,10 @@ def _person(
         )
         return verdict
     records = school.records(periode.id, pegawai_id)
-    is_ks = school.role(pegawai_id) == "kepala_sekolah"
-    owner = KEPALA_SEKOLAH if is_ks else GURU
-    assessor = DINAS if is_ks else KEPALA_SEKOLAH
+    # Who fixes a record with errors: its owner (the guru, or the KS for their own), and for the
+    # assessment the model's assessor (the KS, the Kepala Dinas for a KS or a Plt).
+    owner = KEPALA_SEKOLAH if school.role(pegawai_id) == "kepala_sekolah" else GURU
+    assessor = _PIHAK[assessment_step(school, periode.id, pegawai_id).peran]
     for item in [record, *sorted(records.values(), key=lambda entry: entry.rel)]:
         for diagnostic in errors_by_file.get(item.rel, [])[:1]:
             pihak = {RecordKind.PEGAWAI: OPERATOR, RecordKind.PENILAIAN: assessor}.get(
@@ -190,9 +198,10 @@ def _person(
             )
     if verdict.reasons or not person:
         return verdict
-    verdict.reasons.extend(_plan_reasons(records.get("rencana"), view, owner))
+    verdict.reasons.extend(_plan_reasons(school, view))
     penilaian = records.get("penilaian")
     if penilaian is None:
+        # Who assesses: the model's atasan (the operator when the school has none).
         verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", assessor))
     else:
         for reason in _assessor_reasons(school, periode, pegawai_id, penilaian):
@@ -215,26 +224,22 @@ def _person(
     return verdict
 
 
-def _plan_reasons(plan: RecordFile | None, view: PersonPeriode, owner: str) -> list[Reason]:
-    """KIN802 while the plan is not agreed; who acts is the model's next step (the owner makes,
-    submits and agrees to it, the atasan approves: the KS for a guru, the Dinas for a KS)."""
-    if view.plan is not None and view.plan.agreed:
+def _plan_reasons(school: School, view: PersonPeriode) -> list[Reason]:
+    """KIN802 while the plan is not agreed on its content; who acts is the model's plan step."""
+    step = plan_step(school, view.periode_id, view.pegawai_id)
+    if step is None:
         return []
-    # A plan that is not agreed always has a next step; the owner is only a fallback.
-    step = view.next_step
-    pihak = PIHAK[step.peran] if step is not None else owner
-    if plan is None or plan.data is None or view.plan is None:
+    pihak = _PIHAK[step.peran]
+    plan, record = view.plan, view.files.get("rencana")
+    if plan is None or record is None:
         return [Reason("KIN802", "Belum ada rencana kinerja.", pihak)]
-    last = view.plan.status
-    label = domain.STATUS_RENCANA_LABELS[last].lower()
+    if plan.stale:
+        message = "Rencana kinerja diubah sesudah disetujui dan belum disepakati ulang."
+    else:
+        label = domain.STATUS_RENCANA_LABELS[plan.status].lower()
+        message = f"Rencana kinerja belum disepakati (status terakhir: {label})."
     return [
-        Reason(
-            "KIN802",
-            f"Rencana kinerja belum disepakati (status terakhir: {label}).",
-            pihak,
-            plan.rel,
-            ("status", len(plan.data["status"]) - 1, "status"),
-        )
+        Reason("KIN802", message, pihak, record.rel, ("status", len(plan.history) - 1, "status"))
     ]
 
 

@@ -15,25 +15,18 @@ from kinerja_build.layout import RecordKind, record_path
 from kinerja_build.model import PersonPeriode, School, school_periode
 from kinerja_build.rules import Context, Finding, school_rule
 
-# The three rules read one scan of the school (the last one made): who is late, by stage.
-_SCAN: list[tuple[School, dict[str, list[PersonPeriode]]]] = []
-
 
 def _late(ctx: Context, tahap: str) -> Iterator[Finding]:
-    for person in _late_people(ctx.school).get(tahap, []):
+    for person in _late_people(ctx.school, tahap):
         yield Finding((), _message(person), _hint(person), file=_file(ctx, person))
 
 
-def _late_people(school: School) -> dict[str, list[PersonPeriode]]:
-    if _SCAN and _SCAN[0][0] is school:
-        return _SCAN[0][1]
-    found: dict[str, list[PersonPeriode]] = {}
+def _late_people(school: School, tahap: str) -> Iterator[PersonPeriode]:
+    # The three rules read the same periode views (made once per school, model.school_periode).
     for periode_id in school.periode_ids():
         for person in school_periode(school, periode_id).people:
-            if person.next_step is not None and person.late:
-                found.setdefault(person.next_step.tahap, []).append(person)
-    _SCAN[:] = [(school, found)]
-    return found
+            if person.next_step is not None and person.late and person.next_step.tahap == tahap:
+                yield person
 
 
 def _file(ctx: Context, person: PersonPeriode) -> str:
