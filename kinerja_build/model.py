@@ -756,8 +756,9 @@ def school_periode(school: School, periode_id: str) -> SchoolPeriode:
       `RecordFile` is frozen (whether it passed its schema is fixed when it is placed). Rule
       diagnostics are not an input: `PersonPeriode.invalid` means "failed its schema"; errors
       found by rules are read from the report by readiness and the build, never from the view;
-    - `today` (days late, the atasan of a running periode), which the app moves to the day of
-      each request on a school it keeps, and `calendar` (the deadlines): both are the key.
+    - `today` (days late, and who acts on a step: the atasan of that day), which the app moves
+      to the day of each request on a school it keeps, and `calendar` (the deadlines): both are
+      the key.
     Record data is never changed in place (the model is read-only, decision 0013).
     """
     key = (school.today, school.calendar)
@@ -778,6 +779,22 @@ def _school_periode(school: School, periode_id: str) -> SchoolPeriode:
 
 
 # -- the next step --------------------------------------------------------------------------
+
+
+def acting_atasan(school: School, pegawai_id: str, day: dt.date) -> Atasan | None:
+    """Who may approve, return, observe or assess the person's records on `day`, in any periode.
+
+    The one answer for the step offered (`next_step` on `school.today`, hence `kinerja
+    tindakan` and the app's inbox) and the step accepted (`review.apply` on the day of the
+    action): the atasan in force on the day the step is taken and dated, whatever periode the
+    record belongs to. A late approval of a past periode's plan is the current KS's (or
+    automatic under a current Plt, or nobody's during a vacancy), not the KS of the periode's
+    end: every rule and the signature check judge a step by the atasan on its own date
+    (KIN310-KIN315, KIN721-KIN726; decision 0013, "Atasan on a date").
+    None when sekolah.yaml is unusable.
+    """
+    return school.atasan(pegawai_id, day)
+
 
 # Who records each A–E step: the owner (A, D, E) or the atasan who observes and discusses (B, C).
 _CYCLE_ACTOR_IS_ATASAN = {"b_observasi": True, "c_diskusi_tindak_lanjut": True}
@@ -812,7 +829,7 @@ def next_step(
     if assessment is not None:
         return None  # assessed on an agreed plan: nothing left in this periode
     owner = _Actor.owner(school, pegawai_id)
-    atasan = _Actor.atasan(school, periode_id, pegawai_id)
+    atasan = _Actor.atasan(school, pegawai_id)
     cycle_rel = layout.record_path(RecordKind.SIKLUS, periode_id, pegawai_id)
     done = cycle.steps_done if cycle is not None else ()
     for cycle_step in CYCLE_STEPS:
@@ -845,7 +862,7 @@ def assessment_step(school: School, periode_id: str, pegawai_id: str) -> NextSte
         periode_id,
         pegawai_id,
         school.deadlines(periode_id),
-        _Actor.atasan(school, periode_id, pegawai_id),
+        _Actor.atasan(school, pegawai_id),
     )
 
 
@@ -888,7 +905,7 @@ def _plan_step(
             "perencanaan", deadlines, plan_rel, ajukan,
         )  # fmt: skip
     if status is PlanStatus.DIAJUKAN:
-        atasan = _Actor.atasan(school, periode_id, pegawai_id)
+        atasan = _Actor.atasan(school, pegawai_id)
         if atasan.missing:
             return atasan.step("atasan", atasan.missing, "perencanaan", deadlines, plan_rel)
         label = (
@@ -934,12 +951,8 @@ class _Actor:
         return cls(peran, pegawai_id, person.get("nama"))
 
     @classmethod
-    def atasan(cls, school: School, periode_id: str, pegawai_id: str) -> _Actor:
-        periode = school.periode(periode_id)
-        day = school.today
-        if periode is not None:  # who leads the school now, or at the end of a past periode
-            day = max(periode.start, min(day, periode.end))
-        found = school.atasan(pegawai_id, day)
+    def atasan(cls, school: School, pegawai_id: str) -> _Actor:
+        found = acting_atasan(school, pegawai_id, school.today)
         if found is None:
             return cls(Peran.OPERATOR, None, None, "Perbaiki sekolah.yaml agar atasan diketahui")
         if found.status is AtasanKind.DINAS:

@@ -19,7 +19,7 @@ from kinerja_build import domain, layout, lock, signatures
 from kinerja_build.diagnostics import Diagnostic
 from kinerja_build.errors import UsageProblem
 from kinerja_build.layout import RecordKind
-from kinerja_build.model import Plan, RecordFile
+from kinerja_build.model import Plan, RecordFile, acting_atasan
 from kinerja_build.output import write_atomic
 from kinerja_build.severity import make
 from kinerja_build.validate import Result, validate
@@ -167,7 +167,7 @@ def _apply_locked(
         return Outcome(False, "Rencana masih bergalat; persetujuan tidak ditulis.", tuple(errors))
     record = before.school.periods[periode_id][owner]["rencana"]
     assert record.data is not None
-    check = _check(before, record, command, actor, day)
+    check = check_actor(before, record, command, actor, day)
     if isinstance(check, Outcome):
         return check
     entry = _entry(command, check, note, day, domain.canonical_plan_hash(record.data))
@@ -197,10 +197,13 @@ def _apply_locked(
     return Outcome(True, f"{rel}: {label} oleh {who} pada {day.isoformat()}.", (), original, keys)
 
 
-def _check(
+def check_actor(
     result: Result, record: RecordFile, command: str, actor: str, day: dt.date
 ) -> str | Outcome:
-    """The actor to record ("" for an automatic Plt approval), or the refusal."""
+    """The actor to record ("" for an automatic Plt approval), or the refusal: whether `actor`
+    may take the step on `day` after the plan's current status. Writes nothing; `apply` also
+    refuses a plan with errors. The atasan is the model's `acting_atasan`, the party
+    `next_step` names on the same day (tests/test_agreement.py checks it)."""
     assert record.data is not None and record.owner is not None
     plan = Plan(record.data)
     wanted = domain.PlanStatus(STEPS[command])
@@ -218,7 +221,8 @@ def _check(
         return _check_submission(record, plan, actor)
     if command == "sepakati":
         return _check_agreement(record, actor)
-    atasan = result.school.atasan(record.owner, day)
+    # The model's answer, the one `kinerja tindakan` and the app's inbox offer on the same day.
+    atasan = acting_atasan(result.school, record.owner, day)
     if atasan is None or atasan.status == "kosong":
         return _refuse(
             "KIN712",

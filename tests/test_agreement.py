@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from test_cases import _cases, materialise
 
-from kinerja_build import cli, diff, domain, model, tindakan
+from kinerja_build import cli, diff, domain, model, review, tindakan
 from kinerja_build.app import workflow
 from kinerja_build.build import BuildContext
 from kinerja_build.export import bundle, readiness
@@ -217,6 +217,48 @@ def _check_next_steps(result: Result) -> None:
                 assert "tinjau-ulang" in task.commands, (person, task)
 
 
+# The atasan's steps and the owner's, as `review.apply` takes them, by the model's step key.
+_REVIEW_COMMANDS = {
+    "ajukan": ("ajukan",),
+    "ajukan-ulang": ("ajukan",),
+    "setujui": ("setujui", "tinjau-ulang"),
+    "sepakati": ("sepakati",),
+    "atasan": ("setujui", "tinjau-ulang"),  # a plan waiting while nobody may act on it
+}
+
+
+def _check_offer_is_acceptance(result: Result) -> None:
+    """For every person and periode, the party `next_step` (tindakan, the app's inbox) names for
+    the plan's next step is exactly the party `review` accepts for it, on the same day: nobody
+    else, and nobody at all when the model says nobody can act (a vacancy)."""
+    school = result.school
+    day = school.today
+    dinas = (school.sekolah_data or {}).get("dinas", {})
+    officials = {str(entry["nip"]) for entry in dinas.values() if isinstance(entry, dict)}
+    everyone = {*school.pegawai, *officials} - {"None"}
+    for periode_id in school.periode_ids():
+        for view in school_periode(school, periode_id).people:
+            record = view.files.get("rencana")
+            step = model.plan_step(school, periode_id, view.pegawai_id)
+            if record is None or not record.valid or step is None:
+                continue
+            key = (periode_id, view.pegawai_id, step.key)
+            for command in _REVIEW_COMMANDS.get(step.key, ()):
+                accepted = {}
+                for actor in sorted(everyone | {step.pelaku_id or "", view.pegawai_id} - {""}):
+                    verdict = review.check_actor(result, record, command, actor, day)
+                    if isinstance(verdict, str):
+                        accepted[actor] = verdict
+                if step.key == "atasan":  # no KS nor Plt: nobody approves or returns
+                    assert accepted == {}, (*key, command, accepted)
+                elif step.otomatis:  # under a Plt: approved automatically, never returned
+                    recorded = set(accepted.values())
+                    assert recorded == ({""} if command == "setujui" else set()), (*key, command)
+                else:
+                    assert set(accepted) == {step.pelaku_id}, (*key, command, accepted)
+                    assert accepted[step.pelaku_id] == step.pelaku_id, (*key, command)
+
+
 def _check_views_fresh(result: Result) -> None:
     """The cached views every output read are the ones the records make now."""
     for periode_id in result.school.periode_ids():
@@ -234,6 +276,7 @@ def _check_all(root: Path) -> None:
     _check_site(result, truth)
     _check_bundle(result, truth)
     _check_next_steps(result)
+    _check_offer_is_acceptance(result)
     _check_views_fresh(result)
     # A symlink that leaves the repository is refused by `kinerja diff` itself (the security
     # tests cover that); the other outputs have just been checked for such a case.
@@ -407,4 +450,77 @@ def test_a_kepala_sekolah_writes_his_own_plan(school: Path) -> None:
     reasons = {reason.code: reason.pihak for reason in _verdict(result, "2026", KS).reasons}
     assert reasons["KIN802"] == "kepala sekolah"
     assert reasons["KIN803"] == "dinas"
+    _check_next_steps(result)
+
+
+# -- the KS changes between the periode and the day of the action ---------------------------
+
+WAHYU = "198809032023211002"  # demo: his 2025 plan was resubmitted on 2025-12-15 (diajukan)
+INDRA = "199407252022031006"  # demo: his 2026 plan is a draft of 2025-12-18
+UJANG = "196802141994121001"  # demo: a guru, made KS or Plt from 2026 below
+_SINCE_2026 = {
+    "ks-baru": f'  - status: definitif\n    pegawai: "{UJANG}"\n    mulai: 2026-01-01\n',
+    "plt": f'  - status: plt\n    pegawai: "{UJANG}"\n    mulai: 2026-01-01\n',
+    "kosong": "  - status: kosong\n    mulai: 2026-01-01\n",
+}
+# Who acts from 2026-01-01: (step key, peran, id, automatic).
+_FROM_2026 = {
+    "ks-baru": ("setujui", "kepala_sekolah", UJANG, False),
+    "plt": ("setujui", "kepala_sekolah", UJANG, True),
+    "kosong": ("atasan", "operator", None, False),
+}
+
+
+def _demo_with_new_head(root: Path, change: str) -> Path:
+    """The demo school whose KS leaves on 2025-12-31, followed by `change`."""
+    import shutil
+
+    for name in ("records", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "kinerja.yml", root / "kinerja.yml")
+    sekolah = root / "records" / "sekolah.yaml"
+    text = sekolah.read_text(encoding="utf-8")
+    ended = "    mulai: 2022-08-01\n    selesai: 2025-12-31\n"
+    text = text.replace("    mulai: 2022-08-01\n", ended, 1)
+    sekolah.write_text(text + _SINCE_2026[change], encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("change", sorted(_SINCE_2026))
+def test_an_early_plan_is_approved_by_the_ks_of_the_day(change: str, tmp_path: Path) -> None:
+    """A 2026 plan submitted in December 2025 (plans may be, KIN204) while the KS leaves on
+    31 December: tindakan named the head of 2026-01-01, whom review refused (KIN712) and whose
+    step, dated in December, the validator would refuse (KIN310-KIN312). The KS of the day
+    approves, and the step he is offered is the one written."""
+    root = _demo_with_new_head(tmp_path / "repo", change)
+    plan = root / "records" / "kinerja" / "2026" / INDRA / "rencana.yaml"
+    with plan.open("a", encoding="utf-8") as handle:
+        handle.write(f'  - status: diajukan\n    tanggal: 2025-12-19\n    oleh: "{INDRA}"\n')
+    day = dt.date(2025, 12, 22)
+    result = validate(root, day)
+    assert not any(INDRA in d.file for d in result.report.errors)
+    step = _step(result, "2026", INDRA)
+    assert (step.key, step.peran, step.pelaku_id, step.otomatis) == (
+        "setujui",
+        "kepala_sekolah",
+        KS,
+        False,
+    )
+    _check_offer_is_acceptance(result)
+    _check_next_steps(result)
+    outcome = review.apply(root, plan, "setujui", KS, None, day)
+    assert outcome.written, outcome
+    assert not any(INDRA in d.file for d in validate(root, day).report.errors)
+
+
+@pytest.mark.parametrize("change", sorted(_SINCE_2026))
+def test_a_late_step_is_offered_to_whom_review_accepts(change: str, tmp_path: Path) -> None:
+    """The KS changed after the 2025 periode ended, a 2025 plan still waiting: tindakan named
+    the KS of the periode's end, whom review refused; now both name the head of the day (a
+    new KS, an automatic approval under a Plt, nobody during a vacancy)."""
+    root = _demo_with_new_head(tmp_path / "repo", change)
+    result = validate(root, dt.date(2026, 2, 10))
+    step = _step(result, "2025", WAHYU)
+    assert (step.key, step.peran, step.pelaku_id, step.otomatis) == _FROM_2026[change]
+    _check_offer_is_acceptance(result)
     _check_next_steps(result)

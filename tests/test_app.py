@@ -343,3 +343,61 @@ def test_serve_refuses_a_network_address_without_tokens(school: Path) -> None:
         cli, ["serve", "--root", str(school), "--host", "0.0.0.0"], env={"NO_COLOR": "1"}
     )
     assert result.exit_code == 2 and "kinerja token" in result.output
+
+
+# -- broken records: the page says what is wrong, never a traceback or a 500 ------------------
+
+_BROKEN = {
+    # what is broken → (file to change, new text or None to delete, person whose page says so)
+    "sintaks-yaml": (f"records/pegawai/{WAHYU}.yaml", "nama: [tidak ditutup\n", WAHYU),
+    "skema-pegawai": (f"records/pegawai/{WAHYU}.yaml", "+kolom_asing: 1\n", WAHYU),
+    "skema-atasan": (f"records/pegawai/{KS}.yaml", "+kolom_asing: 1\n", KS),
+    "skema-rencana": (f"records/kinerja/2025/{WAHYU}/rencana.yaml", "+kolom_asing: 1\n", WAHYU),
+    "sintaks-rencana": (f"records/kinerja/2025/{WAHYU}/rencana.yaml", "status: [\n", WAHYU),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(_BROKEN))
+def test_a_broken_record_is_named_on_the_persons_page(school: Path, broken: str) -> None:
+    rel, text, person = _BROKEN[broken]
+    path = school / rel
+    if text.startswith("+"):
+        text = path.read_text(encoding="utf-8") + text[1:]
+    path.write_text(text, encoding="utf-8")
+    client = _client(school, dt.date(2025, 12, 20))
+    for pid in (WAHYU, KS, GURU):
+        response = client.get(f"/pegawai/{pid}")
+        assert response.status_code == 200, (pid, response.text)
+        assert "Traceback" not in response.text
+    page = client.get(f"/pegawai/{person}").text
+    assert "Catatan yang perlu diperbaiki" in page and rel in page and "kinerja validate" in page
+    assert "Catatan per periode" in page  # the rest of the page is still shown
+    assert client.get("/").status_code == 200
+
+
+def test_the_atasan_still_sees_the_plans_of_a_person_with_a_broken_record(school: Path) -> None:
+    pegawai = school / "records" / "pegawai" / f"{WAHYU}.yaml"
+    pegawai.write_text(pegawai.read_text(encoding="utf-8") + "kolom_asing: 1\n", encoding="utf-8")
+    client = _client(school, dt.date(2025, 12, 20))  # Wahyu resubmitted on 2025-12-15
+    _as(client, KS)
+    page = client.get(f"/pegawai/{KS}").text
+    assert f"pegawai={WAHYU}&amp;periode=2025" in page and 'data-perintah="setujui"' in page
+
+
+def test_an_action_on_a_missing_record_is_answered_not_crashed(school: Path) -> None:
+    (school / "records" / "pegawai" / f"{WAHYU}.yaml").unlink()  # his plans stay in kinerja/
+    client = _client(school, dt.date(2025, 12, 20))
+    token = _as(client, KS)
+    assert client.get(f"/pegawai/{KS}").status_code == 200
+    assert client.get(f"/pegawai/{WAHYU}").status_code == 404  # "Pegawai tidak ditemukan."
+    said = {
+        "2026": "belum ada rencana",  # no plan in 2026
+        "2025": f"Tidak ada data pegawai untuk `{WAHYU}`",  # a plan with no pegawai record
+    }
+    for periode, message in said.items():
+        response = client.post(
+            "/aksi",
+            data={"_csrf": token, "perintah": "setujui", "pegawai": WAHYU, "periode": periode},
+        )
+        assert response.status_code == 200, response.text
+        assert message in response.text and str(school) not in response.text

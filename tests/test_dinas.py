@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -288,6 +289,18 @@ def test_schools_dropped_from_dinas_yml_are_cleared_but_foreign_files_stay(
     assert [p.name for p in (schools / "s3").iterdir()] == ["catatan-operator.txt"]
     assert (schools / "s1" / "ringkasan.json").is_file()
     assert _build(tmp_path).removed == [], "nothing left of kinerja's to remove"
+
+
+def test_without_dask_one_job_still_builds_and_more_jobs_say_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _district(tmp_path, 2, 1, ("2025",))
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` now fails
+    refused = _run("dinas", "build", "--root", str(tmp_path), "--jobs", "2", "--tanpa-pdf")
+    assert refused.exit_code == 2 and "--jobs 1" in refused.output
+    assert "Traceback" not in refused.output
+    built = _run("dinas", "build", "--root", str(tmp_path), "--jobs", "1", "--tanpa-pdf")
+    assert built.exit_code in (0, 1) and "2 sekolah — 2 dibangun" in built.output
 
 
 def test_one_school_failing_never_stops_the_others(

@@ -8,6 +8,7 @@ way each and expect `kinerja ekspor periksa` to name the problem with its own co
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -22,6 +23,7 @@ from click.testing import CliRunner, Result
 from kinerja_build import domain
 from kinerja_build.cli import cli
 from kinerja_build.export import bundle as bundles
+from kinerja_build.export.verify import verify
 from kinerja_build.load import DEFAULT_MAX_BYTES, load_file
 
 TESTS = Path(__file__).resolve().parent
@@ -766,6 +768,27 @@ def test_tampered_bundle_is_caught(school: Path, tmp_path: Path, kind: str) -> N
     assert result.exit_code == 1, result.output
     assert code in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_bundle_with_more_documents_than_a_school_has_verifies(
+    school: Path, tmp_path: Path
+) -> None:
+    """A district's merged bundle carries one document per person of every school: far more
+    entries (and bytes) than one school's. They are hashed as they stream, and counted."""
+    assert _export(school, "--periode", "2025").exit_code == 0
+    files = _read(_bundle(school, "2025"))
+    manifest = json.loads(files["manifest.json"])
+    for index in range(12_000):
+        name, content = f"dokumen/{index:06d}-lampiran.pdf", b"%PDF-1.7\n" + bytes(index % 251)
+        files[name] = content
+        digest = hashlib.sha256(content).hexdigest()
+        manifest["berkas"].append({"nama": name, "sha256": digest, "ukuran": len(content)})
+    manifest["berkas"].sort(key=lambda item: item["nama"])
+    manifest["jumlah"]["dokumen"] = manifest["jumlah"].get("dokumen", 0) + 12_000
+    files["manifest.json"] = json.dumps(manifest).encode()
+    big = tmp_path / "besar.zip"
+    big.write_bytes(bundles.zip_bytes(files))
+    assert verify(big) == []
 
 
 def _zip_bomb(original: bytes, path: Path) -> None:

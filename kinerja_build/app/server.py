@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kinerja_build import clock, domain, layout
 from kinerja_build.app import access, formview, store, workflow
 from kinerja_build.diagnostics import Diagnostic, Severity
+from kinerja_build.errors import KinerjaError
 from kinerja_build.formdef import FORMS, ChoiceContext, periode_choices
 from kinerja_build.lock import Busy
 from kinerja_build.model import School, person_periode
@@ -220,6 +221,7 @@ class KinerjaApp:
             raise Refused(404, "Pegawai tidak ditemukan.")
         day = self.settings.today()
         tasks = workflow.inbox(school, pid)
+        problems = workflow.problems(result, pid)
         periodes = []
         for periode_id in reversed(school.periode_ids()):
             view = person_periode(school, periode_id, pid)
@@ -242,6 +244,7 @@ class KinerjaApp:
             pid=pid,
             nama=_name(school, pid),
             tasks=tasks,
+            problems=problems,
             labels=workflow.ACTION_LABELS,
             kind_titles={kind: form.title for kind, form in FORMS.items()},
             periodes=periodes,
@@ -451,6 +454,8 @@ class KinerjaApp:
                     )
                 except Busy as error:
                     return False, str(error), ()
+                except KinerjaError as error:  # e.g. no plan in that periode, bad kinerja.yml
+                    return False, error.message, ()
                 if outcome.written:
                     self.after_write(session, actor, command, target.rel)
                 return outcome.written, outcome.message, outcome.diagnostics
@@ -608,6 +613,13 @@ def create_app(settings: Settings) -> Starlette:
                 return app.render(request, "tolak.html", refused.status, message=refused.message)
             except store.BadAddress as error:
                 return app.render(request, "tolak.html", 404, message=str(error))
+            except KinerjaError as error:
+                # Broken or hostile records end as a page saying what is wrong, never a 500.
+                message = (
+                    f"{error.message} Perbaiki catatan lewat formulir atau jalankan "
+                    "`kinerja validate` untuk melihat semua galat."
+                )
+                return app.render(request, "tolak.html", 422, message=message)
 
         return endpoint
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from kinerja_build import domain, layout, review
 from kinerja_build.domain import PlanStatus
 from kinerja_build.layout import RecordKind
-from kinerja_build.model import AtasanKind, School
+from kinerja_build.model import AtasanKind, School, acting_atasan
+from kinerja_build.validate import Result
 
 ACTION_LABELS = {
     "ajukan": "Ajukan kepada atasan",
@@ -61,7 +62,9 @@ def inbox(school: School, person: str) -> list[Task]:
 
     offered = available_commands()
     tasks = []
-    for action in tindakan.collect(school, oleh=person).actions:
+    # `select`, not `collect`: a person whose own record failed its schema is unknown to the
+    # model, and their page must still show their steps and their staff's (never a 500).
+    for action in tindakan.select(school, school.periode_ids(), person):
         step, view = action.step, action.person
         mine = step.pelaku_id == person
         place = layout.parse_record_path(step.file)
@@ -86,6 +89,35 @@ def inbox(school: School, person: str) -> list[Task]:
     return tasks
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record of this person that could not be read or failed its schema."""
+
+    file: str  # repository-relative
+    kind: str  # the form that edits it
+    periode: str | None
+    messages: tuple[str, ...]  # the validator's, first few
+
+
+def problems(result: Result, person: str) -> list[Problem]:
+    """The person's records that failed to load or their schema, with the validator's messages.
+
+    Such a record is missing from every view (the model has no data for it); the person's page
+    says which file it is and how to fix it instead of failing.
+    """
+    school = result.school
+    files = [school.pegawai[person]] if person in school.pegawai else []
+    for periode_id in sorted(school.periods):
+        files += school.periods[periode_id].get(person, {}).values()
+    found = []
+    for record in files:
+        if record.valid:
+            continue
+        messages = [d.message for d in result.report.errors if d.file == record.rel]
+        found.append(Problem(record.rel, record.kind.value, record.periode, tuple(messages[:3])))
+    return found
+
+
 def act(
     root: Path,
     periode_id: str,
@@ -96,13 +128,18 @@ def act(
     day: dt.date,
 ) -> review.Outcome:
     """Run one plan command as `actor`; after a submission under a Plt, approve it at once."""
-    path = layout.absolute(root, layout.record_path(RecordKind.RENCANA, periode_id, owner))
+    rel = layout.record_path(RecordKind.RENCANA, periode_id, owner)
+    path = layout.absolute(root, rel)
+    if not path.is_file():  # said here in the app's words (the CLI names the path it was given)
+        return review.Outcome(
+            False, f"{rel}: belum ada rencana; susun dan simpan rencananya lebih dulu."
+        )
     outcome = review.apply(root, path, command, actor, note, day)
     if outcome.written and command == "ajukan":
         from kinerja_build.validate import validate
 
         school = validate(root).school
-        atasan = school.atasan(owner, day)
+        atasan = acting_atasan(school, owner, day)
         if atasan is not None and atasan.status is AtasanKind.PLT:
             automatic = review.apply(root, path, "setujui", actor, None, day)
             return review.Outcome(
@@ -120,7 +157,7 @@ def may_edit(school: School, actor: str, kind: str, owner: str | None, day: dt.d
     if not RecordKind(kind).per_periode:
         return is_head or (kind == "pegawai" and owner == actor)
     if kind in ("siklus", "penilaian"):
-        atasan = school.atasan(owner or "", day)
+        atasan = acting_atasan(school, owner or "", day)
         by_atasan = atasan is not None and atasan.id == actor
         return by_atasan or (kind == "siklus" and owner == actor)
     return owner == actor

@@ -45,7 +45,8 @@ EMBEDDED_CONFIG = {
 def missing_engine() -> KinerjaError:
     return UsageProblem(
         "Mesin terdistribusi Dask belum terpasang. Pasang paket tambahan `dinas` kinerja, "
-        'mis. `pip install -e ".[dinas]"` dari checkout kinerja.'
+        'mis. `pip install -e ".[dinas]"` dari checkout kinerja, atau bangun sekolah satu per '
+        "satu tanpa Dask dengan `--jobs 1`."
     )
 
 

@@ -16,7 +16,8 @@ import stat
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,13 @@ from kinerja_build.export.bundle import BUNDLE_SCHEMAS
 from kinerja_build.schema import ecma_validator_class
 from kinerja_build.severity import make
 
-MAX_ENTRIES = 10_000
-MAX_TOTAL_BYTES = 512 * 1024 * 1024
+# A district's merged bundle holds one Dokumen Evaluasi per exported person: 2,000 schools of 60
+# are 120,000 entries and some 2.5 GB. Entries are hashed as they stream, never held whole; only
+# the JSON files are kept in memory, each bounded on its own.
+MAX_ENTRIES = 250_000
+MAX_TOTAL_BYTES = 16 * 1024**3
+MAX_JSON_BYTES = 512 * 1024**2
+CHUNK = 1024 * 1024
 MAX_RATIO = 200  # deflate rarely exceeds ~20× on JSON/CSV/PDF; far more means a zip bomb
 RATINGS = {code: key for key, code in domain.RATING_CODES.items()}
 PREDIKAT_BY_CODE = {code: key for key, code in domain.PREDIKAT_CODES.items()}
@@ -52,11 +58,13 @@ def verify(path: Path) -> list[Diagnostic]:
         problems = list(_entries(archive, path.name))
         if problems:
             return problems  # never read from a bundle whose layout is already unsafe
-        contents: dict[str, bytes] = {}
+        digests: dict[str, Digest] = {}
+        texts: dict[str, bytes] = {}
         for info in archive.infolist():
             try:
-                # Bounded by the declared size checked above: zipfile stops there.
-                contents[info.filename] = archive.read(info)
+                digests[info.filename], text = _read(archive, info, info.filename in JSON_FILES)
+                if text is not None:
+                    texts[info.filename] = text
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
                 problems.append(
                     _problem(
@@ -67,8 +75,26 @@ def verify(path: Path) -> list[Diagnostic]:
                         info.filename,
                     )
                 )
-    damaged = {info.filename for info in archive.infolist()} - set(contents)
-    return problems + list(_contents(contents, path.name, damaged))
+    damaged = {info.filename for info in archive.infolist()} - set(digests)
+    return problems + list(_contents(digests, texts, path.name, damaged))
+
+
+Digest = tuple[str, int]  # SHA-256 (hex) and size of an entry's content
+
+
+def _read(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, keep: bool
+) -> tuple[Digest, bytes | None]:
+    """Hash an entry as it streams (bounded by its declared size: zipfile stops there, and
+    checks the CRC at the end); its bytes are kept only when asked (the JSON files)."""
+    digest, size, kept = hashlib.sha256(), 0, []
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            if keep:
+                kept.append(chunk)
+    return (digest.hexdigest(), size), b"".join(kept) if keep else None
 
 
 def _problem(code: str, bundle: str, message: str, hint: str, entry: str = "") -> Diagnostic:
@@ -109,6 +135,14 @@ def _entries(archive: zipfile.ZipFile, bundle: str) -> Iterator[Diagnostic]:
             )
         seen.add(key)
         total += info.file_size
+        if name in JSON_FILES and info.file_size > MAX_JSON_BYTES:
+            yield _problem(
+                "KIN821",
+                bundle,
+                f"{name} berukuran {info.file_size} byte setelah diekstrak, melebihi batas.",
+                "Jangan ekstrak berkas ini; minta berkas ekspor yang baru.",
+                name,
+            )
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
             yield _problem(
                 "KIN821",
@@ -153,9 +187,13 @@ def _unsafe_entry(info: zipfile.ZipInfo) -> str:
 
 
 def _contents(
-    files: dict[str, bytes], bundle: str, damaged: Collection[str] = ()
+    files: Mapping[str, Digest],
+    texts: Mapping[str, bytes],
+    bundle: str,
+    damaged: Collection[str] = (),
 ) -> Iterator[Diagnostic]:
-    manifest = _json(files, "manifest.json", bundle)
+    """`files`: every readable entry's digest; `texts`: the JSON files' bytes."""
+    manifest = _json(texts, "manifest.json", bundle)
     if isinstance(manifest, Diagnostic):
         yield manifest
         return
@@ -165,10 +203,10 @@ def _contents(
         return  # a manifest of the wrong shape cannot vouch for any checksum
     listed = {item["nama"]: item for item in manifest["berkas"]}
     for name, item in sorted(listed.items()):
-        content = files.get(name)
+        found = files.get(name)
         if name in damaged:
             continue  # already reported as unreadable
-        if content is None:
+        if found is None:
             yield _problem(
                 "KIN822",
                 bundle,
@@ -176,9 +214,7 @@ def _contents(
                 "Berkas ekspor tidak lengkap; buat ulang.",
                 name,
             )
-        elif (
-            hashlib.sha256(content).hexdigest() != item["sha256"] or len(content) != item["ukuran"]
-        ):
+        elif found != (item["sha256"], item["ukuran"]):
             yield _problem(
                 "KIN823",
                 bundle,
@@ -200,9 +236,9 @@ def _contents(
             yield _problem(
                 "KIN822", bundle, f"{name} tidak ada.", "Berkas ekspor tidak lengkap.", name
             )
-        if name not in files:
+        if name not in texts:
             continue
-        parsed = _json(files, name, bundle)
+        parsed = _json(texts, name, bundle)
         if isinstance(parsed, Diagnostic):
             yield parsed
             continue
@@ -213,7 +249,7 @@ def _contents(
     yield from _consistency(data, manifest, files, bundle)
 
 
-def _json(files: dict[str, bytes], name: str, bundle: str) -> Any:
+def _json(files: Mapping[str, bytes], name: str, bundle: str) -> Any:
     if name not in files:
         return _problem(
             "KIN822", bundle, f"{name} tidak ada.", "Berkas ekspor tidak lengkap; buat ulang.", name
@@ -285,7 +321,7 @@ def _schema(value: Any, kind: str, bundle: str, name: str) -> Iterator[Diagnosti
 
 
 def _consistency(
-    data: dict[str, Any], manifest: dict[str, Any], files: dict[str, bytes], bundle: str
+    data: dict[str, Any], manifest: dict[str, Any], files: Collection[str], bundle: str
 ) -> Iterator[Diagnostic]:
     """Each value recomputed from the values it derives from, within and across the files."""
     try:
@@ -303,8 +339,8 @@ def _consistency(
     if periodik is not None:
         for index, row in enumerate(periodik):
             yield from _row(row, periode, manifest, files, bundle, f"kinerja-periodik.json#{index}")
-        nips = [row["nip"] for row in periodik]
-        for nip in sorted({nip for nip in nips if nips.count(nip) > 1}):
+        counted = Counter(row["nip"] for row in periodik)
+        for nip in sorted(nip for nip, count in counted.items() if count > 1):
             yield _problem(
                 "KIN826",
                 bundle,
@@ -321,7 +357,7 @@ def _row(
     row: dict[str, Any],
     periode: domain.Periode,
     manifest: dict[str, Any],
-    files: dict[str, bytes],
+    files: Collection[str],
     bundle: str,
     where: str,
 ) -> Iterator[Diagnostic]:
@@ -392,7 +428,7 @@ def _counts(
     manifest: dict[str, Any],
     periodik: list[dict[str, Any]],
     kredit: list[dict[str, Any]] | None,
-    files: dict[str, bytes],
+    files: Collection[str],
     bundle: str,
 ) -> Iterator[Diagnostic]:
     actual = {
