@@ -170,6 +170,33 @@ def test_init_creates_a_school_that_validates_clean(
     assert late.exit_code == 0 and "KIN251" in late.output, late.output
 
 
+@pytest.mark.slow
+def test_new_school_goes_from_init_through_validate_to_build(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """init → validate → build of a new school succeeds. Its UNOR is not known yet (KIN807):
+    nobody can be exported, and the build says so once, as a warning, without failing."""
+    start = domain.parse_periode("2026").start
+    epoch = int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    target = tmp_path / "sekolah-baru"
+    made = run_cli("init", str(target), "--periode", "2026")
+    assert made.exit_code == 0 and "kinerja validate" in made.output, made.output
+    check = run_cli("validate", "--root", str(target))
+    assert check.exit_code == 0 and check.output.startswith("Bersih:"), check.output
+    built = run_cli("build", "--root", str(target), "-j", "1")
+    assert built.exit_code == 0, built.output
+    assert " galat " not in built.output, built.output
+    unor = [line for line in built.output.splitlines() if " KIN807 " in line]
+    assert len(unor) == 1, built.output
+    assert unor[0].startswith("records/sekolah.yaml:"), unor
+    assert "peringatan KIN807 Ekspor BKN 2026, seluruh sekolah: Unit kerja (UNOR SIASN)" in unor[0]
+    assert unor[0].endswith("Menahan ekspor 2 pegawai."), unor
+    assert "0 pegawai diekspor, 2 belum siap" in built.output
+    listed = (target / "build" / "ekspor-bkn" / "belum-siap-2026.csv").read_text("utf-8-sig")
+    assert listed.count("KIN807") == 2, listed  # each person's row still says why
+
+
 def test_init_refuses_existing_directory(run_cli: Run, school: Path) -> None:
     before = (school / "records" / "sekolah.yaml").read_bytes()
     result = run_cli("init", str(school))

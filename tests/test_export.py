@@ -278,6 +278,91 @@ def test_person_not_ready_is_listed_with_reason_and_who_acts(
     assert code in result.output
 
 
+def test_non_asn_get_only_the_reason_that_applies(school: Path) -> None:
+    """Non-ASN are never exported (KIN801): school-wide reasons and their own record errors
+    are not what keeps them out, so their row says KIN801 and nothing else."""
+    records = school / "records"
+    shutil.rmtree(records / "kinerja" / "2025" / KS)  # KIN806 for everybody else
+    sekolah = records / "sekolah.yaml"
+    lines = sekolah.read_text(encoding="utf-8").splitlines()
+    sekolah.write_text("\n".join(x for x in lines if not x.startswith("unor:")) + "\n")  # KIN807
+    plan = records / "kinerja" / "2025" / NON_ASN / "rencana.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "tak_dikenal: 1\n", encoding="utf-8")
+    result = _export(school, "--periode", "2025")
+    assert "Traceback" not in result.output
+    rows = _not_ready(school, "2025")
+    assert [row["Kode"] for row in rows if row["ID pegawai"] == NON_ASN] == ["KIN801"], rows
+    assert {"KIN806", "KIN807"} <= {row["Kode"] for row in rows if row["ID pegawai"] == GURU}
+
+
+def test_school_wide_reasons_are_reported_once_and_listed_per_person(school: Path) -> None:
+    """KIN806 (no agreed KS plan) and KIN807 (no UNOR) are facts about the school: one
+    diagnostic each per periode, naming how many people they hold back, while each of those
+    people's not-ready rows still carries the reason."""
+    records = school / "records"
+    shutil.rmtree(records / "kinerja" / "2025" / KS)
+    sekolah = records / "sekolah.yaml"
+    lines = sekolah.read_text(encoding="utf-8").splitlines()
+    sekolah.write_text("\n".join(x for x in lines if not x.startswith("unor:")) + "\n")
+    result = _export(school, "--periode", "2025")
+    assert "Traceback" not in result.output
+    rows = _not_ready(school, "2025")
+    held = {
+        code: sorted(row["ID pegawai"] for row in rows if row["Kode"] == code)
+        for code in ("KIN806", "KIN807")
+    }
+    # Everyone ASN; the KS's own plan is KIN802, not KIN806; the non-ASN has KIN801 only.
+    assert held["KIN807"] == sorted([KS, GURU, "199301202022212007"]), rows
+    assert held["KIN806"] == sorted([GURU, "199301202022212007"]), rows
+    for code, people in held.items():
+        shown = [line for line in result.output.splitlines() if f" {code} " in line]
+        assert len(shown) == 1, result.output
+        assert "Ekspor BKN 2025, seluruh sekolah: " in shown[0], shown
+        assert shown[0].endswith(f"Menahan ekspor {len(people)} pegawai."), shown
+
+
+# Who must act on the KS's own plan comes from the model's next step: the KS makes, submits and
+# agrees to it, the Dinas approves it (keep: status entries kept, None: no plan at all).
+KS_PLAN = [
+    (None, "Belum ada rencana kinerja.", "kepala sekolah"),
+    (1, "Rencana kinerja belum disepakati (status terakhir: diajukan).", "dinas"),
+    (2, "Rencana kinerja belum disepakati (status terakhir: disetujui).", "kepala sekolah"),
+]
+
+
+@pytest.mark.parametrize(("keep", "message", "pihak"), KS_PLAN)
+def test_ks_plan_names_the_ks_and_the_dinas_never_a_guru(
+    school: Path, keep: int | None, message: str, pihak: str
+) -> None:
+    if keep is None:
+        shutil.rmtree(school / "records" / "kinerja" / "2025" / KS)
+    else:
+        _set_plan_status(school, "2025", KS, keep=keep)
+    result = _export(school, "--periode", "2025")
+    assert "Traceback" not in result.output
+    rows = [
+        (row["Alasan"], row["Pihak yang perlu bertindak"])
+        for row in _not_ready(school, "2025")
+        if row["ID pegawai"] == KS and row["Kode"] == "KIN802"
+    ]
+    assert rows == [(message, pihak)], (_not_ready(school, "2025"), result.output)
+
+
+def test_ks_broken_records_name_the_ks_and_the_dinas(school: Path) -> None:
+    """KIN809 on a KS's own plan is the KS's to fix; on the KS's assessment, the Dinas's."""
+    folder = school / "records" / "kinerja" / "2025" / KS
+    for name in ("rencana.yaml", "penilaian.yaml"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8") + "tak_dikenal: 1\n", encoding="utf-8")
+    _export(school, "--periode", "2025")
+    rows = {
+        (Path(row["Berkas"]).name, row["Pihak yang perlu bertindak"])
+        for row in _not_ready(school, "2025")
+        if row["ID pegawai"] == KS and row["Kode"] == "KIN809"
+    }
+    assert rows == {("rencana.yaml", "kepala sekolah"), ("penilaian.yaml", "dinas")}
+
+
 # The KS status at the assessment date. Records with a Plt or no KS at all no longer validate
 # (approval rules KIN310/KIN311 fire first and block through KIN809), so the readiness check
 # itself is exercised on the validated model: (status, code, blocks the export, who acts).
@@ -351,6 +436,12 @@ def test_records_with_validator_errors_are_not_exported(school: Path, case: str)
         parts = Path(expected["file"]).parts
         person = Path(parts[-1]).stem if parts[1] == "pegawai" else parts[3]
         if (parts[1] == "kinerja" and parts[2] != "2025") or person not in in_2025:
+            continue
+        pegawai = _load(school / "records" / "pegawai" / f"{person}.yaml")
+        if pegawai["status_kepegawaian"] == "non_asn":  # never exported: KIN801 says it all
+            assert [row["Kode"] for row in rows if row["ID pegawai"] == person] == ["KIN801"]
+            assert person not in exported
+            checked += 1
             continue
         codes = {item["code"] for item in spec["harapan"] if item["file"] == expected["file"]}
         listed = [
@@ -802,7 +893,7 @@ def test_export_codes_are_listed_by_kinerja_rules(run_cli: Callable[..., Result]
 
 @pytest.mark.parametrize(
     ("setting", "severity", "exit_code"),
-    [(None, "galat", 1), ("peringatan", "peringatan", 0), ("mati", None, 0)],
+    [(None, "peringatan", 0), ("galat", "galat", 1), ("mati", None, 0)],
 )
 def test_school_config_sets_the_severity_of_export_checks(
     school: Path, setting: str | None, severity: str | None, exit_code: int
@@ -827,6 +918,8 @@ def test_school_config_sets_the_severity_of_export_checks(
     # else (switched off: the person still stays out) in the not-ready list of the summary.
     listed = result.output.count("[KIN807; operator sekolah]")
     printed = result.output.count(f"{severity} KIN807 ") if severity else 0
-    assert (listed, printed) == ((0, 4) if severity else (4, 0)), result.output
+    # A fact about the school: shown once for the periode, holding back everyone but the non-ASN.
+    assert (listed, printed) == ((0, 1) if severity else (1, 0)), result.output
+    assert "Menahan ekspor 3 pegawai." in result.output or "(3 pegawai tertahan)" in result.output
     assert json.loads(_read(_bundle(school, "2025"))["kinerja-periodik.json"]) == []
     assert "KIN807" in {row["Kode"] for row in _not_ready(school, "2025")}

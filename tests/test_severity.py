@@ -98,11 +98,11 @@ def test_export_stage_codes_see_the_override(school: Path, run_cli: Callable[...
         encoding="utf-8",
     )
     before = run_cli("ekspor", "bkn", "--root", str(school), "--tanpa-pdf")
-    assert before.exit_code == 1 and "galat KIN807" in before.output, before.output
-    _aturan(school, "  KIN807: peringatan\n")
+    assert before.exit_code == 0 and "peringatan KIN807" in before.output, before.output
+    _aturan(school, "  KIN807: galat\n")
     after = run_cli("ekspor", "bkn", "--root", str(school), "--tanpa-pdf")
-    assert after.exit_code == 0, after.output
-    assert "galat KIN807" not in after.output
+    assert after.exit_code == 1, after.output
+    assert "galat KIN807" in after.output and "peringatan KIN807" not in after.output
 
 
 def test_export_checks_see_the_school_override(

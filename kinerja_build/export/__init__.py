@@ -7,9 +7,17 @@ import json
 from pathlib import Path
 
 from kinerja_build import domain, layout
-from kinerja_build.diagnostics import Severity
+from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.export import bundle as bundles
-from kinerja_build.export.readiness import Readiness, Reason, assess, to_diagnostic
+from kinerja_build.export.readiness import (
+    Readiness,
+    Reason,
+    SchoolFinding,
+    assess,
+    school_diagnostic,
+    school_findings,
+    to_diagnostic,
+)
 from kinerja_build.layout import EXPORT_DIR, EXPORT_LEDGER, RecordKind, pdf_path
 from kinerja_build.output import write_atomic
 from kinerja_build.stage import BuildContext, StageOutcome
@@ -140,17 +148,30 @@ def export_periode(
         outcome.written.append(write_atomic(context.out_dir, layout.export_file(name), content))
     # Each reason reaches the terminal once: a warning or error as its own diagnostic line
     # (with file and severity), anything else (info, or a check switched off in kinerja.yml,
-    # which still keeps the person out) as a line of the not-ready list in the summary.
+    # which still keeps the person out) as a line of the not-ready list in the summary. A
+    # school-wide reason (KIN806, KIN807) is one finding of the periode, not one per person;
+    # each person's row of the not-ready list still carries it.
     policy = result.config.policy
+    findings = school_findings(verdicts)
     listed: set[tuple[str, Reason]] = set()
+
+    def report(key: str, reason: Reason, diagnostic: Diagnostic) -> None:
+        outcome.diagnostics.append(diagnostic)
+        if not any(item.severity is not Severity.INFO for item in policy.judge([diagnostic])):
+            listed.add((key, reason))
+
+    for finding in findings:
+        report("", finding.reason, school_diagnostic(result.school, periode.id, finding))
     for verdict in verdicts:
         for reason in [*verdict.reasons, *verdict.warnings]:
-            diagnostic = to_diagnostic(result.school, periode.id, verdict, reason)
-            outcome.diagnostics.append(diagnostic)
-            if not any(item.severity is not Severity.INFO for item in policy.judge([diagnostic])):
-                listed.add((verdict.pegawai, reason))
+            if not reason.school_wide:
+                report(
+                    verdict.pegawai,
+                    reason,
+                    to_diagnostic(result.school, periode.id, verdict, reason),
+                )
     outcome.lines.extend(
-        _summary(periode, verdicts, len(periodik), attached, written, bundle, listed)
+        _summary(periode, verdicts, findings, len(periodik), attached, written, bundle, listed)
     )
 
 
@@ -235,17 +256,26 @@ def not_ready_table(verdicts: list[Readiness]) -> bundles.Table:
 def _summary(
     periode: domain.Periode,
     verdicts: list[Readiness],
+    findings: list[SchoolFinding],
     exported: int,
     attached: int,
     written: Path,
     bundle: bundles.Bundle,
     listed: set[tuple[str, Reason]],
 ) -> list[str]:
-    """The stage's terminal summary; `listed`: the (pegawai, reason) shown as a line of it."""
+    """The stage's terminal summary; `listed`: the (pegawai, reason) shown as a line of it,
+    with an empty pegawai for a school-wide finding."""
     lines = [
         f"Ekspor BKN {periode.id} ({written.name}): {exported} pegawai diekspor, "
         f"{len(verdicts) - exported} belum siap, {attached} dokumen evaluasi dilampirkan."
     ]
+    for finding in findings:
+        reason = finding.reason
+        if ("", reason) in listed:
+            lines.append(
+                f"  - Seluruh sekolah ({len(finding.pegawai)} pegawai tertahan): {reason.message} "
+                f"[{reason.code}; {reason.pihak}]"
+            )
     for verdict in verdicts:
         for reason in verdict.reasons:
             if (verdict.pegawai, reason) in listed:

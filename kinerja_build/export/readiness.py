@@ -52,6 +52,9 @@ class Reason:
     pihak: str  # guru, kepala sekolah, operator sekolah, dinas, or "-" (nothing to do)
     file: str = ""
     json_path: tuple[str | int, ...] = ()
+    # A fact about the whole school in the periode (KIN806, KIN807): every person it holds back
+    # carries the same reason, and the build reports it once (school_findings).
+    school_wide: bool = False
 
 
 @dataclass(slots=True)
@@ -68,6 +71,11 @@ class Readiness:
     def ready(self) -> bool:
         return not self.reasons
 
+    @property
+    def never_exported(self) -> bool:
+        """Non-ASN (KIN801): not part of the ASN export, whatever else is missing."""
+        return any(reason.code == "KIN801" for reason in self.reasons)
+
 
 def assess(
     school: School, periode: domain.Periode, diagnostics: Iterable[Diagnostic]
@@ -83,6 +91,9 @@ def assess(
     for person in school_periode(school, periode.id).people:
         pegawai_id = person.pegawai_id
         verdict = _person(school, periode, person, errors_by_file)
+        if verdict.never_exported:  # school-wide reasons do not keep a non-ASN out
+            verdicts.append(verdict)
+            continue
         verdict.reasons[:0] = school_reasons
         if ks_reason and school.role(pegawai_id) != "kepala_sekolah":
             verdict.reasons.append(ks_reason)
@@ -94,7 +105,9 @@ def _school_reasons(school: School) -> Iterable[Reason]:
     sekolah = school.sekolah
     if sekolah is None or sekolah.data is None:
         rel = sekolah.rel if sekolah else SCHOOL_RECORD
-        yield Reason("KIN809", "Data sekolah (sekolah.yaml) bergalat.", OPERATOR, rel)
+        yield Reason(
+            "KIN809", "Data sekolah (sekolah.yaml) bergalat.", OPERATOR, rel, school_wide=True
+        )
         return
     if not sekolah.data.get("unor"):
         yield Reason(
@@ -102,6 +115,7 @@ def _school_reasons(school: School) -> Iterable[Reason]:
             "Unit kerja (UNOR SIASN) sekolah belum diisi; e-Kinerja tidak dapat memadankan NPSN.",
             OPERATOR,
             sekolah.rel,
+            school_wide=True,
         )
 
 
@@ -117,7 +131,28 @@ def _ks_plan_reason(school: School, periode: domain.Periode) -> Reason | None:
         f"Rencana kinerja kepala sekolah periode {periode.id} belum ada atau belum disepakati "
         '(e-Kinerja: "Data SKP Organisasi belum dibuat oleh atasan").',
         KEPALA_SEKOLAH,
+        school_wide=True,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolFinding:
+    """A school-wide reason in one periode and everyone it holds back (ids, by name)."""
+
+    reason: Reason
+    pegawai: tuple[str, ...]
+
+
+def school_findings(verdicts: Iterable[Readiness]) -> list[SchoolFinding]:
+    """The school-wide reasons of the verdicts, once each, gathered from the people's own rows
+    (one computation: a reason nobody carries, say for a school of non-ASN only, is no finding).
+    """
+    held: dict[Reason, list[str]] = {}
+    for verdict in verdicts:
+        for reason in verdict.reasons:
+            if reason.school_wide:
+                held.setdefault(reason, []).append(verdict.pegawai)
+    return [SchoolFinding(reason, tuple(ids)) for reason, ids in held.items()]
 
 
 def _person(
@@ -135,10 +170,23 @@ def _person(
             Reason("KIN809", "Data pegawai tidak ada di records/pegawai/.", OPERATOR)
         )
         return verdict
+    if not errors_by_file.get(record.rel) and person.get("status_kepegawaian") == "non_asn":
+        # Their own record errors are the validator's to report: they do not keep a non-ASN
+        # out of an export that never includes them.
+        verdict.reasons.append(
+            Reason("KIN801", "Pegawai non-ASN tidak termasuk ekspor ASN ke BKN.", NONE, record.rel)
+        )
+        return verdict
     records = school.records(periode.id, pegawai_id)
+    # Who fixes a record with errors: its owner (the guru, or the KS for their own), and for the
+    # assessment the model's assessor (the KS, the Kepala Dinas for a KS or a Plt).
+    owner = KEPALA_SEKOLAH if school.role(pegawai_id) == "kepala_sekolah" else GURU
+    assessor = _PIHAK[assessment_step(school, periode.id, pegawai_id).peran]
     for item in [record, *sorted(records.values(), key=lambda entry: entry.rel)]:
         for diagnostic in errors_by_file.get(item.rel, [])[:1]:
-            pihak = OPERATOR if item.kind is RecordKind.PEGAWAI else _owner_of(item.kind)
+            pihak = {RecordKind.PEGAWAI: OPERATOR, RecordKind.PENILAIAN: assessor}.get(
+                item.kind, owner
+            )
             verdict.reasons.append(
                 Reason(
                     "KIN809",
@@ -150,17 +198,11 @@ def _person(
             )
     if verdict.reasons or not person:
         return verdict
-    if person["status_kepegawaian"] == "non_asn":
-        verdict.reasons.append(
-            Reason("KIN801", "Pegawai non-ASN tidak termasuk ekspor ASN ke BKN.", NONE, record.rel)
-        )
-        return verdict
     verdict.reasons.extend(_plan_reasons(school, view))
     penilaian = records.get("penilaian")
     if penilaian is None:
         # Who assesses: the model's atasan (the operator when the school has none).
-        pihak = _PIHAK[assessment_step(school, periode.id, pegawai_id).peran]
-        verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", pihak))
+        verdict.reasons.append(Reason("KIN803", "Belum dinilai pada periode ini.", assessor))
     else:
         for reason in _assessor_reasons(school, periode, pegawai_id, penilaian):
             # A Plt assessor is only a warning: the person is still exported.
@@ -180,10 +222,6 @@ def _person(
             )
         )
     return verdict
-
-
-def _owner_of(kind: str) -> str:
-    return KEPALA_SEKOLAH if kind == "penilaian" else GURU
 
 
 def _plan_reasons(school: School, view: PersonPeriode) -> list[Reason]:
@@ -246,11 +284,26 @@ def to_diagnostic(
     verdict: Readiness,
     reason: Reason,
 ) -> Diagnostic:
-    """A readiness finding as a diagnostic of the build (file, line, column when known).
+    """A person's readiness finding as a diagnostic of the build (file, line, column when known).
 
     The severity is the registry's (`kinerja rules`); the build applies the school's `aturan:`
     (severity.py), where `mati` silences the message but never exports the person anyway.
     """
+    return _diagnostic(school, reason, f"Ekspor BKN {periode}, {verdict.nama}: {reason.message}")
+
+
+def school_diagnostic(school: School, periode: str, finding: SchoolFinding) -> Diagnostic:
+    """A school-wide finding as one diagnostic of the periode, naming how many it holds back."""
+    reason = finding.reason
+    return _diagnostic(
+        school,
+        reason,
+        f"Ekspor BKN {periode}, seluruh sekolah: {reason.message} "
+        f"Menahan ekspor {len(finding.pegawai)} pegawai.",
+    )
+
+
+def _diagnostic(school: School, reason: Reason, message: str) -> Diagnostic:
     line = column = 0
     if reason.file:
         absolute = school.root / reason.file
@@ -259,7 +312,7 @@ def to_diagnostic(
     return make(
         reason.code,
         reason.file,
-        f"Ekspor BKN {periode}, {verdict.nama}: {reason.message}",
+        message,
         who or "Tidak perlu tindakan.",
         reason.json_path,
         line,

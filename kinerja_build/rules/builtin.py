@@ -224,7 +224,10 @@ for _code, _name, _title, _severity in (
         "Rencana kepala sekolah (SKP organisasi) belum disepakati.",
         Severity.WARNING,
     ),
-    ("KIN807", "unit-kerja", "UNOR SIASN sekolah belum diisi di sekolah.yaml.", Severity.ERROR),
+    # A warning, like the other facts about the school that hold an export back (KIN804,
+    # KIN806): the schema does not require `unor` and a new school from `kinerja init` has
+    # none yet, so it must not fail a build that exports nobody; `aturan: {KIN807: galat}`.
+    ("KIN807", "unit-kerja", "UNOR SIASN sekolah belum diisi di sekolah.yaml.", Severity.WARNING),
     (
         "KIN808",
         "jenjang-tanpa-koefisien",
