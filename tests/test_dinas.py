@@ -303,6 +303,19 @@ def test_without_dask_one_job_still_builds_and_more_jobs_say_how_to_install(
     assert built.exit_code in (0, 1) and "2 sekolah — 2 dibangun" in built.output
 
 
+def test_a_school_nested_thousands_deep_fails_alone_without_a_traceback(tmp_path: Path) -> None:
+    _one, two = _district(tmp_path, 2, 1, ("2025",))
+    assert [s["status"] for s in _build(tmp_path).summaries] == ["ok", "ok"]
+    deep = two / "records" / "lampiran"
+    for _level in range(300):  # deeper than Python's recursion limit allows a walk to go
+        deep = deep / "a"
+    deep.mkdir(parents=True)
+    (deep / "catatan.txt").write_text("x", encoding="utf-8")
+    again = _by_id(_build(tmp_path))
+    assert again["s1"]["status"] == "ok"
+    assert again["s2"]["status"] == "gagal" and "bersarang" in again["s2"]["pesan"]
+
+
 def test_one_school_failing_never_stops_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -39,6 +39,12 @@ class EngineOptions:
 EMBEDDED_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "2s",
+    # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536 so that numeric workloads hand
+    # freed memory back to the system at once. A school build makes millions of small
+    # allocations (YAML, validation, the model): with that setting glibc trims all the time
+    # and a school cost 41% more CPU than with its default (benchmarks/bench_dinas.py; the
+    # same slowdown in a plain process with the variable set). None unsets it.
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 
 

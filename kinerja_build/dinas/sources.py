@@ -26,6 +26,7 @@ FINGERPRINTED = (
     layout.MKDOCS_CONFIG,
 )
 MAX_FILES = 200_000
+MAX_DEPTH = 64  # records/kinerja/<periode>/<id>/ is four deep
 
 
 class SourceError(Exception):
@@ -110,19 +111,32 @@ def inputs(root: Path) -> list[Input]:
 
 
 def _scan(directory: str, rel: str, found: list[Input]) -> None:
-    try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        child = f"{rel}/{entry.name}"
-        info = entry.stat(follow_symlinks=False)
-        if stat.S_ISDIR(info.st_mode):
-            _scan(entry.path, child, found)
-        else:
-            found.append(_input(child, entry.path, info))
+    """Depth first, children by name, without recursion: a hostile repository may nest folders
+    thousands deep. Folders are recognised from the directory entry (no stat call for them)."""
+    stack = [(iter(_sorted_entries(directory)), rel, 1)]
+    while stack:
+        entries, prefix, depth = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        child = f"{prefix}/{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            if depth >= MAX_DEPTH:
+                raise SourceError(f"Folder bersarang lebih dari {MAX_DEPTH} tingkat: {child}.")
+            stack.append((iter(_sorted_entries(entry.path)), child, depth + 1))
+            continue
+        found.append(_input(child, entry.path, entry.stat(follow_symlinks=False)))
         if len(found) > MAX_FILES:
             raise SourceError(f"Lebih dari {MAX_FILES} berkas di repositori sekolah.")
+
+
+def _sorted_entries(directory: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError:
+        return []
 
 
 def _input(rel: str, path: str, info: os.stat_result) -> Input:

@@ -18,20 +18,19 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kinerja_build import __version__, domain, layout
-from kinerja_build import report as reports
-from kinerja_build.build import run_stages
 from kinerja_build.diagnostics import Diagnostic, Severity
 from kinerja_build.errors import KinerjaError
-from kinerja_build.export import not_ready_table
-from kinerja_build.export.bundle import git_commit
-from kinerja_build.export.readiness import assess
-from kinerja_build.model import PersonPeriode, School, SchoolPeriode, school_periode
 from kinerja_build.output import check_output_dir, output_tree, write_atomic
-from kinerja_build.stage import BuildContext
-from kinerja_build.validate import validate
+
+if TYPE_CHECKING:
+    from kinerja_build.model import PersonPeriode, School, SchoolPeriode
+
+# The school pipeline (validation, stages, model, PDF renderer) is imported where a school is
+# built: a district build where nothing changed only compares summaries and stays quick to
+# start (benchmarks/bench_dinas.py's re-runs are fresh processes).
 
 SUMMARY_FORMAT = 3  # 3: each periode's bundle digest (bundel_sha256)
 SUMMARY_FILE = layout.SCHOOL_SUMMARY
@@ -108,6 +107,7 @@ def failed(task: SchoolTask, message: str) -> dict[str, Any]:
 
 def _build(task: SchoolTask) -> dict[str, Any]:
     from kinerja_build.dinas import sources
+    from kinerja_build.export.bundle import git_commit
 
     if task.git is not None:
         root = Path(task.sources_dir) / task.id
@@ -201,6 +201,11 @@ def _previous(task: SchoolTask, key: str, data: dict[str, Any] | None) -> dict[s
 
 
 def _run_pipeline(task: SchoolTask, root: Path, out: Path) -> dict[str, Any]:
+    from kinerja_build import report as reports
+    from kinerja_build.build import run_stages
+    from kinerja_build.stage import BuildContext
+    from kinerja_build.validate import validate
+
     result = validate(root)
     if result.usage_error:
         summary = failed(task, "Konfigurasi sekolah (kinerja.yml) tidak valid.")
@@ -225,6 +230,8 @@ def _summary(
     validation: list[Diagnostic],
     everything: list[Diagnostic],
 ) -> dict[str, Any]:
+    from kinerja_build.model import school_periode
+
     sekolah = school.sekolah.data if school.sekolah and school.sekolah.data else {}
     npsn = sekolah.get("npsn")
     periodes = {}
@@ -262,6 +269,9 @@ def _periode(
     npsn: str | None,
     out: Path,
 ) -> dict[str, Any]:
+    from kinerja_build.export import not_ready_table
+    from kinerja_build.export.readiness import assess
+
     verdicts = assess(school, periode, validation) if npsn else []
     ready = sum(1 for verdict in verdicts if verdict.ready)
     bundle = layout.export_file(layout.export_bundle_name(npsn, periode.id)) if npsn else None
