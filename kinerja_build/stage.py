@@ -32,6 +32,9 @@ class BuildContext:
     jobs: int = 1
     publik: bool = False
     source_date_epoch: int | None = None  # from SOURCE_DATE_EPOCH; None: dates from the records
+    # Render PDFs in recycled child processes even with one job: a long-lived host (a Dask
+    # worker building school after school) then never holds WeasyPrint's growing memory.
+    render_apart: bool = False
 
     @functools.cached_property
     def error_files(self) -> frozenset[str]:

@@ -45,6 +45,9 @@ EMBEDDED_CONFIG = {
     # and a school cost 41% more CPU than with its default (benchmarks/bench_dinas.py; the
     # same slowdown in a plain process with the variable set). None unsets it.
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    # A school's PDFs are rendered in recycled child processes (WeasyPrint's memory grows with
+    # every document); a daemonic worker may not have children.
+    "distributed.worker.daemon": False,
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing
 import time
 import traceback
 from collections import Counter
@@ -214,7 +215,12 @@ def _run_pipeline(task: SchoolTask, root: Path, out: Path) -> dict[str, Any]:
     validation = list(result.report.diagnostics)  # readiness is judged on these, as in the build
     # As `kinerja build --allow-errors`: outputs for the valid records; invalid ones are refused
     # by each stage and listed as not ready.
-    context = BuildContext(root, out, result, jobs=1, source_date_epoch=task.source_date_epoch)
+    # PDFs in recycled child processes keep a worker's memory flat from school to school; a
+    # daemonic process (a cluster's workers by default) may have none, and renders itself.
+    apart = not multiprocessing.current_process().daemon
+    context = BuildContext(
+        root, out, result, jobs=1, source_date_epoch=task.source_date_epoch, render_apart=apart
+    )
     stages = ("ekspor",) if task.tanpa_pdf else ("pdf", "ekspor")
     for outcome in run_stages(context, stages):
         result.report.extend(outcome.diagnostics)

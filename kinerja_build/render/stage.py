@@ -11,9 +11,12 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
+import multiprocessing
+import multiprocessing.context
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -97,7 +100,9 @@ def build_pdfs(
 
     # The HTML of every document first (cheap): the progress bar then knows the total.
     todo = list(tasks())
-    written = _render_all(iter(todo), len(todo), context.jobs, context.out_dir, outcome)
+    written = _render_all(
+        iter(todo), len(todo), context.jobs, context.out_dir, outcome, context.render_apart
+    )
     current = kept | {path.relative_to(context.out_dir).as_posix() for path in written}
     new_cache = {output: keys[output] for output in sorted(current)}
     packed: list[Path] = []
@@ -264,11 +269,16 @@ def _read_cache(out_dir: Path) -> dict[str, str]:
 
 
 def _render_all(
-    tasks: Iterator[PdfTask], total: int, jobs: int, out_dir: Path, outcome: StageOutcome
+    tasks: Iterator[PdfTask],
+    total: int,
+    jobs: int,
+    out_dir: Path,
+    outcome: StageOutcome,
+    apart: bool = False,
 ) -> list[Path]:
     written = []
     progress = ProgressBar(total)
-    for done, result in enumerate(_run(tasks, jobs), 1):  # each PDF is written when ready
+    for done, result in enumerate(_run(tasks, jobs, apart), 1):  # each PDF written when ready
         progress.update(done)
         if result.refused:
             outcome.diagnostics.extend(_refusal_diagnostics(result))
@@ -288,19 +298,39 @@ def _render_all(
     return written
 
 
-def _run(tasks: Iterator[PdfTask], jobs: int) -> Iterator[PdfResult]:
-    if jobs <= 1:
+def _run(tasks: Iterator[PdfTask], jobs: int, apart: bool = False) -> Iterator[PdfResult]:
+    if jobs <= 1 and not apart:
         yield from map(render_pdf, tasks)
         return
+    # A host with threads of its own (a Dask worker) must not fork: a child could inherit a
+    # lock held by another thread. A fork server is a clean single-threaded parent that has
+    # imported the renderer once, so each child starts quickly.
+    context = _fork_server() if apart else None
     # A fresh pool per batch recycles the workers. (max_tasks_per_child would do this, but on
     # Python 3.11 the executor deadlocks once a worker reaches its limit.)
     while batch := list(itertools.islice(tasks, 1)):
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        initializer = _die_with_parent if apart else None
+        with concurrent.futures.ProcessPoolExecutor(
+            max(jobs, 1), mp_context=context, initializer=initializer
+        ) as pool:
             futures = [pool.submit(render_pdf, batch[0])]
             for task in itertools.islice(tasks, jobs * TASKS_PER_WORKER - 1):
                 futures.append(pool.submit(render_pdf, task))
             for future in futures:
                 yield future.result()
+
+
+def _die_with_parent() -> None:
+    from kinerja_build.render.forkserver_init import die_with_parent
+
+    die_with_parent()
+
+
+@functools.cache
+def _fork_server() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([f"{__package__}.forkserver_init", render_pdf.__module__])
+    return context
 
 
 def _remove_stale(out_dir: Path, current: set[str]) -> list[str]:
