@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kinerja_build import layout, safefs
 from kinerja_build.errors import UsageProblem
@@ -242,15 +242,21 @@ def _record(base: Path, target: Path) -> None:
             tree.written.add(target.relative_to(root).as_posix())
 
 
+def read_own_json(path: Path, max_bytes: int = MAX_MANIFEST_BYTES) -> Any:
+    """A JSON file kinerja wrote for itself in an output folder (manifest, ledger, keys), or
+    None when it is missing, a symlink, larger than `max_bytes` or not JSON: then whatever it
+    would have saved is simply made again."""
+    try:
+        if path.is_symlink() or path.stat().st_size > max_bytes:
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def read_manifest(out_dir: Path) -> set[str]:
     """The files a previous build wrote; names that could leave the folder are dropped."""
-    path = out_dir / MANIFEST
-    try:
-        if path.is_symlink() or path.stat().st_size > MAX_MANIFEST_BYTES:
-            return set()
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
+    data = read_own_json(out_dir / MANIFEST)
     names = data.get("berkas") if isinstance(data, dict) else None
     if not isinstance(names, list):
         return set()

@@ -38,7 +38,7 @@ from kinerja_build.export import (
     zip_time,
 )
 from kinerja_build.export import bundle as bundles
-from kinerja_build.output import atomic_stream, write_atomic
+from kinerja_build.output import atomic_stream, read_own_json, write_atomic
 
 Summary = dict[str, Any]
 JSON_PARTS = ("kinerja-periodik.json", "skp-tahunan.json", "angka-kredit.json")
@@ -47,6 +47,7 @@ NOT_READY_DISTRICT_HEADER = ["NPSN", "Nama sekolah", *NOT_READY_HEADER]
 
 
 STATE_FORMAT = 1
+STATE_MAX_BYTES = 1024 * 1024  # a few keys per periode
 
 
 @dataclass(slots=True)
@@ -109,12 +110,7 @@ def write_handoffs(
 
 def _read_state(out_dir: Path) -> dict[str, dict[str, Any]]:
     path = layout.output(out_dir, layout.export_file(layout.DINAS_EXPORT_STATE))
-    try:
-        if path.is_symlink() or path.stat().st_size > 1024 * 1024:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    data = read_own_json(path, max_bytes=STATE_MAX_BYTES)
     if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
         return {}
     periodes = data.get("periode")

@@ -19,7 +19,7 @@ from kinerja_build.export.readiness import (
     to_diagnostic,
 )
 from kinerja_build.layout import EXPORT_DIR, EXPORT_LEDGER, RecordKind, pdf_path
-from kinerja_build.output import write_atomic
+from kinerja_build.output import read_own_json, write_atomic
 from kinerja_build.stage import BuildContext, StageOutcome
 from kinerja_build.validate import Result
 
@@ -83,10 +83,7 @@ def prune_stale(
 
 
 def _read_ledger(path: Path) -> set[str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
+    data = read_own_json(path)
     if not isinstance(data, list):
         return set()
     # Plain file names only: a ledger edited to name "../x" must not delete anything outside.
