@@ -238,13 +238,21 @@ class _Documents:
 
     With PDFs a district's hand-off carries one document per exported person (about 21 KB
     each, 1 GB for 1,000 schools): they are copied one at a time, never all held in memory.
+    Their digests for the merged manifest come from each school bundle's own manifest (the
+    same bytes), so documents are read once, when copied, and checked against them then.
     """
 
     OPEN_AT_ONCE = 32
 
     def __init__(self) -> None:
         self.sources: dict[str, Path] = {}  # entry name -> the school bundle holding it
+        self.listed: dict[str, tuple[str, int]] = {}  # SHA-256 and size in the school manifest
         self.open: dict[Path, zipfile.ZipFile] = {}
+
+    def add(self, name: str, path: Path, listed: tuple[str, int] | None) -> None:
+        self.sources[name] = path
+        if listed is not None:
+            self.listed[name] = listed
 
     def read(self, name: str) -> bytes:
         path = self.sources[name]
@@ -258,9 +266,10 @@ class _Documents:
         return archive.read(name)
 
     def digests(self) -> dict[str, tuple[str, int]]:
-        """SHA-256 and size of every document, for the manifest (read once, not kept)."""
-        found = {}
-        for name in sorted(self.sources):
+        """SHA-256 and size of every document, for the manifest: as its school listed it, or
+        read here for one its school's manifest does not list."""
+        found = dict(self.listed)
+        for name in sorted(set(self.sources) - set(found)):
             content = self.read(name)
             found[name] = (hashlib.sha256(content).hexdigest(), len(content))
         self.close()
@@ -289,9 +298,10 @@ def _entries(
         content = documents.read(name)
         if (hashlib.sha256(content).hexdigest(), len(content)) != digests[name]:
             raise UsageProblem(
-                f"{name} di {documents.sources[name]} berubah selama berkas gabungan ditulis. "
-                "Jangan jalankan dua `kinerja dinas build` sekaligus pada folder yang sama; "
-                "jalankan ulang."
+                f"{name} di {documents.sources[name]} tidak cocok dengan SHA-256/ukuran di "
+                "manifest sekolahnya: berkas itu rusak, atau berubah selama berkas gabungan "
+                "ditulis. Jangan jalankan dua `kinerja dinas build` sekaligus pada folder yang "
+                "sama; hapus folder sekolah itu di keluaran lalu jalankan ulang."
             )
         yield name, content
 
@@ -331,15 +341,16 @@ def _merge_school(
     documents: _Documents,
 ) -> None:
     names = set(archive.namelist())
-    for name in JSON_PARTS:
-        rows = json.loads(archive.read(name)) if name in names else []
+    parts = {name: json.loads(archive.read(name)) if name in names else [] for name in JSON_PARTS}
+    for name, rows in parts.items():
         merged[name].extend(row for row in rows if row["nip"] not in duplicates)
-    for row in json.loads(archive.read("kinerja-periodik.json")):
+    listed = _listed(archive)
+    for row in parts["kinerja-periodik.json"]:
         if row["nip"] in duplicates:
             continue
         for document in row.get("path", []):
             if document["dok_uri"] in names:
-                documents.sources[document["dok_uri"]] = path
+                documents.add(document["dok_uri"], path, listed.get(document["dok_uri"]))
     for name in CSV_PARTS:
         if f"{name}.csv" not in names:
             continue
@@ -347,6 +358,15 @@ def _merge_school(
         header, *records = list(csv.reader(io.StringIO(text), delimiter=";"))
         kept = [record for record in records if record and record[0] not in duplicates]
         tables.setdefault(name, (header, []))[1].extend(kept)
+
+
+def _listed(archive: zipfile.ZipFile) -> dict[str, tuple[str, int]]:
+    """SHA-256 and size of each entry as the school bundle's manifest lists them."""
+    try:
+        files = json.loads(archive.read("manifest.json")).get("berkas", [])
+        return {item["nama"]: (item["sha256"], item["ukuran"]) for item in files}
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return {}  # then each document is read for its digest
 
 
 def _not_ready_rows(

@@ -168,7 +168,7 @@ def tree_hash(found: list[Input]) -> str:
     for item in found:
         if item.kind == "L":
             digest.update(f"L {item.rel} {os.readlink(item.path)}\n".encode())
-        elif item.kind == "F" and (content := _file_digest(item.path)) is not None:
+        elif item.kind == "F" and (content := file_digest(item.path)) is not None:
             digest.update(f"F {item.rel}\n".encode())
             digest.update(content)
         else:
@@ -176,7 +176,7 @@ def tree_hash(found: list[Input]) -> str:
     return digest.hexdigest()
 
 
-def _file_digest(path: str) -> bytes | None:
+def file_digest(path: str | os.PathLike[str]) -> bytes | None:
     """SHA-256 of a regular file; None when it was swapped for a link or a FIFO since the scan."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as stream:

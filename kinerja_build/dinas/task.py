@@ -332,11 +332,13 @@ def _step(person: PersonPeriode) -> dict[str, Any]:
 
 
 def _digest(path: Path) -> str | None:
+    from kinerja_build.dinas.sources import file_digest
+
     try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+        digest = file_digest(path)
     except OSError:
-        return None
+        return None  # no bundle was written (nobody ready, or the export refused)
+    return digest.hex() if digest is not None else None
 
 
 def _diagnostics(items: list[Diagnostic]) -> list[dict[str, Any]]:
