@@ -80,10 +80,11 @@ def _settle_heap() -> None:
 
     A Dask worker holds a much larger heap than a school build (distributed, tornado, the
     imports of every stage); each full garbage collection triggered by a school's many small
-    objects scanned all of it, and a school cost ~20% more CPU on a worker than in-process
-    (benchmarks/bench_dinas.py). Once the first school has imported everything, `gc.freeze()`
-    takes those long-lived objects out of the collector's scans; garbage is collected first,
-    so nothing unreachable is frozen.
+    objects scanned all of it. Measured once on a busy machine, with Dask's malloc trimming
+    still on (the larger cost, see engine.EMBEDDED_CONFIG): 0.169 → 0.137 CPU-s per school on
+    a worker. Once the first school has imported everything, `gc.freeze()` takes those
+    long-lived objects out of the collector's scans; garbage is collected first, so nothing
+    unreachable is frozen.
     """
     global _heap_settled
     if not _heap_settled:
